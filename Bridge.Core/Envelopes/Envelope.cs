@@ -1,0 +1,48 @@
+namespace Bridge.Envelopes;
+
+/// <summary>
+/// The unit Bridge moves: a CloudEvents 1.0 event whose <see cref="Data"/> is the JSON a publisher posted,
+/// plus the extension attributes Bridge relies on (correlation id, trace context, ordering key).
+/// </summary>
+public sealed record Envelope
+{
+    /// <summary>CloudEvents <c>id</c>; also the message id and the idempotency key receivers see.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>CloudEvents <c>source</c> (a URI reference).</summary>
+    public required string Source { get; init; }
+
+    /// <summary>CloudEvents <c>type</c>, e.g. <c>order.created</c>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>CloudEvents <c>subject</c>, optional.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>CloudEvents <c>time</c>: when Bridge accepted the event.</summary>
+    public required DateTimeOffset Time { get; init; }
+
+    /// <summary>CloudEvents <c>datacontenttype</c>; Bridge carries JSON.</summary>
+    public string DataContentType { get; init; } = "application/json";
+
+    /// <summary>The event payload as raw UTF-8 JSON.</summary>
+    public required ReadOnlyMemory<byte> Data { get; init; }
+
+    /// <summary>Extension <c>correlationid</c>: ties every hop of one business flow together.</summary>
+    public required string CorrelationId { get; init; }
+
+    /// <summary>Extension <c>traceparent</c> (W3C trace context of the publish span).</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>Extension <c>tracestate</c>.</summary>
+    public string? TraceState { get; init; }
+
+    /// <summary>Extension <c>partitionkey</c>: envelopes sharing it are delivered in order, one at a time.</summary>
+    public string? OrderingKey { get; init; }
+
+    /// <summary>Application properties, carried as further extension attributes; subscription filters can match them.</summary>
+    public IReadOnlyDictionary<string, string> Properties { get; init; } = EmptyProperties;
+
+    /// <summary>An empty, shared property map.</summary>
+    public static readonly IReadOnlyDictionary<string, string> EmptyProperties =
+        new Dictionary<string, string>(StringComparer.Ordinal);
+}

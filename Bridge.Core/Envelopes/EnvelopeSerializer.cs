@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Bridge.Envelopes;
+
+/// <summary>Writes and reads envelopes as CloudEvents 1.0 structured JSON.</summary>
+public static class EnvelopeSerializer
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
+
+    /// <summary>Serialises <paramref name="envelope"/> to UTF-8 CloudEvents JSON.</summary>
+    public static byte[] Serialize(Envelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var buffer = new ArrayBufferWriter<byte>(256 + envelope.Data.Length);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            Write(writer, envelope);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes <paramref name="envelope"/> as one JSON object.</summary>
+    public static void Write(Utf8JsonWriter writer, Envelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(envelope);
+        writer.WriteStartObject();
+        writer.WriteString(CloudEventAttributes.SpecVersion, "1.0");
+        writer.WriteString(CloudEventAttributes.Id, envelope.Id);
+        writer.WriteString(CloudEventAttributes.Source, envelope.Source);
+        writer.WriteString(CloudEventAttributes.Type, envelope.Type);
+        if (envelope.Subject is not null)
+        {
+            writer.WriteString(CloudEventAttributes.Subject, envelope.Subject);
+        }
+        writer.WriteString(CloudEventAttributes.Time, envelope.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteString(CloudEventAttributes.DataContentType, envelope.DataContentType);
+        writer.WriteString(CloudEventAttributes.CorrelationId, envelope.CorrelationId);
+        WriteOptional(writer, CloudEventAttributes.TraceParent, envelope.TraceParent);
+        WriteOptional(writer, CloudEventAttributes.TraceState, envelope.TraceState);
+        WriteOptional(writer, CloudEventAttributes.PartitionKey, envelope.OrderingKey);
+        foreach (var (name, value) in envelope.Properties)
+        {
+            writer.WriteString(name, value);
+        }
+        writer.WritePropertyName(CloudEventAttributes.Data);
+        writer.WriteRawValue(envelope.Data.Span, skipInputValidation: true);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads an envelope written by <see cref="Serialize"/> (or any CloudEvent with JSON data).</summary>
+    /// <exception cref="FormatException">The bytes are not a CloudEvent Bridge can carry.</exception>
+    public static Envelope Deserialize(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            return FromElement(document.RootElement);
+        }
+        catch (JsonException ex)
+        {
+            throw new FormatException("The envelope is not valid JSON: " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Builds an envelope from a parsed CloudEvents JSON object.</summary>
+    public static Envelope FromElement(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("A CloudEvent must be a JSON object.");
+        }
+
+        string? id = null, source = null, type = null, subject = null, correlationId = null;
+        string? traceParent = null, traceState = null, partitionKey = null, specVersion = null;
+        string dataContentType = "application/json";
+        DateTimeOffset? time = null;
+        ReadOnlyMemory<byte> data = "null"u8.ToArray();
+        Dictionary<string, string>? properties = null;
+
+        foreach (var property in root.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case CloudEventAttributes.SpecVersion: specVersion = property.Value.GetString(); break;
+                case CloudEventAttributes.Id: id = property.Value.GetString(); break;
+                case CloudEventAttributes.Source: source = property.Value.GetString(); break;
+                case CloudEventAttributes.Type: type = property.Value.GetString(); break;
+                case CloudEventAttributes.Subject: subject = property.Value.GetString(); break;
+                case CloudEventAttributes.Time: time = property.Value.GetDateTimeOffset(); break;
+                case CloudEventAttributes.DataContentType: dataContentType = property.Value.GetString() ?? dataContentType; break;
+                case CloudEventAttributes.CorrelationId: correlationId = property.Value.GetString(); break;
+                case CloudEventAttributes.TraceParent: traceParent = property.Value.GetString(); break;
+                case CloudEventAttributes.TraceState: traceState = property.Value.GetString(); break;
+                case CloudEventAttributes.PartitionKey: partitionKey = property.Value.GetString(); break;
+                case CloudEventAttributes.Data: data = System.Text.Encoding.UTF8.GetBytes(property.Value.GetRawText()); break;
+                case CloudEventAttributes.DataSchema: break;
+                default:
+                    properties ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                    properties[property.Name] = property.Value.ValueKind == JsonValueKind.String
+                        ? property.Value.GetString()!
+                        : property.Value.GetRawText();
+                    break;
+            }
+        }
+
+        if (specVersion != "1.0")
+        {
+            throw new FormatException($"Unsupported CloudEvents specversion '{specVersion}'.");
+        }
+
+        return new Envelope
+        {
+            Id = id ?? throw new FormatException("The CloudEvent has no id."),
+            Source = source ?? throw new FormatException("The CloudEvent has no source."),
+            Type = type ?? throw new FormatException("The CloudEvent has no type."),
+            Subject = subject,
+            Time = time ?? DateTimeOffset.UnixEpoch,
+            DataContentType = dataContentType,
+            Data = data,
+            CorrelationId = correlationId ?? id,
+            TraceParent = traceParent,
+            TraceState = traceState,
+            OrderingKey = partitionKey,
+            Properties = properties ?? Envelope.EmptyProperties,
+        };
+    }
+
+    private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}

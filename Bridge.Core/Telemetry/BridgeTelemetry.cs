@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Bridge.Telemetry;
+
+/// <summary>Bridge's own ActivitySource and Meter, and the instruments every service reports to.</summary>
+public static class BridgeTelemetry
+{
+    /// <summary>Name of the ActivitySource and the Meter.</summary>
+    public const string Name = "Bridge";
+
+    /// <summary>Spans for publish, delivery and replay.</summary>
+    public static readonly ActivitySource ActivitySource = new(Name, "1.0");
+
+    /// <summary>Bridge's meter.</summary>
+    public static readonly Meter Meter = new(Name, "1.0");
+
+    /// <summary>Envelopes accepted by the publisher (tag: topic).</summary>
+    public static readonly Counter<long> Published = Meter.CreateCounter<long>("bridge.envelopes.published", "{envelope}", "Envelopes accepted and stored by the publisher.");
+
+    /// <summary>Envelopes delivered with a 2xx answer (tags: topic, subscription).</summary>
+    public static readonly Counter<long> Delivered = Meter.CreateCounter<long>("bridge.deliveries.delivered", "{envelope}", "Envelopes delivered to their webhook.");
+
+    /// <summary>Attempts that failed (tags: topic, subscription, reason).</summary>
+    public static readonly Counter<long> FailedAttempts = Meter.CreateCounter<long>("bridge.attempts.failed", "{attempt}", "Delivery attempts that did not succeed.");
+
+    /// <summary>Envelopes dead-lettered (tags: topic, subscription, reason).</summary>
+    public static readonly Counter<long> DeadLettered = Meter.CreateCounter<long>("bridge.deliveries.dead_lettered", "{envelope}", "Envelopes moved to a dead-letter queue.");
+
+    /// <summary>Envelopes replayed from dead letters (tags: topic, subscription).</summary>
+    public static readonly Counter<long> Replayed = Meter.CreateCounter<long>("bridge.replay.envelopes", "{envelope}", "Dead letters sent back to their subscription.");
+
+    /// <summary>Duration of one webhook attempt.</summary>
+    public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("bridge.attempt.duration", "s", "Duration of one webhook delivery attempt.");
+
+    /// <summary>Time from acceptance by the publisher to a successful delivery.</summary>
+    public static readonly Histogram<double> EndToEndLatency = Meter.CreateHistogram<double>("bridge.delivery.latency", "s", "Time from publish to successful delivery.");
+}

@@ -1,0 +1,72 @@
+namespace Bridge.Topology;
+
+/// <summary>
+/// Topics and their subscriptions, bound from the <c>Bridge</c> configuration section:
+/// <c>Bridge:Topics:{topic}:Subscriptions:{subscription}:…</c>.
+/// </summary>
+public sealed class TopologyOptions
+{
+    /// <summary>The configuration section the topology is bound from.</summary>
+    public const string SectionName = "Bridge";
+
+    /// <summary>Topics by name.</summary>
+    public Dictionary<string, TopicOptions> Topics { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One topic: a named stream that publishers write to.</summary>
+public sealed class TopicOptions
+{
+    /// <summary>Subscriptions of this topic by name.</summary>
+    public Dictionary<string, SubscriptionOptions> Subscriptions { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A subscription: a filter over a topic and the webhook its envelopes are delivered to.</summary>
+public sealed class SubscriptionOptions
+{
+    /// <summary>Which envelopes of the topic this subscription receives. Empty means all.</summary>
+    public FilterOptions Filter { get; set; } = new();
+
+    /// <summary>Where and how envelopes are delivered.</summary>
+    public WebhookOptions Webhook { get; set; } = new();
+
+    /// <summary>How long a delivery holds its lock before the envelope may be delivered again. Renewed while the webhook call runs.</summary>
+    public TimeSpan LockDuration { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+/// <summary>Subscription filter. Every condition given must hold (AND); an empty filter matches everything.</summary>
+public sealed class FilterOptions
+{
+    /// <summary>Event types accepted (exact match, any of). Empty: any type.</summary>
+    public List<string> Types { get; set; } = [];
+
+    /// <summary>Subject equality, or a prefix when it ends with <c>*</c>.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>Application properties that must be present with exactly these values.</summary>
+    public Dictionary<string, string> Properties { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The webhook target of a subscription.</summary>
+public sealed class WebhookOptions
+{
+    /// <summary>Absolute http(s) URL envelopes are POSTed to.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Standard Webhooks signing secret: <c>whsec_</c> followed by base64 of 24–64 random bytes.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Time allowed for one attempt, connection included.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts before the envelope is dead-lettered.</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Deliveries of this subscription in flight at once (1 when the subscription is ordered by key and strict order across keys is wanted).</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary>Delay before the second attempt; doubles with every further attempt (with jitter).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Upper bound for any retry delay, including one asked for by a <c>Retry-After</c> header.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+}

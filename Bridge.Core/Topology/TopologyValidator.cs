@@ -1,0 +1,109 @@
+using System.Text.RegularExpressions;
+using Bridge.Envelopes;
+using Bridge.Webhooks;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Topology;
+
+/// <summary>
+/// Validates the configured topology at start-up. Every failure names the configuration key at fault,
+/// e.g. <c>Bridge:Topics:erp-events:Subscriptions:sap:Webhook:Url</c>.
+/// </summary>
+public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions>
+{
+    private const string Root = TopologyOptions.SectionName + ":Topics";
+
+    /// <summary>Topic and subscription names: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 characters.</summary>
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, TopologyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        foreach (var (topic, topicOptions) in options.Topics)
+        {
+            var topicKey = $"{Root}:{topic}";
+            if (!IsValidName(topic))
+            {
+                failures.Add($"{topicKey}: topic name '{topic}' is invalid; use 1-63 lower-case letters, digits, '.', '_' or '-'.");
+            }
+
+            foreach (var (subscription, subscriptionOptions) in topicOptions?.Subscriptions ?? [])
+            {
+                ValidateSubscription($"{topicKey}:Subscriptions:{subscription}", subscription, subscriptionOptions, failures);
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateSubscription(string key, string name, SubscriptionOptions? options, List<string> failures)
+    {
+        if (!IsValidName(name))
+        {
+            failures.Add($"{key}: subscription name '{name}' is invalid; use 1-63 lower-case letters, digits, '.', '_' or '-'.");
+        }
+
+        if (options is null)
+        {
+            failures.Add($"{key}: the subscription has no settings.");
+            return;
+        }
+
+        if (options.LockDuration < TimeSpan.FromSeconds(1) || options.LockDuration > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{key}:LockDuration must be between 00:00:01 and 00:10:00 (was {options.LockDuration}).");
+        }
+
+        foreach (var property in options.Filter.Properties.Keys)
+        {
+            if (!CloudEventAttributes.IsValidExtensionName(property) || CloudEventAttributes.IsReserved(property))
+            {
+                failures.Add($"{key}:Filter:Properties:{property}: property names are 1-20 lower-case letters or digits and not a CloudEvents attribute.");
+            }
+        }
+
+        ValidateWebhook($"{key}:Webhook", options.Webhook, failures);
+    }
+
+    private static void ValidateWebhook(string key, WebhookOptions webhook, List<string> failures)
+    {
+        if (!Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            failures.Add($"{key}:Url must be an absolute http or https URL (was '{webhook.Url}').");
+        }
+        else if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            failures.Add($"{key}:Url must not carry credentials; use the signing secret.");
+        }
+
+        if (!WebhookSecret.TryParse(webhook.Secret, out _, out var secretError))
+        {
+            failures.Add($"{key}:Secret {secretError}");
+        }
+
+        if (webhook.Timeout <= TimeSpan.Zero || webhook.Timeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{key}:Timeout must be greater than zero and at most 00:05:00 (was {webhook.Timeout}).");
+        }
+
+        if (webhook.MaxAttempts is < 1 or > 100)
+        {
+            failures.Add($"{key}:MaxAttempts must be between 1 and 100 (was {webhook.MaxAttempts}).");
+        }
+
+        if (webhook.Concurrency is < 1 or > 512)
+        {
+            failures.Add($"{key}:Concurrency must be between 1 and 512 (was {webhook.Concurrency}).");
+        }
+
+        if (webhook.RetryBaseDelay < TimeSpan.Zero || webhook.MaxRetryDelay < webhook.RetryBaseDelay)
+        {
+            failures.Add($"{key}:RetryBaseDelay must be non-negative and not above MaxRetryDelay (was {webhook.RetryBaseDelay} / {webhook.MaxRetryDelay}).");
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,62}$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,224 @@
+using System.Diagnostics;
+using Bridge.Envelopes;
+using Bridge.Messaging;
+using Bridge.Publisher.Publishing;
+using Bridge.Telemetry;
+using Bridge.Topology;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Publisher;
+
+/// <summary>The publish endpoints: <c>POST /api/topics/{topic}/events</c> and <c>…/events/batch</c>.</summary>
+public static partial class PublishApi
+{
+    private const string HeaderPrefix = "ce-";
+
+    /// <summary>Maps the publish endpoints.</summary>
+    public static RouteGroupBuilder MapPublishApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/topics/{topic}/events").WithTags("Publish");
+
+        api.MapPost("/", PublishEventAsync)
+            .WithName("PublishEvent")
+            .WithSummary("Publish one event to a topic")
+            .WithDescription("The JSON body becomes the data of a CloudEvents 1.0 envelope. Attributes come from ce-type, ce-subject, "
+                + "ce-source and ce-partitionkey headers (or the type, subject, source and orderingKey query parameters); other ce-* headers "
+                + "become application properties. 202 means the envelope is stored durably.")
+            .Accepts<object>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        api.MapPost("/batch", PublishBatchAsync)
+            .WithName("PublishBatch")
+            .WithSummary("Publish a batch of events to a topic")
+            .WithDescription("The body is a JSON array of { type, subject, source, orderingKey, properties, data }. The batch is stored "
+                + "atomically: all events are accepted (202) or none is.")
+            .Accepts<object>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        return api;
+    }
+
+    /// <summary>Publishes one event.</summary>
+    public static async Task<Results<Accepted<PublishAccepted>, ProblemHttpResult>> PublishEventAsync(
+        string topic, HttpContext context, [AsParameters] PublishServices services)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Catalog.HasTopic(topic))
+        {
+            return Problems.UnknownTopic(topic);
+        }
+
+        var body = await JsonBody.ReadAsync(context.Request, services.Options.Value.MaxEventBytes, "The event body", context.RequestAborted);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var attributes = ReadAttributes(context.Request, errors);
+        attributes.Validate("", errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var correlationId = Correlation.Resolve(context.Request);
+        var result = await PublishAsync(topic, [(attributes, body.Json)], correlationId, context, services);
+        return result.Problem is not null
+            ? result.Problem
+            : TypedResults.Accepted((string?)null, new PublishAccepted(topic, result.MessageIds[0], correlationId));
+    }
+
+    /// <summary>Publishes a batch of events atomically.</summary>
+    public static async Task<Results<Accepted<BatchAccepted>, ProblemHttpResult>> PublishBatchAsync(
+        string topic, HttpContext context, [AsParameters] PublishServices services)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Catalog.HasTopic(topic))
+        {
+            return Problems.UnknownTopic(topic);
+        }
+
+        var options = services.Options.Value;
+        var body = await JsonBody.ReadAsync(context.Request, options.MaxBatchBytes, "The batch body", context.RequestAborted);
+        if (body.Problem is not null)
+        {
+            return body.Problem;
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var items = BatchItem.Parse(body.Json, options.MaxBatchSize, options.MaxEventBytes, errors);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var correlationId = Correlation.Resolve(context.Request);
+        var result = await PublishAsync(topic, [.. items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
+        return result.Problem is not null
+            ? result.Problem
+            : TypedResults.Accepted((string?)null, new BatchAccepted(topic, correlationId, result.MessageIds));
+    }
+
+    private static async Task<(IReadOnlyList<string> MessageIds, ProblemHttpResult? Problem)> PublishAsync(
+        string topic, IReadOnlyList<(EventAttributes Attributes, ReadOnlyMemory<byte> Data)> events, string correlationId,
+        HttpContext context, PublishServices services)
+    {
+        context.Response.Headers[Correlation.HeaderName] = correlationId;
+        using var scope = services.Logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId, ["Topic"] = topic });
+        using var activity = BridgeTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "bridge");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag("messaging.destination.name", topic);
+        activity?.SetTag("messaging.batch.message_count", events.Count);
+        activity?.SetTag("bridge.correlation_id", correlationId);
+
+        var messages = events.Select(e => new OutgoingMessage(services.Envelopes.Create(e.Attributes, e.Data, correlationId, activity))).ToArray();
+        try
+        {
+            // Not tied to the request: once the broker has the envelopes, the caller must get its 202.
+            await services.Publisher.PublishAsync(topic, messages, CancellationToken.None);
+        }
+        catch (TopicNotFoundException)
+        {
+            return ([], Problems.UnknownTopic(topic));
+        }
+        catch (MessageTooLargeException ex)
+        {
+            return ([], Problems.TooLarge("An envelope", ex.Limit));
+        }
+#pragma warning disable CA1031 // Any broker failure becomes a 503: nothing was stored, the caller retries.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            LogPublishFailed(services.Logger, ex, events.Count, topic, correlationId);
+            return ([], Problems.BrokerUnavailable(correlationId));
+        }
+
+        BridgeTelemetry.Published.Add(messages.Length, new KeyValuePair<string, object?>("topic", topic));
+        LogPublished(services.Logger, messages.Length, topic, correlationId);
+        return ([.. messages.Select(m => m.Envelope.Id)], null);
+    }
+
+    private static EventAttributes ReadAttributes(HttpRequest request, Dictionary<string, string[]> errors)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in request.Headers)
+        {
+            if (!name.StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var attribute = name[HeaderPrefix.Length..].ToLowerInvariant();
+            if (attribute is CloudEventAttributes.Type or CloudEventAttributes.Subject or CloudEventAttributes.Source or CloudEventAttributes.PartitionKey)
+            {
+                continue;
+            }
+
+            if (CloudEventAttributes.IsReserved(attribute))
+            {
+                errors["header " + name] = [$"'{attribute}' is set by Bridge and cannot be given."];
+            }
+            else
+            {
+                properties[attribute] = value.ToString();
+            }
+        }
+
+        return new EventAttributes(
+            Attribute(request, "ce-type", "type"),
+            Attribute(request, "ce-subject", "subject"),
+            Attribute(request, "ce-source", "source"),
+            Attribute(request, "ce-partitionkey", "orderingKey"),
+            properties);
+    }
+
+    private static string? Attribute(HttpRequest request, string header, string query)
+    {
+        var value = request.Headers[header].ToString();
+        if (value.Length == 0)
+        {
+            value = request.Query[query].ToString();
+        }
+        return value.Length == 0 ? null : value;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} envelope(s) to {Topic} (correlation {CorrelationId})")]
+    private static partial void LogPublished(ILogger logger, int count, string topic, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Publishing {Count} envelope(s) to {Topic} failed (correlation {CorrelationId}); nothing was accepted")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, int count, string topic, string correlationId);
+}
+
+/// <summary>What the publish endpoints need.</summary>
+public sealed record PublishServices(
+    TopologyCatalog Catalog,
+    ITopicPublisher Publisher,
+    EnvelopeFactory Envelopes,
+    IOptions<PublisherOptions> Options,
+    ILogger<PublishServices> Logger);
+
+/// <summary>202 body of a single publish.</summary>
+/// <param name="Topic">The topic published to.</param>
+/// <param name="MessageId">The envelope id (and idempotency key receivers see).</param>
+/// <param name="CorrelationId">The correlation id stamped on the envelope.</param>
+public sealed record PublishAccepted(string Topic, string MessageId, string CorrelationId);
+
+/// <summary>202 body of a batch publish.</summary>
+/// <param name="Topic">The topic published to.</param>
+/// <param name="CorrelationId">The correlation id stamped on every envelope.</param>
+/// <param name="MessageIds">Envelope ids, in the order of the batch.</param>
+public sealed record BatchAccepted(string Topic, string CorrelationId, IReadOnlyList<string> MessageIds);

@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Bridge.Publisher.Publishing;
+
+/// <summary>One event of a batch: <c>{ "type", "subject", "source", "orderingKey", "properties": {…}, "data": … }</c>.</summary>
+public sealed record BatchItem(EventAttributes Attributes, ReadOnlyMemory<byte> Data)
+{
+    /// <summary>Parses a batch body (a JSON array of items), collecting every error by JSON path.</summary>
+    public static IReadOnlyList<BatchItem> Parse(ReadOnlyMemory<byte> json, int maxItems, int maxEventBytes, IDictionary<string, string[]> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Array)
+        {
+            errors["$"] = ["A batch is a JSON array of events."];
+            return [];
+        }
+
+        var count = root.GetArrayLength();
+        if (count == 0 || count > maxItems)
+        {
+            errors["$"] = [$"A batch holds 1 to {maxItems} events (got {count})."];
+            return [];
+        }
+
+        var items = new List<BatchItem>(count);
+        var index = 0;
+        foreach (var element in root.EnumerateArray())
+        {
+            var prefix = $"[{index++}].";
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                errors[prefix.TrimEnd('.')] = ["Each event is a JSON object with a 'data' member."];
+                continue;
+            }
+
+            if (!element.TryGetProperty("data", out var data))
+            {
+                errors[prefix + "data"] = ["Required."];
+                continue;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(data.GetRawText());
+            if (bytes.Length > maxEventBytes)
+            {
+                errors[prefix + "data"] = [$"Exceeds the event limit of {maxEventBytes} bytes."];
+                continue;
+            }
+
+            var attributes = new EventAttributes(
+                String(element, "type", prefix, errors),
+                String(element, "subject", prefix, errors),
+                String(element, "source", prefix, errors),
+                String(element, "orderingKey", prefix, errors),
+                Properties(element, prefix, errors));
+            attributes.Validate(prefix, errors);
+            items.Add(new BatchItem(attributes, bytes));
+        }
+
+        return items;
+    }
+
+    private static string? String(JsonElement element, string name, string prefix, IDictionary<string, string[]> errors)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors[prefix + name] = ["Must be a string."];
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    private static Dictionary<string, string> Properties(JsonElement element, string prefix, IDictionary<string, string[]> errors)
+    {
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!element.TryGetProperty("properties", out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return properties;
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors[prefix + "properties"] = ["Must be an object of string values."];
+            return properties;
+        }
+
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind == JsonValueKind.String)
+            {
+                properties[property.Name] = property.Value.GetString()!;
+            }
+            else
+            {
+                errors[$"{prefix}properties.{property.Name}"] = ["Must be a string."];
+            }
+        }
+
+        return properties;
+    }
+}

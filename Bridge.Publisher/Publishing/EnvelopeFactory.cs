@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using Bridge.Envelopes;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Publisher.Publishing;
+
+/// <summary>Stamps ids, time, correlation and trace context onto a published event.</summary>
+public sealed class EnvelopeFactory(TimeProvider timeProvider, IOptions<PublisherOptions> options)
+{
+    /// <summary>Creates the envelope of one event, in the trace context of <paramref name="activity"/>.</summary>
+    public Envelope Create(EventAttributes attributes, ReadOnlyMemory<byte> data, string correlationId, Activity? activity)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        var now = timeProvider.GetUtcNow();
+        var context = activity ?? Activity.Current;
+        return new Envelope
+        {
+            Id = Guid.CreateVersion7(now).ToString("N"),
+            Source = attributes.Source ?? options.Value.DefaultSource,
+            Type = attributes.Type ?? options.Value.DefaultType,
+            Subject = attributes.Subject,
+            Time = now,
+            Data = data,
+            CorrelationId = correlationId,
+            TraceParent = context?.Id is { } id && context.IdFormat == ActivityIdFormat.W3C ? id : null,
+            TraceState = context?.TraceStateString,
+            OrderingKey = attributes.OrderingKey,
+            Properties = attributes.Properties,
+        };
+    }
+}

@@ -1,0 +1,73 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+
+namespace Bridge.Publisher.Publishing;
+
+/// <summary>Reads a JSON request body within a size limit, answering 415, 413 or 400 as ProblemDetails.</summary>
+public static class JsonBody
+{
+    /// <summary>The body bytes, or the problem that stops them being used.</summary>
+    public readonly record struct Result(ReadOnlyMemory<byte> Json, ProblemHttpResult? Problem);
+
+    /// <summary>Reads and checks the body of <paramref name="request"/>.</summary>
+    public static async Task<Result> ReadAsync(HttpRequest request, int limit, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!IsJson(request.ContentType))
+        {
+            return new(default, Problems.UnsupportedMediaType(request.ContentType));
+        }
+
+        if (request.ContentLength > limit)
+        {
+            return new(default, Problems.TooLarge(what, limit));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(limit + 1L, request.ContentLength ?? 4096));
+        while (true)
+        {
+            var memory = buffer.GetMemory(4096);
+            var read = await request.Body.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+            {
+                return new(default, Problems.TooLarge(what, limit));
+            }
+        }
+
+        var json = buffer.WrittenMemory;
+        if (json.Span.StartsWith("\uFEFF"u8))
+        {
+            json = json[3..];
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            return new(default, Problems.MalformedJson(json.IsEmpty ? "The body is empty; send a JSON value." : "The body is not valid JSON: " + ex.Message));
+        }
+
+        return new(json, null);
+    }
+
+    private static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.MediaType.Value is not { } type)
+        {
+            return false;
+        }
+
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Bridge.Publisher.Publishing;
+
+/// <summary>The publisher's ProblemDetails, each with a stable <c>type</c>.</summary>
+public static class Problems
+{
+    private const string TypePrefix = "urn:bridge:problem:";
+
+    /// <summary>404: the topic is not configured.</summary>
+    public static ProblemHttpResult UnknownTopic(string topic) =>
+        Create(StatusCodes.Status404NotFound, "unknown-topic", "Unknown topic", $"Topic '{topic}' is not configured on this Bridge.");
+
+    /// <summary>415: the body is not JSON.</summary>
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+            $"Content-Type '{contentType}' is not accepted; send application/json (or a +json media type).");
+
+    /// <summary>413: the body is over the limit.</summary>
+    public static ProblemHttpResult TooLarge(string what, long limit) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "Payload too large", $"{what} exceeds the limit of {limit} bytes.");
+
+    /// <summary>400: the body is not well-formed JSON.</summary>
+    public static ProblemHttpResult MalformedJson(string detail) =>
+        Create(StatusCodes.Status400BadRequest, "malformed-json", "Malformed JSON", detail);
+
+    /// <summary>400: the request is well-formed but invalid; <paramref name="errors"/> lists every problem.</summary>
+    public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "invalid-event",
+            Title = "Invalid event",
+            Detail = "The event has invalid attributes; see errors.",
+        });
+
+    /// <summary>503: the broker did not take the events; nothing was stored.</summary>
+    public static ProblemHttpResult BrokerUnavailable(string correlationId) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "Broker unavailable",
+            $"The events were not accepted and nothing was stored; retry later (correlation id {correlationId}).");
+
+    private static ProblemHttpResult Create(int status, string type, string title, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);
+}

@@ -1,0 +1,89 @@
+using Bridge.Envelopes;
+using Bridge.Messaging;
+using Bridge.Topology;
+using Microsoft.Data.Sqlite;
+
+namespace Bridge.Transport.Embedded;
+
+/// <summary>Reads and resubmits dead letters kept in the broker file.</summary>
+internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDeadLetterQueue
+{
+    private const string Columns = "seq, message_id, body, reason, description, delivery_count, enqueued_at, dead_lettered_at";
+
+    public async Task<IReadOnlyList<DeadLetter>> ListAsync(SubscriptionAddress address, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = database.OpenReadConnection();
+        using var command = EmbeddedDatabase.Command(connection, null, $"SELECT {Columns} FROM dead_letters WHERE queue = $queue AND seq > $after ORDER BY seq LIMIT $limit");
+        command.Parameters.AddWithValue("$queue", EmbeddedDatabase.QueueName(address));
+        command.Parameters.AddWithValue("$after", afterSequence);
+        command.Parameters.AddWithValue("$limit", Math.Clamp(limit, 1, 1000));
+        return await ReadAsync(command, address, cancellationToken);
+    }
+
+    public async Task<DeadLetter?> GetAsync(SubscriptionAddress address, string messageId, CancellationToken cancellationToken)
+    {
+        await using var connection = database.OpenReadConnection();
+        using var command = EmbeddedDatabase.Command(connection, null, $"SELECT {Columns} FROM dead_letters WHERE queue = $queue AND message_id = $id ORDER BY seq DESC LIMIT 1");
+        command.Parameters.AddWithValue("$queue", EmbeddedDatabase.QueueName(address));
+        command.Parameters.AddWithValue("$id", messageId);
+        var found = await ReadAsync(command, address, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<long> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
+    {
+        await using var connection = database.OpenReadConnection();
+        using var command = EmbeddedDatabase.Command(connection, null, "SELECT COUNT(*) FROM dead_letters WHERE queue = $queue");
+        command.Parameters.AddWithValue("$queue", EmbeddedDatabase.QueueName(address));
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<IReadOnlyList<string>> ResubmitAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var queue = EmbeddedDatabase.QueueName(address);
+        var moved = await database.Writer.ExecuteAsync((connection, transaction) =>
+        {
+            var now = database.NowMs;
+            var done = new List<string>(messageIds.Count);
+            using var move = EmbeddedDatabase.Command(connection, transaction, """
+                INSERT INTO messages (queue, message_id, ordering_key, body, enqueued_at, visible_at)
+                SELECT queue, message_id, ordering_key, body, $now, $now FROM dead_letters WHERE queue = $queue AND message_id = $id;
+                DELETE FROM dead_letters WHERE queue = $queue AND message_id = $id;
+                """);
+            move.Parameters.AddWithValue("$now", now);
+            move.Parameters.AddWithValue("$queue", queue);
+            var id = move.Parameters.Add("$id", SqliteType.Text);
+            foreach (var messageId in messageIds.Distinct(StringComparer.Ordinal))
+            {
+                id.Value = messageId;
+                if (move.ExecuteNonQuery() > 0)
+                {
+                    done.Add(messageId);
+                }
+            }
+            return done;
+        }).WaitAsync(cancellationToken);
+        database.Pulse(queue);
+        return moved;
+    }
+
+    private static async Task<IReadOnlyList<DeadLetter>> ReadAsync(SqliteCommand command, SubscriptionAddress address, CancellationToken cancellationToken)
+    {
+        var list = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            list.Add(new DeadLetter(
+                address,
+                EnvelopeSerializer.Deserialize(reader.GetFieldValue<byte[]>(2)),
+                reader.GetInt64(0),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.GetInt32(5),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7))));
+        }
+        return list;
+    }
+}

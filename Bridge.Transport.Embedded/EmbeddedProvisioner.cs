@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Bridge.Messaging;
+using Bridge.Topology;
+
+namespace Bridge.Transport.Embedded;
+
+/// <summary>Stores topics and subscriptions (with their filters and limits) in the broker file. Idempotent.</summary>
+internal sealed class EmbeddedProvisioner(EmbeddedDatabase database) : ITopologyProvisioner
+{
+    public async Task ProvisionAsync(IReadOnlyCollection<TopicSpec> topics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        await database.Writer.ExecuteAsync((connection, transaction) =>
+        {
+            using var topic = EmbeddedDatabase.Command(connection, transaction, "INSERT INTO topics (name) VALUES ($name) ON CONFLICT (name) DO NOTHING");
+            var topicName = topic.Parameters.Add("$name", Microsoft.Data.Sqlite.SqliteType.Text);
+            using var subscription = EmbeddedDatabase.Command(connection, transaction, """
+                INSERT INTO subscriptions (topic, name, filter, max_delivery_count, lock_duration_ms)
+                VALUES ($topic, $name, $filter, $max, $lock)
+                ON CONFLICT (topic, name) DO UPDATE SET filter = excluded.filter,
+                    max_delivery_count = excluded.max_delivery_count, lock_duration_ms = excluded.lock_duration_ms
+                """);
+            foreach (var spec in topics)
+            {
+                topicName.Value = spec.Name;
+                topic.ExecuteNonQuery();
+                foreach (var sub in spec.Subscriptions)
+                {
+                    subscription.Parameters.Clear();
+                    subscription.Parameters.AddWithValue("$topic", sub.Address.Topic);
+                    subscription.Parameters.AddWithValue("$name", sub.Address.Subscription);
+                    subscription.Parameters.AddWithValue("$filter", JsonSerializer.Serialize(sub.Filter));
+                    subscription.Parameters.AddWithValue("$max", sub.MaxDeliveryCount);
+                    subscription.Parameters.AddWithValue("$lock", (long)sub.LockDuration.TotalMilliseconds);
+                    subscription.ExecuteNonQuery();
+                }
+            }
+            return 0;
+        }).WaitAsync(cancellationToken);
+        database.ReloadTopology();
+    }
+}

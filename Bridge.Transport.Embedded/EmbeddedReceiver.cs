@@ -1,0 +1,220 @@
+using Bridge.Envelopes;
+using Bridge.Messaging;
+using Bridge.Topology;
+using Microsoft.Data.Sqlite;
+
+namespace Bridge.Transport.Embedded;
+
+/// <summary>Peek-lock receiver over one subscription's rows. Ordering keys: only the oldest pending message of a key is handed out.</summary>
+internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAddress address) : ISubscriptionReceiver
+{
+    private const string ExpireSql = """
+        INSERT INTO dead_letters (queue, message_id, ordering_key, body, enqueued_at, delivery_count, dead_lettered_at, reason, description)
+        SELECT queue, message_id, ordering_key, body, enqueued_at, delivery_count, $now, 'MaxDeliveryCountExceeded',
+               'The lock of delivery ' || delivery_count || ' expired and the maximum delivery count (' || $max || ') was reached.'
+        FROM messages WHERE queue = $queue AND lock_token IS NOT NULL AND locked_until <= $now AND delivery_count >= $max;
+        DELETE FROM messages WHERE queue = $queue AND lock_token IS NOT NULL AND locked_until <= $now AND delivery_count >= $max;
+        """;
+
+    private const string ClaimSql = """
+        UPDATE messages SET lock_token = lower(hex(randomblob(16))), locked_until = $until, delivery_count = delivery_count + 1
+        WHERE seq IN (
+            SELECT m.seq FROM messages m
+            WHERE m.queue = $queue AND m.visible_at <= $now AND m.locked_until <= $now
+              AND (m.ordering_key IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM messages p
+                    WHERE p.queue = m.queue AND p.ordering_key = m.ordering_key AND p.seq < m.seq
+                      AND (p.visible_at <= $now OR p.delivery_count > 0)))
+            ORDER BY m.seq LIMIT $max)
+        RETURNING seq, body, delivery_count, enqueued_at, lock_token, locked_until
+        """;
+
+    private const string NextDueSql = """
+        SELECT MIN(CASE WHEN visible_at > $now THEN visible_at ELSE locked_until END)
+        FROM messages WHERE queue = $queue AND (visible_at > $now OR locked_until > $now)
+        """;
+
+    private const string DeadLetterSql = """
+        INSERT INTO dead_letters (queue, message_id, ordering_key, body, enqueued_at, delivery_count, dead_lettered_at, reason, description)
+        SELECT queue, message_id, ordering_key, body, enqueued_at, delivery_count, $now, $reason, $description
+        FROM messages WHERE seq = $seq AND lock_token = $token
+        """;
+
+    private readonly string _queue = EmbeddedDatabase.QueueName(address);
+
+    public SubscriptionAddress Address { get; } = address;
+
+    public async Task<IReadOnlyList<ReceivedMessage>> ReceiveAsync(int maxMessages, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        var deadline = database.Time.GetUtcNow() + maxWait;
+        var pulse = database.PulseFor(_queue);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var spec = Spec();
+            var woken = pulse.WaitTask;
+            // Not cancellable once queued: a claim whose result were dropped would leave its messages locked until expiry.
+            var (messages, nextDue) = await database.Writer.ExecuteAsync((c, t) => Claim(c, t, spec, maxMessages));
+            if (messages.Count > 0)
+            {
+                return messages;
+            }
+
+            var now = database.Time.GetUtcNow();
+            var remaining = deadline - now;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return [];
+            }
+
+            var wait = Min(remaining, database.Options.PollInterval);
+            if (nextDue is { } due)
+            {
+                wait = Min(wait, TimeSpan.FromMilliseconds(Math.Max(1, due - now.ToUnixTimeMilliseconds())));
+            }
+
+            using var delay = new CancellationTokenSource();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, delay.Token);
+            var sleep = Task.Delay(wait, database.Time, linked.Token);
+            await Task.WhenAny(woken, sleep);
+            await delay.CancelAsync();
+        }
+    }
+
+    public Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return database.Writer.ExecuteAsync((connection, transaction) =>
+        {
+            using var command = EmbeddedDatabase.Command(connection, transaction, "DELETE FROM messages WHERE seq = $seq AND lock_token = $token");
+            command.Parameters.AddWithValue("$seq", message.SequenceNumber);
+            command.Parameters.AddWithValue("$token", message.LockToken);
+            return command.ExecuteNonQuery() == 1 ? 0 : throw new MessageLockLostException(message.Envelope.Id);
+        }).WaitAsync(cancellationToken);
+    }
+
+    public async Task AbandonAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var spec = Spec();
+        await database.Writer.ExecuteAsync((connection, transaction) =>
+        {
+            if (message.DeliveryCount >= spec.MaxDeliveryCount)
+            {
+                return MoveToDeadLetters(connection, transaction, message, "MaxDeliveryCountExceeded",
+                    $"Abandoned after delivery {message.DeliveryCount}; the maximum delivery count is {spec.MaxDeliveryCount}.");
+            }
+
+            using var command = EmbeddedDatabase.Command(connection, transaction, """
+                UPDATE messages SET lock_token = NULL, locked_until = 0, visible_at = $visible
+                WHERE seq = $seq AND lock_token = $token
+                """);
+            command.Parameters.AddWithValue("$visible", database.NowMs + (long)Math.Max(0, delay.TotalMilliseconds));
+            command.Parameters.AddWithValue("$seq", message.SequenceNumber);
+            command.Parameters.AddWithValue("$token", message.LockToken);
+            return command.ExecuteNonQuery() == 1 ? 0 : throw new MessageLockLostException(message.Envelope.Id);
+        }).WaitAsync(cancellationToken);
+        database.Pulse(_queue);
+    }
+
+    public Task DeadLetterAsync(ReceivedMessage message, string reason, string? description, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return database.Writer.ExecuteAsync((connection, transaction) => MoveToDeadLetters(connection, transaction, message, reason, description))
+            .WaitAsync(cancellationToken);
+    }
+
+    public async Task<DateTimeOffset> RenewLockAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var spec = Spec();
+        var until = await database.Writer.ExecuteAsync((connection, transaction) =>
+        {
+            var lockedUntil = database.NowMs + (long)spec.LockDuration.TotalMilliseconds;
+            using var command = EmbeddedDatabase.Command(connection, transaction, "UPDATE messages SET locked_until = $until WHERE seq = $seq AND lock_token = $token");
+            command.Parameters.AddWithValue("$until", lockedUntil);
+            command.Parameters.AddWithValue("$seq", message.SequenceNumber);
+            command.Parameters.AddWithValue("$token", message.LockToken);
+            return command.ExecuteNonQuery() == 1 ? lockedUntil : throw new MessageLockLostException(message.Envelope.Id);
+        }).WaitAsync(cancellationToken);
+        return DateTimeOffset.FromUnixTimeMilliseconds(until);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private SubscriptionSpec Spec() =>
+        database.Topology.Find(Address)
+        ?? database.ReloadTopology().Find(Address)
+        ?? throw new InvalidOperationException($"Subscription '{Address}' is not provisioned on the embedded broker.");
+
+    private (IReadOnlyList<ReceivedMessage> Messages, long? NextDue) Claim(SqliteConnection connection, SqliteTransaction transaction, SubscriptionSpec spec, int maxMessages)
+    {
+        var now = database.NowMs;
+        using (var expire = EmbeddedDatabase.Command(connection, transaction, ExpireSql))
+        {
+            expire.Parameters.AddWithValue("$queue", _queue);
+            expire.Parameters.AddWithValue("$now", now);
+            expire.Parameters.AddWithValue("$max", spec.MaxDeliveryCount);
+            expire.ExecuteNonQuery();
+        }
+
+        var messages = new List<ReceivedMessage>();
+        using (var claim = EmbeddedDatabase.Command(connection, transaction, ClaimSql))
+        {
+            claim.Parameters.AddWithValue("$queue", _queue);
+            claim.Parameters.AddWithValue("$now", now);
+            claim.Parameters.AddWithValue("$until", now + (long)spec.LockDuration.TotalMilliseconds);
+            claim.Parameters.AddWithValue("$max", maxMessages);
+            using var reader = claim.ExecuteReader();
+            while (reader.Read())
+            {
+                messages.Add(new ReceivedMessage(
+                    EnvelopeSerializer.Deserialize(reader.GetFieldValue<byte[]>(1)),
+                    reader.GetInt32(2),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                    reader.GetInt64(0),
+                    reader.GetString(4),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+            }
+        }
+
+        if (messages.Count > 0)
+        {
+            messages.Sort((a, b) => a.SequenceNumber.CompareTo(b.SequenceNumber));
+            return (messages, null);
+        }
+
+        using var next = EmbeddedDatabase.Command(connection, transaction, NextDueSql);
+        next.Parameters.AddWithValue("$queue", _queue);
+        next.Parameters.AddWithValue("$now", now);
+        return (messages, next.ExecuteScalar() is long due ? due : null);
+    }
+
+    private int MoveToDeadLetters(SqliteConnection connection, SqliteTransaction transaction, ReceivedMessage message, string reason, string? description)
+    {
+        using var insert = EmbeddedDatabase.Command(connection, transaction, DeadLetterSql);
+        insert.Parameters.AddWithValue("$now", database.NowMs);
+        insert.Parameters.AddWithValue("$reason", reason);
+        insert.Parameters.AddWithValue("$description", (object?)description ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$seq", message.SequenceNumber);
+        insert.Parameters.AddWithValue("$token", message.LockToken);
+        if (insert.ExecuteNonQuery() != 1)
+        {
+            throw new MessageLockLostException(message.Envelope.Id);
+        }
+
+        using var delete = EmbeddedDatabase.Command(connection, transaction, "DELETE FROM messages WHERE seq = $seq");
+        delete.Parameters.AddWithValue("$seq", message.SequenceNumber);
+        return delete.ExecuteNonQuery();
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}
+
+/// <summary>Creates embedded receivers.</summary>
+internal sealed class EmbeddedReceiverFactory(EmbeddedDatabase database) : ISubscriptionReceiverFactory
+{
+    public ISubscriptionReceiver CreateReceiver(SubscriptionAddress address) => new EmbeddedReceiver(database, address);
+}
