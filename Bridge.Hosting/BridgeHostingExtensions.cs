@@ -19,6 +19,12 @@ public static class BridgeHostingExtensions
     public static IHostApplicationBuilder AddBridgeCore(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (builder.Services.Any(s => s.ServiceType == typeof(CoreMarker)))
+        {
+            return builder; // several services share one process (the standalone host)
+        }
+
+        builder.Services.AddSingleton<CoreMarker>();
         builder.Services.TryAddTimeProvider();
         builder.Services.AddBridgeTopology();
         var transport = (builder.Configuration[TransportKey] ?? "embedded").Trim().ToLowerInvariant();
@@ -38,6 +44,8 @@ public static class BridgeHostingExtensions
         builder.AddBridgeStore();
         return builder;
     }
+
+    private sealed class CoreMarker;
 
     private static void TryAddTimeProvider(this IServiceCollection services)
     {

@@ -1,3 +1,4 @@
+using Bridge.Hosting;
 using System.Diagnostics;
 using Bridge.Envelopes;
 using Bridge.Messaging;

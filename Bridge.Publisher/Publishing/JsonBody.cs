@@ -1,3 +1,4 @@
+using Bridge.Hosting;
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;

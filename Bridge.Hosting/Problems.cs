@@ -1,8 +1,9 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Bridge.Publisher.Publishing;
+namespace Bridge.Hosting;
 
-/// <summary>The publisher's ProblemDetails, each with a stable <c>type</c>.</summary>
+/// <summary>Bridge's ProblemDetails, each with a stable <c>type</c> (<c>urn:bridge:problem:…</c>).</summary>
 public static class Problems
 {
     private const string TypePrefix = "urn:bridge:problem:";
@@ -39,6 +40,15 @@ public static class Problems
         Create(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "Broker unavailable",
             $"The events were not accepted and nothing was stored; retry later (correlation id {correlationId}).");
 
-    private static ProblemHttpResult Create(int status, string type, string title, string detail) =>
+    /// <summary>404: no such subscription.</summary>
+    public static ProblemHttpResult UnknownSubscription(string topic, string subscription) =>
+        Create(StatusCodes.Status404NotFound, "unknown-subscription", "Unknown subscription", $"Subscription '{subscription}' of topic '{topic}' is not configured.");
+
+    /// <summary>404: no dead letter with that message id.</summary>
+    public static ProblemHttpResult DeadLetterNotFound(string messageId) =>
+        Create(StatusCodes.Status404NotFound, "dead-letter-not-found", "Dead letter not found", $"No dead letter with message id '{messageId}' in this subscription.");
+
+    /// <summary>Builds a ProblemDetails result.</summary>
+    public static ProblemHttpResult Create(int status, string type, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);
 }

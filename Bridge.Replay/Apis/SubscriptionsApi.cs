@@ -1,0 +1,37 @@
+using Bridge.Messaging;
+using Bridge.Topology;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Bridge.Replay;
+
+/// <summary><c>GET /api/subscriptions</c>: the configured subscriptions and their dead-letter depth.</summary>
+public static class SubscriptionsApi
+{
+    /// <summary>Maps the subscriptions endpoints.</summary>
+    public static RouteGroupBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/subscriptions").WithTags("Subscriptions");
+        api.MapGet("/", ListSubscriptionsAsync)
+            .WithName("ListSubscriptions")
+            .WithSummary("List subscriptions")
+            .WithDescription("Every configured subscription with its filter, webhook target, limits and dead-letter count.");
+        return api;
+    }
+
+    /// <summary>Lists subscriptions.</summary>
+    public static async Task<Ok<IReadOnlyList<SubscriptionView>>> ListSubscriptionsAsync(TopologyCatalog catalog, IDeadLetterQueue deadLetters, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(deadLetters);
+        var views = new List<SubscriptionView>();
+        foreach (var s in catalog.Subscriptions.OrderBy(s => s.Address.ToString(), StringComparer.Ordinal))
+        {
+            var filter = s.Spec.Filter;
+            views.Add(new SubscriptionView(
+                s.Address.Topic, s.Address.Subscription, filter.Types, filter.Subject, filter.Properties,
+                s.Webhook.Url, s.Webhook.MaxAttempts, s.Webhook.Concurrency,
+                await deadLetters.CountAsync(s.Address, cancellationToken)));
+        }
+        return TypedResults.Ok<IReadOnlyList<SubscriptionView>>(views);
+    }
+}

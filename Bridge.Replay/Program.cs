@@ -1,0 +1,13 @@
+using Bridge.Replay;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddReplay();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapReplayApi();
+
+app.Run();

@@ -1,0 +1,31 @@
+using Bridge.Publisher;
+using Bridge.Replay;
+using Bridge.Standalone.Samples;
+using Bridge.Subscriber;
+
+namespace Bridge.Standalone;
+
+/// <summary>Composes publisher, subscriber and replay in one process.</summary>
+public static class StandaloneExtensions
+{
+    /// <summary>Adds the three services on one shared core (topology, embedded transport, store) and the development samples.</summary>
+    public static IHostApplicationBuilder AddStandalone(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddPublisher();
+        builder.AddSubscriber();
+        builder.AddReplay();
+        builder.AddSamples();
+        return builder;
+    }
+
+    /// <summary>Maps the publish, replay and sample endpoints.</summary>
+    public static WebApplication MapStandalone(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPublishApi();
+        app.MapReplayApi();
+        app.MapSamples();
+        return app;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Bridge.Messaging;
+using Bridge.Store.Attempts;
+using Bridge.Telemetry;
+using Bridge.Topology;
+
+namespace Bridge.Subscriber.Delivery;
+
+/// <summary>
+/// Delivers one received envelope: calls the webhook while renewing the lock, records the attempt, then completes,
+/// retries (abandon with backoff) or dead-letters it with a reason.
+/// </summary>
+internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptRecorder recorder, TimeProvider timeProvider, ILogger<DeliveryProcessor> logger)
+{
+    public const string RejectedReason = "WebhookRejected";
+    public const string MaxAttemptsReason = "MaxAttemptsExceeded";
+
+    public async Task ProcessAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort)
+    {
+        var envelope = message.Envelope;
+        var address = definition.Address;
+        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var parent);
+        using var activity = BridgeTelemetry.ActivitySource.StartActivity($"deliver {address}", ActivityKind.Consumer, parent);
+        activity?.SetTag("messaging.system", "bridge");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.destination.name", address.Topic);
+        activity?.SetTag("messaging.destination.subscription.name", address.Subscription);
+        activity?.SetTag("messaging.message.id", envelope.Id);
+        activity?.SetTag("messaging.message.delivery_count", message.DeliveryCount);
+        activity?.SetTag("bridge.correlation_id", envelope.CorrelationId);
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["CorrelationId"] = envelope.CorrelationId,
+            ["MessageId"] = envelope.Id,
+            ["Subscription"] = address.ToString(),
+            ["Attempt"] = message.DeliveryCount,
+        });
+
+        if (stopping.IsCancellationRequested)
+        {
+            await SettleAsync(() => receiver.AbandonAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
+            return;
+        }
+
+        var startedAt = timeProvider.GetUtcNow();
+        AttemptResult result;
+        using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
+        {
+            var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);
+            result = await webhooks.SendAsync(definition.Webhook, message, abort);
+            await renewing.CancelAsync();
+            await renewal;
+        }
+
+        Record(definition, message, startedAt, result);
+        var tags = new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } };
+        BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
+        switch (result.Outcome)
+        {
+            case AttemptOutcome.Delivered:
+                BridgeTelemetry.Delivered.Add(1, tags);
+                BridgeTelemetry.EndToEndLatency.Record((timeProvider.GetUtcNow() - envelope.Time).TotalSeconds, tags);
+                LogDelivered(logger, envelope.Id, address.ToString(), result.StatusCode ?? 0, message.DeliveryCount, result.Duration.TotalMilliseconds);
+                await SettleAsync(() => receiver.CompleteAsync(message, CancellationToken.None), message, address);
+                break;
+
+            case AttemptOutcome.Rejected:
+                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+                await DeadLetterAsync(receiver, message, address, RejectedReason, $"{result.Error}: {result.ResponseExcerpt}".TrimEnd(' ', ':'), tags);
+                break;
+
+            case AttemptOutcome.Failed when message.DeliveryCount >= definition.Webhook.MaxAttempts:
+                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+                await DeadLetterAsync(receiver, message, address, MaxAttemptsReason,
+                    $"{message.DeliveryCount} attempt(s) failed; last: {result.Error}", tags);
+                break;
+
+            case AttemptOutcome.Failed:
+                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+                BridgeTelemetry.FailedAttempts.Add(1, tags);
+                var delay = RetryPolicy.NextDelay(message.DeliveryCount, definition.Webhook.RetryBaseDelay, definition.Webhook.MaxRetryDelay, result.RetryAfter, Random.Shared.NextDouble());
+                LogRetrying(logger, envelope.Id, address.ToString(), message.DeliveryCount, result.Error, delay.TotalMilliseconds);
+                await SettleAsync(() => receiver.AbandonAsync(message, delay, CancellationToken.None), message, address);
+                break;
+
+            default:
+                await SettleAsync(() => receiver.AbandonAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
+                break;
+        }
+    }
+
+    private async Task DeadLetterAsync(ISubscriptionReceiver receiver, ReceivedMessage message, SubscriptionAddress address, string reason, string description, TagList tags)
+    {
+        BridgeTelemetry.FailedAttempts.Add(1, tags);
+        tags.Add("reason", reason);
+        BridgeTelemetry.DeadLettered.Add(1, tags);
+        LogDeadLettered(logger, message.Envelope.Id, address.ToString(), reason, description);
+        await SettleAsync(() => receiver.DeadLetterAsync(message, reason, description, CancellationToken.None), message, address);
+    }
+
+    private void Record(SubscriptionDefinition definition, ReceivedMessage message, DateTimeOffset startedAt, AttemptResult result) =>
+        recorder.Record(new DeliveryAttempt
+        {
+            Topic = definition.Address.Topic,
+            Subscription = definition.Address.Subscription,
+            MessageId = message.Envelope.Id,
+            CorrelationId = message.Envelope.CorrelationId,
+            Attempt = message.DeliveryCount,
+            StartedAt = startedAt,
+            DurationMs = result.Duration.TotalMilliseconds,
+            StatusCode = result.StatusCode,
+            Outcome = result.Outcome,
+            Error = Truncate(result.Error, 2048),
+            ResponseExcerpt = Truncate(result.ResponseExcerpt, 1024),
+        });
+
+    private async Task RenewWhileRunningAsync(ISubscriptionReceiver receiver, ReceivedMessage message, TimeSpan lockDuration, CancellationToken cancellationToken)
+    {
+        var interval = lockDuration / 2;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(interval, timeProvider, cancellationToken);
+                await receiver.RenewLockAsync(message, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The attempt ended.
+        }
+        catch (MessageLockLostException ex)
+        {
+            LogLockLost(logger, ex, message.Envelope.Id);
+        }
+    }
+
+    private async Task SettleAsync(Func<Task> settle, ReceivedMessage message, SubscriptionAddress address)
+    {
+        try
+        {
+            await settle();
+        }
+        catch (MessageLockLostException ex)
+        {
+            LogLockLost(logger, ex, message.Envelope.Id);
+        }
+#pragma warning disable CA1031 // The lock expires and the broker delivers again: nothing is lost, but say so.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogSettleFailed(logger, ex, message.Envelope.Id, address.ToString());
+        }
+    }
+
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Subscription}: HTTP {Status} on attempt {Attempt} in {Milliseconds:0.0} ms")]
+    private static partial void LogDelivered(ILogger logger, string messageId, string subscription, int status, int attempt, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MessageId} to {Subscription} failed ({Error}); retrying in {DelayMs:0} ms")]
+    private static partial void LogRetrying(ILogger logger, string messageId, string subscription, int attempt, string? error, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered {MessageId} of {Subscription}: {Reason} ({Description})")]
+    private static partial void LogDeadLettered(ILogger logger, string messageId, string subscription, string reason, string description);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lock on {MessageId} was lost; the broker will deliver it again")]
+    private static partial void LogLockLost(ILogger logger, Exception exception, string messageId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Settling {MessageId} of {Subscription} failed; its lock will expire and it will be delivered again")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception, string messageId, string subscription);
+}

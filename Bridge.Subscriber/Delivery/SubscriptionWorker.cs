@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using Bridge.Messaging;
+using Bridge.Store.Attempts;
+using Bridge.Topology;
+
+namespace Bridge.Subscriber.Delivery;
+
+/// <summary>
+/// The delivery loop of one subscription: receives up to <c>Concurrency</c> envelopes at a time and hands each to a
+/// <see cref="DeliveryProcessor"/>. Stops receiving when <c>stopping</c> fires and lets in-flight deliveries finish.
+/// </summary>
+internal sealed partial class SubscriptionWorker(
+    SubscriptionDefinition definition,
+    ISubscriptionReceiver receiver,
+    DeliveryProcessor processor,
+    ILogger logger)
+{
+    private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+
+    /// <summary>Runs until <paramref name="stopping"/>; <paramref name="abort"/> cancels deliveries still running.</summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
+    {
+        var concurrency = definition.Webhook.Concurrency;
+        using var slots = new SemaphoreSlim(concurrency, concurrency);
+        var failures = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await slots.WaitAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var wanted = 1;
+            while (wanted < concurrency && slots.Wait(0))
+            {
+                wanted++;
+            }
+
+            IReadOnlyList<ReceivedMessage> messages;
+            try
+            {
+                messages = await receiver.ReceiveAsync(wanted, ReceiveWait, stopping);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                slots.Release(wanted);
+                break;
+            }
+#pragma warning disable CA1031 // A broker hiccup must not end the loop: log, back off, go on.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                slots.Release(wanted);
+                failures++;
+                LogReceiveFailed(logger, ex, definition.Address.ToString(), failures);
+                await DelayQuietly(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), stopping);
+                continue;
+            }
+
+            if (messages.Count < wanted)
+            {
+                slots.Release(wanted - messages.Count);
+            }
+
+            foreach (var message in messages)
+            {
+                var sequence = message.SequenceNumber;
+                _inFlight[sequence] = RunOneAsync(message, stopping, abort, slots, sequence);
+            }
+        }
+
+        await Task.WhenAll(_inFlight.Values);
+    }
+
+    private async Task RunOneAsync(ReceivedMessage message, CancellationToken stopping, CancellationToken abort, SemaphoreSlim slots, long sequence)
+    {
+        await Task.Yield();
+        try
+        {
+            await processor.ProcessAsync(definition, receiver, message, stopping, abort);
+        }
+        finally
+        {
+            _inFlight.TryRemove(sequence, out _);
+            slots.Release();
+        }
+    }
+
+    private static async Task DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Receiving from {Subscription} failed ({Failures} in a row); backing off")]
+    private static partial void LogReceiveFailed(ILogger logger, Exception exception, string subscription, int failures);
+}
