@@ -1,0 +1,48 @@
+using System.Net;
+using Bridge.Store.Attempts;
+using Bridge.Subscriber.Delivery;
+
+namespace Bridge.Tests.Unit;
+
+public sealed class RetryPolicyTests
+{
+    [Theory]
+    [InlineData(200, AttemptOutcome.Delivered)]
+    [InlineData(204, AttemptOutcome.Delivered)]
+    [InlineData(400, AttemptOutcome.Rejected)]
+    [InlineData(401, AttemptOutcome.Rejected)]
+    [InlineData(404, AttemptOutcome.Rejected)]
+    [InlineData(410, AttemptOutcome.Rejected)]
+    [InlineData(408, AttemptOutcome.Failed)]
+    [InlineData(429, AttemptOutcome.Failed)]
+    [InlineData(500, AttemptOutcome.Failed)]
+    [InlineData(503, AttemptOutcome.Failed)]
+    [InlineData(302, AttemptOutcome.Rejected)]
+    public void Status_codes_are_classified_as_delivered_rejected_or_transient(int status, AttemptOutcome expected) =>
+        Assert.Equal(expected, RetryPolicy.Classify((HttpStatusCode)status));
+
+    [Fact]
+    public void Delays_grow_exponentially_with_jitter_between_half_and_full()
+    {
+        var baseDelay = TimeSpan.FromSeconds(1);
+        var max = TimeSpan.FromMinutes(10);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), RetryPolicy.NextDelay(1, baseDelay, max, null, 0));
+        Assert.Equal(TimeSpan.FromSeconds(1), RetryPolicy.NextDelay(1, baseDelay, max, null, 1));
+        Assert.Equal(TimeSpan.FromSeconds(4), RetryPolicy.NextDelay(3, baseDelay, max, null, 1));
+        Assert.Equal(TimeSpan.FromSeconds(3), RetryPolicy.NextDelay(3, baseDelay, max, null, 0.5));
+    }
+
+    [Fact]
+    public void Delays_never_exceed_the_maximum()
+    {
+        var delay = RetryPolicy.NextDelay(40, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), null, 1);
+        Assert.Equal(TimeSpan.FromSeconds(30), delay);
+    }
+
+    [Fact]
+    public void Retry_after_wins_within_the_maximum()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(7), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(7), 0.3));
+        Assert.Equal(TimeSpan.FromMinutes(1), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromHours(2), 0.3));
+    }
+}
