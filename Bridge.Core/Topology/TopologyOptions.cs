@@ -16,6 +16,9 @@ public sealed class TopologyOptions
 /// <summary>One topic: a named stream that publishers write to.</summary>
 public sealed class TopicOptions
 {
+    /// <summary>What flows on this topic, for operators (optional).</summary>
+    public string? Description { get; set; }
+
     /// <summary>Subscriptions of this topic by name.</summary>
     public Dictionary<string, SubscriptionOptions> Subscriptions { get; set; } = new(StringComparer.Ordinal);
 }

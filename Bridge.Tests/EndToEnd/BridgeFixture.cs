@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Bridge.Tests.Infrastructure;
+
+namespace Bridge.Tests.EndToEnd;
+
+/// <summary>Per-test scaffolding: a temp data directory, a webhook receiver and helpers to drive a bridge process.</summary>
+public abstract class BridgeTestBase : IAsyncLifetime
+{
+    protected static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    protected TestDirectory Data { get; } = new();
+
+    protected WebhookReceiver Receiver { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Receiver = await WebhookReceiver.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Receiver.DisposeAsync();
+        Data.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    protected Task<BridgeProcess> StartBridgeAsync(TestTopology topology) => BridgeProcess.StartAsync(Data.Path, topology.Settings);
+
+    protected static async Task<string> PublishAsync(HttpClient client, string topic, object data, string? type = null, IDictionary<string, string>? headers = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/topics/{topic}/events") { Content = JsonContent.Create(data) };
+        if (type is not null)
+        {
+            request.Headers.Add("ce-type", type);
+        }
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"Publish answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("messageId").GetString()!;
+    }
+
+    /// <summary>Polls <paramref name="probe"/> until it returns a value satisfying <paramref name="done"/>.</summary>
+    protected static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        T last;
+        while (true)
+        {
+            last = await probe();
+            if (done(last))
+            {
+                return last;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}; last value: {JsonSerializer.Serialize(last)}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    protected static async Task<JsonElement> GetJsonAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    protected static Task<JsonElement> AttemptsAsync(HttpClient client, string messageId) => GetJsonAsync(client, $"/api/messages/{messageId}/attempts");
+
+    protected static Task<JsonElement> DeadLettersAsync(HttpClient client, string topic, string subscription) =>
+        GetJsonAsync(client, $"/api/topics/{topic}/subscriptions/{subscription}/dead-letters");
+}

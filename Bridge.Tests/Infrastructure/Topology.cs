@@ -1,0 +1,54 @@
+namespace Bridge.Tests.Infrastructure;
+
+/// <summary>Builds the configuration of a test topology as key/value settings.</summary>
+public sealed class TestTopology
+{
+    /// <summary>A development-only test secret (24 bytes).</summary>
+    public const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    private readonly Dictionary<string, string> _settings = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> Settings => _settings;
+
+    public TestTopology Topic(string topic)
+    {
+        _settings[$"Bridge:Topics:{topic}:Description"] = "Test topic " + topic;
+        return this;
+    }
+
+    public TestTopology Subscription(
+        string topic, string name, Uri url, int maxAttempts = 3, string[]? types = null, string? subject = null,
+        IReadOnlyDictionary<string, string>? properties = null, int concurrency = 4, string lockDuration = "00:00:30",
+        string secret = Secret)
+    {
+        var key = $"Bridge:Topics:{topic}:Subscriptions:{name}";
+        _settings[$"{key}:Webhook:Url"] = url.ToString();
+        _settings[$"{key}:Webhook:Secret"] = secret;
+        _settings[$"{key}:Webhook:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _settings[$"{key}:Webhook:Concurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _settings[$"{key}:Webhook:Timeout"] = "00:00:05";
+        _settings[$"{key}:Webhook:RetryBaseDelay"] = "00:00:00.100";
+        _settings[$"{key}:Webhook:MaxRetryDelay"] = "00:00:01";
+        _settings[$"{key}:LockDuration"] = lockDuration;
+        var i = 0;
+        foreach (var type in types ?? [])
+        {
+            _settings[$"{key}:Filter:Types:{i++}"] = type;
+        }
+        if (subject is not null)
+        {
+            _settings[$"{key}:Filter:Subject"] = subject;
+        }
+        foreach (var (property, value) in properties ?? new Dictionary<string, string>())
+        {
+            _settings[$"{key}:Filter:Properties:{property}"] = value;
+        }
+        return this;
+    }
+
+    public TestTopology With(string key, string value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+}

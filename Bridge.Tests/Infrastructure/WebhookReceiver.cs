@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Bridge.Tests.Infrastructure;
+
+/// <summary>
+/// A real HTTP webhook receiver on 127.0.0.1 with a free port. Each hook (<c>/hooks/{name}</c>) records every request and
+/// answers from its script (a status per call; 200 once the script runs out, unless a default is set).
+/// </summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, Hook> _hooks = new(StringComparer.Ordinal);
+
+    private WebhookReceiver(WebApplication app) => _app = app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new WebhookReceiver(app);
+        app.MapPost("/hooks/{name}", receiver.HandleAsync);
+        await app.StartAsync();
+        receiver.BaseAddress = new Uri(app.Urls.First());
+        return receiver;
+    }
+
+    public Uri UrlOf(string name) => new(BaseAddress, $"/hooks/{name}");
+
+    public Hook this[string name] => _hooks.GetOrAdd(name, _ => new Hook());
+
+    private async Task HandleAsync(string name, HttpContext context)
+    {
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer);
+        var hook = this[name];
+        var request = new ReceivedRequest(
+            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+            buffer.ToArray(),
+            context.Request.ContentType,
+            DateTimeOffset.UtcNow);
+        var (status, body, retryAfter) = hook.Next(request);
+        context.Response.StatusCode = status;
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+        if (body is not null)
+        {
+            await context.Response.WriteAsync(body);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    /// <summary>One webhook endpoint: its script and what it received.</summary>
+    public sealed class Hook
+    {
+        private readonly ConcurrentQueue<(int Status, string? Body, string? RetryAfter)> _script = new();
+        private readonly ConcurrentQueue<ReceivedRequest> _received = new();
+        private readonly SemaphoreSlim _signal = new(0);
+
+        public int DefaultStatus { get; set; } = 200;
+
+        public IReadOnlyList<ReceivedRequest> Received => [.. _received];
+
+        public Hook Answer(int status, string? body = null, string? retryAfter = null)
+        {
+            _script.Enqueue((status, body, retryAfter));
+            return this;
+        }
+
+        internal (int, string?, string?) Next(ReceivedRequest request)
+        {
+            _received.Enqueue(request);
+            _signal.Release();
+            return _script.TryDequeue(out var next) ? next : (DefaultStatus, null, null);
+        }
+
+        /// <summary>Waits until at least <paramref name="count"/> requests arrived.</summary>
+        public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(int count, TimeSpan timeout)
+        {
+            var deadline = DateTime.UtcNow + timeout;
+            while (_received.Count < count)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !await _signal.WaitAsync(left))
+                {
+                    throw new TimeoutException($"Expected {count} webhook request(s) within {timeout}; got {_received.Count}.");
+                }
+            }
+            return Received;
+        }
+    }
+}
+
+/// <summary>A request the receiver got.</summary>
+public sealed record ReceivedRequest(IReadOnlyDictionary<string, string> Headers, byte[] Body, string? ContentType, DateTimeOffset At)
+{
+    public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
+
+    public string MessageId => Headers["webhook-id"];
+}
