@@ -35,10 +35,15 @@ public static partial class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (every check must pass) and <c>/alive</c> (liveness only).</summary>
+    /// <summary>
+    /// Answers every error as ProblemDetails (unhandled exceptions and empty 4xx/5xx alike) and maps
+    /// <c>/health</c> (every check must pass) and <c>/alive</c> (liveness only).
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
         app.MapHealthChecks(HealthEndpointPath).WithTags("Health").WithName("Health");
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })
             .WithTags("Health").WithName("Alive");

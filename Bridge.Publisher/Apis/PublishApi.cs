@@ -26,7 +26,6 @@ public static partial class PublishApi
             .WithDescription("The JSON body becomes the data of a CloudEvents 1.0 envelope. Attributes come from ce-type, ce-subject, "
                 + "ce-source and ce-partitionkey headers (or the type, subject, source and orderingKey query parameters); other ce-* headers "
                 + "become application properties. 202 means the envelope is stored durably.")
-            .Accepts<object>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -38,7 +37,6 @@ public static partial class PublishApi
             .WithSummary("Publish a batch of events to a topic")
             .WithDescription("The body is a JSON array of { type, subject, source, orderingKey, properties, data }. The batch is stored "
                 + "atomically: all events are accepted (202) or none is.")
-            .Accepts<object>("application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

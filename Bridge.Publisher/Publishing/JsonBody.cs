@@ -26,7 +26,7 @@ public static class JsonBody
             return new(default, Problems.TooLarge(what, limit));
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(limit + 1L, request.ContentLength ?? 4096));
+        var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 4096, 1, limit + 1L));
         while (true)
         {
             var memory = buffer.GetMemory(4096);
