@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what building and testing Bridge needs on a fresh Debian machine with the .NET SDK.
+# Idempotent: installs only what is missing. Debian packages the tests need are listed in eng/packages.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "setup: the .NET SDK (10.0.100 or later) is required: https://dot.net" >&2
+  exit 1
+fi
+
+sdk_major=$(dotnet --version | cut -d. -f1)
+if [ "${sdk_major}" -lt 10 ]; then
+  echo "setup: .NET SDK 10 or later is required (found $(dotnet --version))" >&2
+  exit 1
+fi
+
+missing=()
+while read -r package binary; do
+  [ -z "${package}" ] && continue
+  case "${package}" in \#*) continue ;; esac
+  if [ ! -x "${binary}" ]; then
+    missing+=("${package}")
+  fi
+done < eng/packages.txt
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup: run as root (or with sudo) to install: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+echo "setup: ready (dotnet $(dotnet --version))"
