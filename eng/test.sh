@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command: set-up, build (warnings are errors), every test, and a summary line
+# The one test command: set-up, build (warnings are errors), format check, every test, and a summary line
 # "N passed, N failed, N skipped" computed from the TRX results.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 if ! dotnet build Bridge.sln -c Release -nologo -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"
   echo "test: the build failed" >&2
+  exit 1
+fi
+
+if ! dotnet format Bridge.sln --verify-no-changes --no-restore; then
+  echo "0 passed, 1 failed"
+  echo "test: formatting differs from .editorconfig; run 'dotnet format Bridge.sln'" >&2
   exit 1
 fi
 

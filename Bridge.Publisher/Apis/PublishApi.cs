@@ -1,6 +1,6 @@
-using Bridge.Hosting;
 using System.Diagnostics;
 using Bridge.Envelopes;
+using Bridge.Hosting;
 using Bridge.Messaging;
 using Bridge.Publisher.Publishing;
 using Bridge.Telemetry;

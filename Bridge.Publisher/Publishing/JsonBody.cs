@@ -1,6 +1,6 @@
-using Bridge.Hosting;
 using System.Buffers;
 using System.Text.Json;
+using Bridge.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 

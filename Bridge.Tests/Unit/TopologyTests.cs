@@ -11,8 +11,14 @@ public sealed class TopologyTests
 {
     private static Envelope Event(string type, string? subject = null, Dictionary<string, string>? properties = null) => new()
     {
-        Id = "1", Source = "/s", Type = type, Subject = subject, Time = DateTimeOffset.UnixEpoch, Data = "{}"u8.ToArray(),
-        CorrelationId = "c", Properties = properties ?? new Dictionary<string, string>(),
+        Id = "1",
+        Source = "/s",
+        Type = type,
+        Subject = subject,
+        Time = DateTimeOffset.UnixEpoch,
+        Data = "{}"u8.ToArray(),
+        CorrelationId = "c",
+        Properties = properties ?? new Dictionary<string, string>(),
     };
 
     [Fact]
