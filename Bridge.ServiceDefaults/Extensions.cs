@@ -21,6 +21,7 @@ public static partial class Extensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        builder.AddDefaultOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.AddHttpClient();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -36,14 +37,15 @@ public static partial class Extensions
     }
 
     /// <summary>
-    /// Answers every error as ProblemDetails (unhandled exceptions and empty 4xx/5xx alike) and maps
-    /// <c>/health</c> (every check must pass) and <c>/alive</c> (liveness only).
+    /// Answers every error as ProblemDetails (unhandled exceptions and empty 4xx/5xx alike) and maps the OpenAPI
+    /// document, <c>/health</c> (every check must pass) and <c>/alive</c> (liveness only).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.MapOpenApi(OpenApiPath);
         app.MapHealthChecks(HealthEndpointPath).WithTags("Health").WithName("Health");
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })
             .WithTags("Health").WithName("Alive");

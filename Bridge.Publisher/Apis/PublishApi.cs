@@ -7,6 +7,7 @@ using Bridge.Telemetry;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Bridge.Publisher;
 
@@ -26,6 +27,8 @@ public static partial class PublishApi
             .WithDescription("The JSON body becomes the data of a CloudEvents 1.0 envelope. Attributes come from ce-type, ce-subject, "
                 + "ce-source and ce-partitionkey headers (or the type, subject, source and orderingKey query parameters); other ce-* headers "
                 + "become application properties. 202 means the envelope is stored durably.")
+            .WithJsonRequestBody("Any JSON value: the event's data.", JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean,
+                """{ "orderId": "12345", "customerId": "789", "amount": 1500, "source": "Dataverse" }""")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -37,6 +40,8 @@ public static partial class PublishApi
             .WithSummary("Publish a batch of events to a topic")
             .WithDescription("The body is a JSON array of { type, subject, source, orderingKey, properties, data }. The batch is stored "
                 + "atomically: all events are accepted (202) or none is.")
+            .WithJsonRequestBody("A JSON array of events.", JsonSchemaType.Array,
+                """[ { "type": "order.created", "subject": "orders/12345", "orderingKey": "customer-789", "properties": { "region": "eu" }, "data": { "orderId": "12345" } } ]""")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

@@ -19,22 +19,26 @@ public static class DeadLettersApi
         api.MapGet("/", ListAsync)
             .WithName("ListDeadLetters")
             .WithSummary("List dead letters")
-            .WithDescription("Dead letters of the subscription, oldest first, with reason, attempts and time. Page with 'after' (the 'next' of the previous page).");
+            .WithDescription("Dead letters of the subscription, oldest first, with reason, attempts and time. Page with 'after' (the 'next' of the previous page).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/{messageId}", GetAsync)
             .WithName("GetDeadLetter")
             .WithSummary("Get a dead letter")
-            .WithDescription("The dead letter, its full envelope and every delivery attempt for this subscription.");
+            .WithDescription("The dead letter, its full envelope and every delivery attempt for this subscription.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/{messageId}/replay", ReplayOneAsync)
             .WithName("ReplayDeadLetter")
             .WithSummary("Replay a dead letter")
-            .WithDescription("Sends the dead letter back into its subscription as a fresh delivery. The replay is recorded.");
+            .WithDescription("Sends the dead letter back into its subscription as a fresh delivery. The replay is recorded.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapPost("/replay", ReplayAllAsync)
             .WithName("ReplayAllDeadLetters")
             .WithSummary("Replay every dead letter")
-            .WithDescription("Sends every dead letter of the subscription back into it. Each replay is recorded.");
+            .WithDescription("Sends every dead letter of the subscription back into it. Each replay is recorded.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         return api;
     }

@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.OpenApi;
+
+namespace Bridge.Hosting;
+
+/// <summary>OpenAPI helpers for endpoints that read their body themselves.</summary>
+public static class OpenApiExtensions
+{
+    /// <summary>
+    /// Documents a required request body of <paramref name="mediaType"/> without adding content-type routing
+    /// constraints (so a wrong content type still reaches the handler and gets a ProblemDetails 415).
+    /// </summary>
+    public static TBuilder WithJsonRequestBody<TBuilder>(this TBuilder builder, string description, JsonSchemaType type, string example, string mediaType = "application/json")
+        where TBuilder : IEndpointConventionBuilder
+    {
+        return builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Description = description,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [mediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = type }, Example = JsonNode.Parse(example) },
+                },
+            };
+            return Task.CompletedTask;
+        });
+    }
+}
