@@ -55,14 +55,8 @@ public static partial class PublishApi
     public static async Task<Results<Accepted<PublishAccepted>, ProblemHttpResult>> PublishEventAsync(
         string topic, HttpContext context, [AsParameters] PublishServices services)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(services);
-        if (!services.Catalog.HasTopic(topic))
-        {
-            return Problems.UnknownTopic(topic);
-        }
-
-        var body = await JsonBody.ReadAsync(context.Request, services.Options.Value.MaxEventBytes, "The event body", context.RequestAborted);
+        var body = await ReadBodyAsync(topic, context, services, services.Options.Value.MaxEventBytes, "The event body");
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -87,15 +81,9 @@ public static partial class PublishApi
     public static async Task<Results<Accepted<BatchAccepted>, ProblemHttpResult>> PublishBatchAsync(
         string topic, HttpContext context, [AsParameters] PublishServices services)
     {
-        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(services);
-        if (!services.Catalog.HasTopic(topic))
-        {
-            return Problems.UnknownTopic(topic);
-        }
-
         var options = services.Options.Value;
-        var body = await JsonBody.ReadAsync(context.Request, options.MaxBatchBytes, "The batch body", context.RequestAborted);
+        var body = await ReadBodyAsync(topic, context, services, options.MaxBatchBytes, "The batch body");
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -113,6 +101,14 @@ public static partial class PublishApi
         return result.Problem is not null
             ? result.Problem
             : TypedResults.Accepted((string?)null, new BatchAccepted(topic, correlationId, result.MessageIds));
+    }
+
+    private static async Task<JsonBody.Result> ReadBodyAsync(string topic, HttpContext context, PublishServices services, int limit, string what)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return services.Catalog.HasTopic(topic)
+            ? await JsonBody.ReadAsync(context.Request, limit, what, context.RequestAborted)
+            : new JsonBody.Result(default, Problems.UnknownTopic(topic));
     }
 
     private static async Task<(IReadOnlyList<string> MessageIds, ProblemHttpResult? Problem)> PublishAsync(

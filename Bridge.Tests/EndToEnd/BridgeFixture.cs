@@ -69,6 +69,16 @@ public abstract class BridgeTestBase : IAsyncLifetime
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>Reads one value from a database file of the bridge (read-only, while it runs).</summary>
+    protected object? QueryFile(string file, string sql)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Data.Path, file)};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
     protected static Task<JsonElement> AttemptsAsync(HttpClient client, string messageId) => GetJsonAsync(client, $"/api/messages/{messageId}/attempts");
 
     protected static Task<JsonElement> DeadLettersAsync(HttpClient client, string topic, string subscription) =>

@@ -111,6 +111,8 @@ public sealed class DeliveryTests : BridgeTestBase
         var attempts = await EventuallyAsync(() => AttemptsAsync(client, messageId), a => a.GetArrayLength() == 4, "four attempt records");
         Assert.Equal("Delivered", attempts[3].GetProperty("outcome").GetString());
 
+        Assert.Equal("MaxAttemptsExceeded", QueryFile("bridge.db", $"SELECT DeadLetterReason FROM replays WHERE MessageId = '{messageId}'"));
+
         using var again = await client.PostAsync($"/api/topics/orders/subscriptions/down/dead-letters/{messageId}/replay", null);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, again.StatusCode);
     }

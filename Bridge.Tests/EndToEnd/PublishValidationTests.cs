@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Bridge.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Bridge.Tests.EndToEnd;
 
@@ -87,12 +86,6 @@ public sealed class PublishValidationTests : BridgeTestBase
         Assert.Equal(accepted.GetProperty("correlationId").GetString(), second.GetProperty("correlationid").GetString());
     }
 
-    private long MessagesEverStored()
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(Data.Path, "broker.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)";
-        return (long)command.ExecuteScalar()!;
-    }
+    private long MessagesEverStored() =>
+        (long)QueryFile("broker.db", "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0)")!;
 }
