@@ -72,7 +72,7 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable
         }
 
         ConnectionString = builder.ToString();
-        _writeConnection = new SqliteConnection(ConnectionString);
+        _writeConnection = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
         _writeConnection.Open();
         Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(Options.SyncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000;");
         Execute(_writeConnection, Schema);
@@ -180,6 +180,8 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable
     {
         await Writer.DisposeAsync();
         await _writeConnection.DisposeAsync();
+        using var pooled = new SqliteConnection(ConnectionString);
+        SqliteConnection.ClearPool(pooled); // close pooled read connections so the file is released and the WAL checkpointed
     }
 }
 
