@@ -1,6 +1,8 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -23,6 +25,10 @@ public static partial class Extensions
         builder.AddDefaultHealthChecks();
         builder.AddDefaultOpenApi();
         builder.Services.AddProblemDetails();
+        // A bad route or query value is the caller's mistake: a 400 ProblemDetails, in every environment.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
+        // Numbers are numbers: the API contract does not accept them as strings.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         builder.Services.AddHttpClient();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;

@@ -68,6 +68,27 @@ internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDead
         return moved;
     }
 
+    /// <summary>Reads a stored envelope; one that cannot be read is shown with its raw bytes as a JSON string, so it can still be inspected.</summary>
+    private static Envelope ReadEnvelope(byte[] body, string messageId, long enqueuedAt)
+    {
+        try
+        {
+            return EnvelopeSerializer.Deserialize(body);
+        }
+        catch (FormatException)
+        {
+            return new Envelope
+            {
+                Id = messageId,
+                Source = "/bridge/embedded",
+                Type = "bridge.unreadable",
+                Time = DateTimeOffset.FromUnixTimeMilliseconds(enqueuedAt),
+                Data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(System.Text.Encoding.UTF8.GetString(body)),
+                CorrelationId = messageId,
+            };
+        }
+    }
+
     private static async Task<IReadOnlyList<DeadLetter>> ReadAsync(SqliteCommand command, SubscriptionAddress address, CancellationToken cancellationToken)
     {
         var list = new List<DeadLetter>();
@@ -76,7 +97,7 @@ internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDead
         {
             list.Add(new DeadLetter(
                 address,
-                EnvelopeSerializer.Deserialize(reader.GetFieldValue<byte[]>(2)),
+                ReadEnvelope(reader.GetFieldValue<byte[]>(2), reader.GetString(1), reader.GetInt64(6)),
                 reader.GetInt64(0),
                 reader.GetString(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),

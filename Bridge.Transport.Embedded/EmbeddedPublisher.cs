@@ -1,10 +1,12 @@
 using Bridge.Envelopes;
 using Bridge.Messaging;
+using Bridge.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Transport.Embedded;
 
 /// <summary>Publishes by fanning an envelope out to every matching subscription of the topic, in one transaction.</summary>
-internal sealed class EmbeddedPublisher(EmbeddedDatabase database) : ITopicPublisher
+internal sealed partial class EmbeddedPublisher(EmbeddedDatabase database, ILogger<EmbeddedPublisher> logger) : ITopicPublisher
 {
     private const string InsertSql = """
         INSERT INTO messages (queue, message_id, ordering_key, body, enqueued_at, visible_at)
@@ -25,6 +27,7 @@ internal sealed class EmbeddedPublisher(EmbeddedDatabase database) : ITopicPubli
         }
 
         var rows = new List<Row>(messages.Count * Math.Max(1, subscriptions.Count));
+        var unrouted = new List<Envelope>();
         foreach (var message in messages)
         {
             var body = EnvelopeSerializer.Serialize(message.Envelope);
@@ -33,13 +36,27 @@ internal sealed class EmbeddedPublisher(EmbeddedDatabase database) : ITopicPubli
                 throw new MessageTooLargeException(message.Envelope.Id, body.Length, database.Options.MaxMessageBytes);
             }
 
+            var routed = 0;
             foreach (var subscription in subscriptions)
             {
                 if (subscription.Filter.Matches(message.Envelope))
                 {
+                    routed++;
                     rows.Add(new Row(EmbeddedDatabase.QueueName(subscription.Address), message.Envelope.Id, message.Envelope.OrderingKey, body, message.ScheduledEnqueueTime?.ToUnixTimeMilliseconds()));
                 }
             }
+
+            if (routed == 0)
+            {
+                unrouted.Add(message.Envelope);
+            }
+        }
+
+        foreach (var envelope in unrouted)
+        {
+            // As on a Service Bus topic, an envelope no subscription wants is not kept; say so, never silently.
+            BridgeTelemetry.Unrouted.Add(1, new KeyValuePair<string, object?>("topic", topic));
+            LogUnrouted(logger, envelope.Id, envelope.Type, topic, envelope.CorrelationId);
         }
 
         if (rows.Count == 0)
@@ -75,6 +92,9 @@ internal sealed class EmbeddedPublisher(EmbeddedDatabase database) : ITopicPubli
             database.Pulse(queueName);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Envelope {MessageId} of type {Type} matched no subscription of topic {Topic} (correlation {CorrelationId}); it is not delivered anywhere")]
+    private static partial void LogUnrouted(ILogger logger, string messageId, string type, string topic, string correlationId);
 
     private sealed record Row(string Queue, string MessageId, string? OrderingKey, byte[] Body, long? VisibleAt);
 }

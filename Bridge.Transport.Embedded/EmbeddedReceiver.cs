@@ -118,6 +118,22 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         database.Pulse(_queue);
     }
 
+    public async Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await database.Writer.ExecuteAsync((connection, transaction) =>
+        {
+            using var command = EmbeddedDatabase.Command(connection, transaction, """
+                UPDATE messages SET lock_token = NULL, locked_until = 0, delivery_count = MAX(delivery_count - 1, 0)
+                WHERE seq = $seq AND lock_token = $token
+                """);
+            command.Parameters.AddWithValue("$seq", message.SequenceNumber);
+            command.Parameters.AddWithValue("$token", message.LockToken);
+            return command.ExecuteNonQuery() == 1 ? 0 : throw new MessageLockLostException(message.Envelope.Id);
+        }).WaitAsync(cancellationToken);
+        database.Pulse(_queue);
+    }
+
     public Task DeadLetterAsync(ReceivedMessage message, string reason, string? description, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -161,6 +177,7 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         }
 
         var messages = new List<ReceivedMessage>();
+        var unreadable = new List<(long Seq, string Token, string Error)>();
         using (var claim = EmbeddedDatabase.Command(connection, transaction, ClaimSql))
         {
             claim.Parameters.AddWithValue("$queue", _queue);
@@ -170,14 +187,27 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
             using var reader = claim.ExecuteReader();
             while (reader.Read())
             {
-                messages.Add(new ReceivedMessage(
-                    EnvelopeSerializer.Deserialize(reader.GetFieldValue<byte[]>(1)),
-                    reader.GetInt32(2),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                    reader.GetInt64(0),
-                    reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                try
+                {
+                    messages.Add(new ReceivedMessage(
+                        EnvelopeSerializer.Deserialize(reader.GetFieldValue<byte[]>(1)),
+                        reader.GetInt32(2),
+                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                        reader.GetInt64(0),
+                        reader.GetString(4),
+                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                }
+                catch (FormatException ex)
+                {
+                    unreadable.Add((reader.GetInt64(0), reader.GetString(4), ex.Message));
+                }
             }
+        }
+
+        // A row that cannot be read must not block the subscription: dead-letter it with the reason.
+        foreach (var (seq, token, error) in unreadable)
+        {
+            MoveToDeadLetters(connection, transaction, seq, token, null, "UnreadableEnvelope", error);
         }
 
         if (messages.Count > 0)
@@ -192,21 +222,24 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         return (messages, next.ExecuteScalar() is long due ? due : null);
     }
 
-    private int MoveToDeadLetters(SqliteConnection connection, SqliteTransaction transaction, ReceivedMessage message, string reason, string? description)
+    private int MoveToDeadLetters(SqliteConnection connection, SqliteTransaction transaction, ReceivedMessage message, string reason, string? description) =>
+        MoveToDeadLetters(connection, transaction, message.SequenceNumber, message.LockToken, message.Envelope.Id, reason, description);
+
+    private int MoveToDeadLetters(SqliteConnection connection, SqliteTransaction transaction, long seq, string lockToken, string? messageId, string reason, string? description)
     {
         using var insert = EmbeddedDatabase.Command(connection, transaction, DeadLetterSql);
         insert.Parameters.AddWithValue("$now", database.NowMs);
         insert.Parameters.AddWithValue("$reason", reason);
         insert.Parameters.AddWithValue("$description", (object?)description ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$seq", message.SequenceNumber);
-        insert.Parameters.AddWithValue("$token", message.LockToken);
+        insert.Parameters.AddWithValue("$seq", seq);
+        insert.Parameters.AddWithValue("$token", lockToken);
         if (insert.ExecuteNonQuery() != 1)
         {
-            throw new MessageLockLostException(message.Envelope.Id);
+            throw new MessageLockLostException(messageId ?? seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         using var delete = EmbeddedDatabase.Command(connection, transaction, "DELETE FROM messages WHERE seq = $seq");
-        delete.Parameters.AddWithValue("$seq", message.SequenceNumber);
+        delete.Parameters.AddWithValue("$seq", seq);
         return delete.ExecuteNonQuery();
     }
 

@@ -24,6 +24,7 @@ public static class EmbeddedTransportExtensions
             options.Configure(o => o.ConnectionString = messaging);
         }
 
+        services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmbeddedDatabase>();
         services.TryAddSingleton<ITopicPublisher, EmbeddedPublisher>();

@@ -24,6 +24,9 @@ public sealed record Envelope
     /// <summary>CloudEvents <c>datacontenttype</c>; Bridge carries JSON.</summary>
     public string DataContentType { get; init; } = "application/json";
 
+    /// <summary>CloudEvents <c>dataschema</c>, optional.</summary>
+    public string? DataSchema { get; init; }
+
     /// <summary>The event payload as raw UTF-8 JSON.</summary>
     public required ReadOnlyMemory<byte> Data { get; init; }
 

@@ -7,7 +7,11 @@ namespace Bridge.Envelopes;
 /// <summary>Writes and reads envelopes as CloudEvents 1.0 structured JSON.</summary>
 public static class EnvelopeSerializer
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false };
+    /// <summary>Nesting allowed when reading an envelope: generous, so that whatever was accepted can always be read back.</summary>
+    public const int MaxReadDepth = 256;
+
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = false, MaxDepth = MaxReadDepth };
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxReadDepth };
 
     /// <summary>Serialises <paramref name="envelope"/> to UTF-8 CloudEvents JSON.</summary>
     public static byte[] Serialize(Envelope envelope)
@@ -37,6 +41,7 @@ public static class EnvelopeSerializer
         }
         writer.WriteString(CloudEventAttributes.Time, envelope.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         writer.WriteString(CloudEventAttributes.DataContentType, envelope.DataContentType);
+        WriteOptional(writer, CloudEventAttributes.DataSchema, envelope.DataSchema);
         writer.WriteString(CloudEventAttributes.CorrelationId, envelope.CorrelationId);
         WriteOptional(writer, CloudEventAttributes.TraceParent, envelope.TraceParent);
         WriteOptional(writer, CloudEventAttributes.TraceState, envelope.TraceState);
@@ -54,7 +59,7 @@ public static class EnvelopeSerializer
     /// <exception cref="FormatException">The bytes are not a CloudEvent Bridge can carry.</exception>
     public static Envelope Deserialize(ReadOnlySpan<byte> json)
     {
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(json, ReaderOptions);
         try
         {
             using var document = JsonDocument.ParseValue(ref reader);
@@ -75,7 +80,7 @@ public static class EnvelopeSerializer
         }
 
         string? id = null, source = null, type = null, subject = null, correlationId = null;
-        string? traceParent = null, traceState = null, partitionKey = null, specVersion = null;
+        string? traceParent = null, traceState = null, partitionKey = null, specVersion = null, dataSchema = null;
         string dataContentType = "application/json";
         DateTimeOffset? time = null;
         ReadOnlyMemory<byte> data = "null"u8.ToArray();
@@ -97,7 +102,7 @@ public static class EnvelopeSerializer
                 case CloudEventAttributes.TraceState: traceState = property.Value.GetString(); break;
                 case CloudEventAttributes.PartitionKey: partitionKey = property.Value.GetString(); break;
                 case CloudEventAttributes.Data: data = System.Text.Encoding.UTF8.GetBytes(property.Value.GetRawText()); break;
-                case CloudEventAttributes.DataSchema: break;
+                case CloudEventAttributes.DataSchema: dataSchema = property.Value.GetString(); break;
                 default:
                     properties ??= new Dictionary<string, string>(StringComparer.Ordinal);
                     properties[property.Name] = property.Value.ValueKind == JsonValueKind.String
@@ -120,6 +125,7 @@ public static class EnvelopeSerializer
             Subject = subject,
             Time = time ?? DateTimeOffset.UnixEpoch,
             DataContentType = dataContentType,
+            DataSchema = dataSchema,
             Data = data,
             CorrelationId = correlationId ?? id,
             TraceParent = traceParent,

@@ -22,6 +22,12 @@ public interface ISubscriptionReceiver : IAsyncDisposable
     /// <summary>Releases the lock; the message is delivered again after <paramref name="delay"/>, or dead-lettered when it reached the subscription's max delivery count.</summary>
     Task AbandonAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Hands the message back unprocessed (e.g. the receiver is shutting down): it is delivered again at once and,
+    /// where the broker allows it, this delivery does not count toward the maximum delivery count.
+    /// </summary>
+    Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken);
+
     /// <summary>Moves the message to the subscription's dead-letter queue with a reason.</summary>
     Task DeadLetterAsync(ReceivedMessage message, string reason, string? description, CancellationToken cancellationToken);
 

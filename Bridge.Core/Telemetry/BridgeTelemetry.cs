@@ -18,6 +18,9 @@ public static class BridgeTelemetry
     /// <summary>Envelopes accepted by the publisher (tag: topic).</summary>
     public static readonly Counter<long> Published = Meter.CreateCounter<long>("bridge.envelopes.published", "{envelope}", "Envelopes accepted and stored by the publisher.");
 
+    /// <summary>Envelopes accepted on a topic where no subscription's filter matched them (tag: topic).</summary>
+    public static readonly Counter<long> Unrouted = Meter.CreateCounter<long>("bridge.envelopes.unrouted", "{envelope}", "Envelopes that matched no subscription of their topic.");
+
     /// <summary>Envelopes delivered with a 2xx answer (tags: topic, subscription).</summary>
     public static readonly Counter<long> Delivered = Meter.CreateCounter<long>("bridge.deliveries.delivered", "{envelope}", "Envelopes delivered to their webhook.");
 

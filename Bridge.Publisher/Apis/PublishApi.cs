@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Bridge.Envelopes;
 using Bridge.Hosting;
 using Bridge.Messaging;
@@ -24,10 +25,11 @@ public static partial class PublishApi
         api.MapPost("/", PublishEventAsync)
             .WithName("PublishEvent")
             .WithSummary("Publish one event to a topic")
-            .WithDescription("The JSON body becomes the data of a CloudEvents 1.0 envelope. Attributes come from ce-type, ce-subject, "
-                + "ce-source and ce-partitionkey headers (or the type, subject, source and orderingKey query parameters); other ce-* headers "
-                + "become application properties. 202 means the envelope is stored durably.")
-            .WithJsonRequestBody("Any JSON value: the event's data.", JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean,
+            .WithDescription("CloudEvents HTTP binding, both modes. Binary mode: the JSON body becomes the data of a CloudEvents 1.0 "
+                + "envelope; attributes come from ce-* headers (ce-id, ce-type, ce-source, ce-subject, ce-time, ce-dataschema, ce-partitionkey; "
+                + "or the type, subject, source and orderingKey query parameters); other ce-* headers become application properties. "
+                + "Structured mode: an application/cloudevents+json body. 202 means the envelope is stored durably.")
+            .WithJsonRequestBody("Any JSON value: the event's data.", JsonSchemaType.Object | JsonSchemaType.Array | JsonSchemaType.String | JsonSchemaType.Number | JsonSchemaType.Boolean | JsonSchemaType.Null,
                 """{ "orderId": "12345", "customerId": "789", "amount": 1500, "source": "Dataverse" }""")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -38,8 +40,8 @@ public static partial class PublishApi
         api.MapPost("/batch", PublishBatchAsync)
             .WithName("PublishBatch")
             .WithSummary("Publish a batch of events to a topic")
-            .WithDescription("The body is a JSON array of { type, subject, source, orderingKey, properties, data }. The batch is stored "
-                + "atomically: all events are accepted (202) or none is.")
+            .WithDescription("The body is a JSON array of { type, subject, source, orderingKey, properties, data }, or, as "
+                + "application/cloudevents-batch+json, an array of CloudEvents. The batch is stored atomically: all events are accepted (202) or none is.")
             .WithJsonRequestBody("A JSON array of events.", JsonSchemaType.Array,
                 """[ { "type": "order.created", "subject": "orders/12345", "orderingKey": "customer-789", "properties": { "region": "eu" }, "data": { "orderId": "12345" } } ]""")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -63,15 +65,26 @@ public static partial class PublishApi
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var attributes = ReadAttributes(context.Request, errors);
-        attributes.Validate("", errors);
-        if (errors.Count > 0)
+        BatchItem? item;
+        if (BinaryModeHeaders.MediaType(context.Request.ContentType) == StructuredEvent.MediaType)
+        {
+            using var document = JsonDocument.Parse(body.Json);
+            item = StructuredEvent.Parse(document.RootElement, "", services.Options.Value.MaxEventBytes, errors);
+        }
+        else
+        {
+            var attributes = BinaryModeHeaders.Read(context.Request, errors);
+            attributes.Validate("", errors);
+            item = new BatchItem(attributes, body.Json);
+        }
+
+        if (errors.Count > 0 || item is null)
         {
             return Problems.Invalid(errors);
         }
 
-        var correlationId = Correlation.Resolve(context.Request);
-        var result = await PublishAsync(topic, [(attributes, body.Json)], correlationId, context, services);
+        var correlationId = Correlation.Resolve(context.Request, item.Attributes.CorrelationId);
+        var result = await PublishAsync(topic, [(item.Attributes, item.Data)], correlationId, context, services);
         return result.Problem is not null
             ? result.Problem
             : TypedResults.Accepted((string?)null, new PublishAccepted(topic, result.MessageIds[0], correlationId));
@@ -90,13 +103,14 @@ public static partial class PublishApi
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var items = BatchItem.Parse(body.Json, options.MaxBatchSize, options.MaxEventBytes, errors);
+        var cloudEvents = BinaryModeHeaders.MediaType(context.Request.ContentType) == StructuredEvent.BatchMediaType;
+        var items = BatchItem.Parse(body.Json, cloudEvents, options.MaxBatchSize, options.MaxEventBytes, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
-        var correlationId = Correlation.Resolve(context.Request);
+        var correlationId = Correlation.Resolve(context.Request, null);
         var result = await PublishAsync(topic, [.. items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
         return result.Problem is not null
             ? result.Problem
@@ -150,50 +164,6 @@ public static partial class PublishApi
         BridgeTelemetry.Published.Add(messages.Length, new KeyValuePair<string, object?>("topic", topic));
         LogPublished(services.Logger, messages.Length, topic, correlationId);
         return ([.. messages.Select(m => m.Envelope.Id)], null);
-    }
-
-    private static EventAttributes ReadAttributes(HttpRequest request, Dictionary<string, string[]> errors)
-    {
-        var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in request.Headers)
-        {
-            if (!name.StartsWith(HeaderPrefix, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            var attribute = name[HeaderPrefix.Length..].ToLowerInvariant();
-            if (attribute is CloudEventAttributes.Type or CloudEventAttributes.Subject or CloudEventAttributes.Source or CloudEventAttributes.PartitionKey)
-            {
-                continue;
-            }
-
-            if (CloudEventAttributes.IsReserved(attribute))
-            {
-                errors["header " + name] = [$"'{attribute}' is set by Bridge and cannot be given."];
-            }
-            else
-            {
-                properties[attribute] = value.ToString();
-            }
-        }
-
-        return new EventAttributes(
-            Attribute(request, "ce-type", "type"),
-            Attribute(request, "ce-subject", "subject"),
-            Attribute(request, "ce-source", "source"),
-            Attribute(request, "ce-partitionkey", "orderingKey"),
-            properties);
-    }
-
-    private static string? Attribute(HttpRequest request, string header, string query)
-    {
-        var value = request.Headers[header].ToString();
-        if (value.Length == 0)
-        {
-            value = request.Query[query].ToString();
-        }
-        return value.Length == 0 ? null : value;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} envelope(s) to {Topic} (correlation {CorrelationId})")]

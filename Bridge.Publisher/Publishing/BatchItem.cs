@@ -3,11 +3,15 @@ using System.Text.Json;
 
 namespace Bridge.Publisher.Publishing;
 
-/// <summary>One event of a batch: <c>{ "type", "subject", "source", "orderingKey", "properties": {…}, "data": … }</c>.</summary>
+/// <summary>One event of a batch, with its attributes and data.</summary>
 public sealed record BatchItem(EventAttributes Attributes, ReadOnlyMemory<byte> Data)
 {
-    /// <summary>Parses a batch body (a JSON array of items), collecting every error by JSON path.</summary>
-    public static IReadOnlyList<BatchItem> Parse(ReadOnlyMemory<byte> json, int maxItems, int maxEventBytes, IDictionary<string, string[]> errors)
+    /// <summary>
+    /// Parses a batch body: a JSON array of <c>{ "type", "subject", "source", "orderingKey", "properties": {…}, "data": … }</c>,
+    /// or, when <paramref name="cloudEvents"/>, of CloudEvents (<c>application/cloudevents-batch+json</c>). Every error is
+    /// collected under its JSON path.
+    /// </summary>
+    public static IReadOnlyList<BatchItem> Parse(ReadOnlyMemory<byte> json, bool cloudEvents, int maxItems, int maxEventBytes, IDictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
         using var document = JsonDocument.Parse(json);
@@ -30,36 +34,47 @@ public sealed record BatchItem(EventAttributes Attributes, ReadOnlyMemory<byte> 
         foreach (var element in root.EnumerateArray())
         {
             var prefix = $"[{index++}].";
-            if (element.ValueKind != JsonValueKind.Object)
+            var item = cloudEvents ? StructuredEvent.Parse(element, prefix, maxEventBytes, errors) : ParseItem(element, prefix, maxEventBytes, errors);
+            if (item is not null)
             {
-                errors[prefix.TrimEnd('.')] = ["Each event is a JSON object with a 'data' member."];
-                continue;
+                items.Add(item);
             }
-
-            if (!element.TryGetProperty("data", out var data))
-            {
-                errors[prefix + "data"] = ["Required."];
-                continue;
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(data.GetRawText());
-            if (bytes.Length > maxEventBytes)
-            {
-                errors[prefix + "data"] = [$"Exceeds the event limit of {maxEventBytes} bytes."];
-                continue;
-            }
-
-            var attributes = new EventAttributes(
-                String(element, "type", prefix, errors),
-                String(element, "subject", prefix, errors),
-                String(element, "source", prefix, errors),
-                String(element, "orderingKey", prefix, errors),
-                Properties(element, prefix, errors));
-            attributes.Validate(prefix, errors);
-            items.Add(new BatchItem(attributes, bytes));
         }
 
         return items;
+    }
+
+    private static BatchItem? ParseItem(JsonElement element, string prefix, int maxEventBytes, IDictionary<string, string[]> errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors[prefix.TrimEnd('.')] = ["Each event is a JSON object with a 'data' member."];
+            return null;
+        }
+
+        if (!element.TryGetProperty("data", out var data))
+        {
+            errors[prefix + "data"] = ["Required."];
+            return null;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(data.GetRawText());
+        if (bytes.Length > maxEventBytes)
+        {
+            errors[prefix + "data"] = [$"Exceeds the event limit of {maxEventBytes} bytes."];
+            return null;
+        }
+
+        var attributes = new EventAttributes
+        {
+            Type = String(element, "type", prefix, errors),
+            Subject = String(element, "subject", prefix, errors),
+            Source = String(element, "source", prefix, errors),
+            OrderingKey = String(element, "orderingKey", prefix, errors),
+            Properties = Properties(element, prefix, errors),
+        };
+        attributes.Validate(prefix, errors);
+        return new BatchItem(attributes, bytes);
     }
 
     private static string? String(JsonElement element, string name, string prefix, IDictionary<string, string[]> errors)

@@ -9,16 +9,21 @@ public static class Correlation
     public const string HeaderName = "X-Correlation-Id";
 
     /// <summary>
-    /// <c>X-Correlation-Id</c> when given (and sane), else the trace id of a W3C <c>traceparent</c> the caller sent,
-    /// else the trace id of the current request, else a new id.
+    /// <c>X-Correlation-Id</c> when given (and sane), else the event's own <c>correlationid</c>, else the trace id of a W3C
+    /// <c>traceparent</c> the caller sent, else the trace id of the current request, else a new id.
     /// </summary>
-    public static string Resolve(HttpRequest request)
+    public static string Resolve(HttpRequest request, string? fromEvent)
     {
         ArgumentNullException.ThrowIfNull(request);
         var given = request.Headers[HeaderName].ToString();
         if (given.Length is > 0 and <= 128 && given.All(c => c is > ' ' and < (char)127))
         {
             return given;
+        }
+
+        if (!string.IsNullOrEmpty(fromEvent))
+        {
+            return fromEvent;
         }
 
         var traceParent = request.Headers["traceparent"].ToString();

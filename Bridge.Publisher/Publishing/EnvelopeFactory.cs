@@ -15,13 +15,15 @@ public sealed class EnvelopeFactory(TimeProvider timeProvider, IOptions<Publishe
         var context = activity ?? Activity.Current;
         return new Envelope
         {
-            Id = Guid.CreateVersion7(now).ToString("N"),
+            Id = attributes.Id ?? Guid.CreateVersion7(now).ToString("N"),
             Source = attributes.Source ?? options.Value.DefaultSource,
             Type = attributes.Type ?? options.Value.DefaultType,
             Subject = attributes.Subject,
-            Time = now,
+            Time = attributes.Time ?? now,
+            DataContentType = attributes.DataContentType ?? "application/json",
+            DataSchema = attributes.DataSchema,
             Data = data,
-            CorrelationId = correlationId,
+            CorrelationId = attributes.CorrelationId ?? correlationId,
             TraceParent = context?.Id is { } id && context.IdFormat == ActivityIdFormat.W3C ? id : null,
             TraceState = context?.TraceStateString,
             OrderingKey = attributes.OrderingKey,

@@ -9,6 +9,9 @@ namespace Bridge.Publisher.Publishing;
 /// <summary>Reads a JSON request body within a size limit, answering 415, 413 or 400 as ProblemDetails.</summary>
 public static class JsonBody
 {
+    /// <summary>Deepest nesting accepted in event data.</summary>
+    public const int MaxDataDepth = 63;
+
     /// <summary>The body bytes, or the problem that stops them being used.</summary>
     public readonly record struct Result(ReadOnlyMemory<byte> Json, ProblemHttpResult? Problem);
 
@@ -51,7 +54,8 @@ public static class JsonBody
 
         try
         {
-            using var document = JsonDocument.Parse(json);
+            // One level is left for the envelope that wraps the data, so receivers with the common limit of 64 can read it.
+            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDataDepth });
         }
         catch (JsonException ex)
         {

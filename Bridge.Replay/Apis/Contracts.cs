@@ -43,7 +43,7 @@ public sealed record DeadLetterDetail(DeadLetterSummary DeadLetter, JsonElement 
 {
     internal static DeadLetterDetail From(DeadLetter d, IReadOnlyList<AttemptView> attempts)
     {
-        using var document = JsonDocument.Parse(EnvelopeSerializer.Serialize(d.Envelope));
+        using var document = JsonDocument.Parse(EnvelopeSerializer.Serialize(d.Envelope), new JsonDocumentOptions { MaxDepth = EnvelopeSerializer.MaxReadDepth });
         return new DeadLetterDetail(DeadLetterSummary.From(d), document.RootElement.Clone(), attempts);
     }
 }

@@ -20,6 +20,7 @@ public static class DeadLettersApi
             .WithName("ListDeadLetters")
             .WithSummary("List dead letters")
             .WithDescription("Dead letters of the subscription, oldest first, with reason, attempts and time. Page with 'after' (the 'next' of the previous page).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/{messageId}", GetAsync)

@@ -30,26 +30,35 @@ public sealed partial class Replayer(IDeadLetterQueue deadLetters, IDbContextFac
         return replayed;
     }
 
-    /// <summary>Replays every dead letter of the subscription; returns how many.</summary>
+    /// <summary>
+    /// Replays every dead letter of the subscription that was dead-lettered before the call; returns how many.
+    /// Envelopes that fail again while the replay runs are not replayed a second time.
+    /// </summary>
     public async Task<int> ReplayAllAsync(SubscriptionAddress address, string requestedBy, CancellationToken cancellationToken)
     {
+        var cutoff = timeProvider.GetUtcNow();
+        var after = 0L;
         var total = 0;
         while (true)
         {
-            var page = await deadLetters.ListAsync(address, 0, PageSize, cancellationToken);
+            var page = (await deadLetters.ListAsync(address, after, PageSize, cancellationToken))
+                .TakeWhile(d => d.DeadLetteredTime <= cutoff)
+                .ToList();
             if (page.Count == 0)
             {
                 return total;
             }
 
-            var reasons = page.ToDictionary(d => d.Envelope.Id, d => d.Reason, StringComparer.Ordinal);
+            after = page[^1].SequenceNumber;
+            var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var deadLetter in page)
+            {
+                reasons.TryAdd(deadLetter.Envelope.Id, deadLetter.Reason);
+            }
+
             var replayed = await deadLetters.ResubmitAsync(address, [.. reasons.Keys], cancellationToken);
             await RecordAsync(address, replayed, reasons, requestedBy);
             total += replayed.Count;
-            if (replayed.Count == 0)
-            {
-                return total;
-            }
         }
     }
 

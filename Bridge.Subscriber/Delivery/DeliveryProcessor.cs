@@ -17,6 +17,21 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
 
     public async Task ProcessAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort)
     {
+        try
+        {
+            await DeliverAsync(definition, receiver, message, stopping, abort);
+        }
+#pragma warning disable CA1031 // Never lose track of a message: log, and let the broker deliver it again after a pause.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogUnexpected(logger, ex, message.Envelope.Id, definition.Address.ToString(), message.Envelope.CorrelationId);
+            await SettleAsync(() => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, definition.Address);
+        }
+    }
+
+    private async Task DeliverAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort)
+    {
         var envelope = message.Envelope;
         var address = definition.Address;
         ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var parent);
@@ -38,7 +53,7 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
 
         if (stopping.IsCancellationRequested)
         {
-            await SettleAsync(() => receiver.AbandonAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
+            await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
             return;
         }
 
@@ -47,9 +62,15 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
         {
             var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);
-            result = await webhooks.SendAsync(definition.Webhook, message, abort);
-            await renewing.CancelAsync();
-            await renewal;
+            try
+            {
+                result = await webhooks.SendAsync(definition.Webhook, message, abort);
+            }
+            finally
+            {
+                await renewing.CancelAsync();
+                await renewal;
+            }
         }
 
         Record(definition, message, startedAt, result);
@@ -84,7 +105,8 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
                 break;
 
             default:
-                await SettleAsync(() => receiver.AbandonAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
+                // Cut off by shutdown: hand it back without spending an attempt.
+                await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
                 break;
         }
     }
@@ -154,6 +176,9 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
     }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {MessageId} to {Subscription} failed unexpectedly (correlation {CorrelationId}); it will be delivered again")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string messageId, string subscription, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Subscription}: HTTP {Status} on attempt {Attempt} in {Milliseconds:0.0} ms")]
     private static partial void LogDelivered(ILogger logger, string messageId, string subscription, int status, int attempt, double milliseconds);

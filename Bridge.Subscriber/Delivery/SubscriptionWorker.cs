@@ -17,6 +17,7 @@ internal sealed partial class SubscriptionWorker(
 {
     private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    private long _started;
 
     /// <summary>Runs until <paramref name="stopping"/>; <paramref name="abort"/> cancels deliveries still running.</summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
@@ -70,25 +71,27 @@ internal sealed partial class SubscriptionWorker(
 
             foreach (var message in messages)
             {
-                var sequence = message.SequenceNumber;
-                _inFlight[sequence] = RunOneAsync(message, stopping, abort, slots, sequence);
+                var id = ++_started;
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _inFlight[id] = done.Task;
+                _ = Task.Run(() => RunOneAsync(message, stopping, abort, slots, id, done), CancellationToken.None);
             }
         }
 
         await Task.WhenAll(_inFlight.Values);
     }
 
-    private async Task RunOneAsync(ReceivedMessage message, CancellationToken stopping, CancellationToken abort, SemaphoreSlim slots, long sequence)
+    private async Task RunOneAsync(ReceivedMessage message, CancellationToken stopping, CancellationToken abort, SemaphoreSlim slots, long id, TaskCompletionSource done)
     {
-        await Task.Yield();
         try
         {
             await processor.ProcessAsync(definition, receiver, message, stopping, abort);
         }
         finally
         {
-            _inFlight.TryRemove(sequence, out _);
+            _inFlight.TryRemove(id, out _);
             slots.Release();
+            done.SetResult();
         }
     }
 

@@ -61,6 +61,11 @@ internal sealed class WebhookClient(IHttpClientFactory httpClientFactory, TimePr
         {
             return new AttemptResult(AttemptOutcome.Failed, null, Stopwatch.GetElapsedTime(started), "Connection failed: " + ex.Message, null, null);
         }
+        catch (IOException ex)
+        {
+            // e.g. the receiver cut the response short: we cannot know it took the envelope, so retry.
+            return new AttemptResult(AttemptOutcome.Failed, null, Stopwatch.GetElapsedTime(started), "Response failed: " + ex.Message, null, null);
+        }
     }
 
     private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)

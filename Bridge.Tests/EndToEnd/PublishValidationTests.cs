@@ -18,6 +18,9 @@ public sealed class PublishValidationTests : BridgeTestBase
         { "batch not an array", "/api/topics/orders/events/batch", "application/json", "{\"data\":{}}", 400, "urn:bridge:problem:invalid-event" },
         { "batch item without data", "/api/topics/orders/events/batch", "application/json", "[{\"data\":{}},{\"type\":\"x\"}]", 400, "urn:bridge:problem:invalid-event" },
         { "batch with bad property name", "/api/topics/orders/events/batch", "application/json", "[{\"data\":{},\"properties\":{\"Region\":\"eu\"}}]", 400, "urn:bridge:problem:invalid-event" },
+        { "JSON nested deeper than 63 levels", "/api/topics/orders/events", "application/json", new string('[', 64) + new string(']', 64), 400, "urn:bridge:problem:malformed-json" },
+        { "structured event without type", "/api/topics/orders/events", "application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"data\":{}}", 400, "urn:bridge:problem:invalid-event" },
+        { "structured event with binary data", "/api/topics/orders/events", "application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data_base64\":\"AAE=\"}", 400, "urn:bridge:problem:invalid-event" },
         { "oversize batch", "/api/topics/orders/events/batch", "application/json", "[{\"data\":\"" + new string('a', 5000) + "\"}]", 413, "urn:bridge:problem:payload-too-large" },
     };
 
@@ -44,20 +47,21 @@ public sealed class PublishValidationTests : BridgeTestBase
     }
 
     [Fact]
-    public async Task Reserved_attribute_headers_and_bad_property_names_are_refused_with_every_error_listed()
+    public async Task Wrong_spec_version_misplaced_trace_context_and_bad_property_names_are_refused_with_every_error_listed()
     {
         var topology = new TestTopology().Subscription("orders", "sink", Receiver.UrlOf("sink"));
         await using var bridge = await StartBridgeAsync(topology);
         using var client = bridge.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/topics/orders/events") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
-        request.Headers.Add("ce-id", "mine");
+        request.Headers.Add("ce-specversion", "0.3");
+        request.Headers.Add("ce-traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         request.Headers.Add("ce-Bad_Name", "x");
 
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
-        Assert.Equal(2, errors.EnumerateObject().Count());
+        Assert.Equal(3, errors.EnumerateObject().Count());
         Assert.Equal(0, MessagesEverStored());
     }
 

@@ -33,6 +33,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
+    /// <summary>A scripted body that makes the hook cut its response short.</summary>
+    public const string TruncatedBody = "\u0000truncated";
+
     public Uri UrlOf(string name) => new(BaseAddress, $"/hooks/{name}");
 
     public Hook this[string name] => _hooks.GetOrAdd(name, _ => new Hook());
@@ -49,6 +52,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
             DateTimeOffset.UtcNow);
         var (status, body, retryAfter) = hook.Next(request);
         context.Response.StatusCode = status;
+        if (body == TruncatedBody)
+        {
+            context.Response.ContentLength = 100; // promise 100 bytes, send 3: the caller sees the response cut short
+            await context.Response.WriteAsync("cut");
+            context.Abort();
+            return;
+        }
+
         if (retryAfter is not null)
         {
             context.Response.Headers.RetryAfter = retryAfter;

@@ -201,6 +201,25 @@ public abstract partial class TransportBehaviour
     }
 
     [Fact]
+    public async Task Released_message_is_redelivered_at_once_without_spending_a_delivery()
+    {
+        var topic = UniqueName("release");
+        var address = await ProvisionAsync(topic, Subscription(topic, "sub", maxDeliveryCount: 2));
+        await using var receiver = Transport.Receivers.CreateReceiver(address);
+        await PublishAsync(topic, NewEnvelope(UniqueName("released")));
+
+        var first = await ReceiveOneAsync(receiver);
+        await receiver.ReleaseAsync(first, Ct);
+        var second = await ReceiveOneAsync(receiver);
+        await receiver.ReleaseAsync(second, Ct);
+        var third = await ReceiveOneAsync(receiver);
+
+        Assert.Equal(first.Envelope.Id, third.Envelope.Id);
+        Assert.Equal(1, third.DeliveryCount);
+        await receiver.CompleteAsync(third, Ct);
+    }
+
+    [Fact]
     public async Task Abandon_at_max_delivery_count_dead_letters_and_resubmit_delivers_it_afresh()
     {
         var topic = UniqueName("poison");
