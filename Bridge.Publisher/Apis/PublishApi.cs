@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Bridge.Envelopes;
 using Bridge.Hosting;
 using Bridge.Messaging;
 using Bridge.Publisher.Publishing;

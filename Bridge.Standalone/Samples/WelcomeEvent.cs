@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting.Server;
 
 namespace Bridge.Standalone.Samples;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Bridge.Messaging;
-using Bridge.Store.Attempts;
 using Bridge.Topology;
 
 namespace Bridge.Subscriber.Delivery;

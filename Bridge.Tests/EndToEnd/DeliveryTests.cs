@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.EndToEnd;

@@ -1,12 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using Bridge.Envelopes;
-using Bridge.Messaging;
-using Bridge.Topology;
-using Bridge.Transport.Embedded;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,14 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using Bridge.Envelopes;
-using Bridge.Messaging;
-using Bridge.Topology;
-using Bridge.Transport.Embedded;
-using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Transport;
 
@@ -158,22 +149,6 @@ public abstract partial class TransportBehaviour : IAsyncLifetime
 
     protected static IEnumerable<string> Ids(IEnumerable<ReceivedMessage> messages) => messages.Select(m => m.Envelope.Id);
 
-    protected static void AssertSameEnvelope(Envelope expected, Envelope actual)
-    {
-        Assert.Equal(expected.Id, actual.Id);
-        Assert.Equal(expected.Source, actual.Source);
-        Assert.Equal(expected.Type, actual.Type);
-        Assert.Equal(expected.Subject, actual.Subject);
-        Assert.Equal(expected.Time, actual.Time);
-        Assert.Equal(expected.DataContentType, actual.DataContentType);
-        Assert.Equal(Encoding.UTF8.GetString(expected.Data.Span), Encoding.UTF8.GetString(actual.Data.Span));
-        Assert.Equal(expected.CorrelationId, actual.CorrelationId);
-        Assert.Equal(expected.TraceParent, actual.TraceParent);
-        Assert.Equal(expected.TraceState, actual.TraceState);
-        Assert.Equal(expected.OrderingKey, actual.OrderingKey);
-        Assert.Equal(
-            expected.Properties.OrderBy(p => p.Key, StringComparer.Ordinal),
-            actual.Properties.OrderBy(p => p.Key, StringComparer.Ordinal));
-    }
+    protected static void AssertSameEnvelope(Envelope expected, Envelope actual) => EnvelopeAssert.Same(expected, actual);
 }
 

@@ -1,4 +1,3 @@
-using Bridge.Messaging;
 
 namespace Bridge.Tests.Transport;
 

@@ -1,6 +1,5 @@
-using System.Text;
 using System.Text.Json;
-using Bridge.Envelopes;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Unit;
 
@@ -46,17 +45,7 @@ public sealed class EnvelopeTests
         var original = Sample();
         var copy = EnvelopeSerializer.Deserialize(EnvelopeSerializer.Serialize(original));
 
-        Assert.Equal(original.Id, copy.Id);
-        Assert.Equal(original.Source, copy.Source);
-        Assert.Equal(original.Type, copy.Type);
-        Assert.Equal(original.Subject, copy.Subject);
-        Assert.Equal(original.Time, copy.Time);
-        Assert.Equal(original.CorrelationId, copy.CorrelationId);
-        Assert.Equal(original.TraceParent, copy.TraceParent);
-        Assert.Equal(original.TraceState, copy.TraceState);
-        Assert.Equal(original.OrderingKey, copy.OrderingKey);
-        Assert.Equal(original.Properties, copy.Properties);
-        Assert.Equal(Encoding.UTF8.GetString(original.Data.Span), Encoding.UTF8.GetString(copy.Data.Span));
+        EnvelopeAssert.Same(original, copy);
     }
 
     [Fact]

@@ -1,6 +1,3 @@
-using System.Text;
-using Bridge.Envelopes;
-using Bridge.Topology;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,3 @@
-using System.Text;
 using Bridge.Tests.Infrastructure;
 using Bridge.Webhooks;
 
