@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using RabbitMQ.Client;
+
+[assembly: AssemblyFixture(typeof(Bridge.Tests.Infrastructure.RabbitMqServer.Lifetime))]
+
+namespace Bridge.Tests.Infrastructure;
+
+/// <summary>
+/// A real rabbitmq-server (Debian's package) started once per test run, on first use: loopback ports that are free,
+/// data, logs and Erlang cookie in a temp directory, no plugins. Stopped with rabbitmqctl and then by PID at the end
+/// of the run, together with the epmd it started.
+/// </summary>
+public sealed class RabbitMqServer
+{
+    private const string Binaries = "/usr/lib/rabbitmq/bin";
+    private static readonly Lazy<Task<RabbitMqServer>> Shared = new(StartAsync);
+
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly Dictionary<string, string> _environment;
+
+    private RabbitMqServer(Process process, string directory, Dictionary<string, string> environment, string node, int port)
+    {
+        _process = process;
+        _directory = directory;
+        _environment = environment;
+        Node = node;
+        Port = port;
+    }
+
+    public string Node { get; }
+
+    public int Port { get; }
+
+    /// <summary>An Aspire-style connection string: <c>amqp://guest:guest@127.0.0.1:{port}/</c>.</summary>
+    public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
+
+    /// <summary>The server of this run, started on first use.</summary>
+    public static Task<RabbitMqServer> GetAsync() => Shared.Value;
+
+    public async Task<IConnection> ConnectAsync() =>
+        await new ConnectionFactory { Uri = new Uri(ConnectionString) }.CreateConnectionAsync();
+
+    private static async Task<RabbitMqServer> StartAsync()
+    {
+        var server = Path.Combine(Binaries, "rabbitmq-server");
+        if (!File.Exists(server))
+        {
+            throw new InvalidOperationException(
+                $"{server} is missing. Install it with 'apt-get install rabbitmq-server' (./eng/setup.sh does) and run the tests again.");
+        }
+
+        var directory = Path.Combine(Path.GetTempPath(), "bridge-rabbitmq", Guid.NewGuid().ToString("N")[..12]);
+        foreach (var sub in new[] { "home", "mnesia", "log" })
+        {
+            Directory.CreateDirectory(Path.Combine(directory, sub));
+        }
+        await File.WriteAllTextAsync(Path.Combine(directory, "enabled_plugins"), "[].");
+        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq.conf"), "loopback_users = none\n");
+        await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq-env.conf"), "");
+
+        var port = FreePort.Next();
+        var node = $"bridge-test-{Environment.ProcessId}@localhost";
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = Path.Combine(directory, "home"),
+            ["RABBITMQ_NODENAME"] = node,
+            ["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_NODE_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RABBITMQ_DIST_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ERL_EPMD_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_MNESIA_BASE"] = Path.Combine(directory, "mnesia"),
+            ["RABBITMQ_LOG_BASE"] = Path.Combine(directory, "log"),
+            ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(directory, "enabled_plugins"),
+            ["RABBITMQ_CONFIG_FILE"] = Path.Combine(directory, "rabbitmq.conf"),
+            ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(directory, "rabbitmq-env.conf"),
+            ["RABBITMQ_PID_FILE"] = Path.Combine(directory, "rabbitmq.pid"),
+        };
+
+        var start = new ProcessStartInfo(server)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmq-server did not start.");
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var instance = new RabbitMqServer(process, directory, environment, node, port);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"rabbitmq-server exited with {process.ExitCode}:\n{string.Join('\n', output)}");
+            }
+
+            try
+            {
+                await using var connection = await instance.ConnectAsync();
+                return instance;
+            }
+            catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or SocketException or IOException)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    await instance.StopAsync();
+                    throw new TimeoutException($"rabbitmq-server did not accept connections within 90 s:\n{string.Join('\n', output)}");
+                }
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    private async Task StopAsync()
+    {
+        await RunAsync(Path.Combine(Binaries, "rabbitmqctl"), "-n", Node, "stop");
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        var epmd = Directory.GetFiles("/usr/lib/erlang", "epmd", SearchOption.AllDirectories).FirstOrDefault();
+        if (epmd is not null)
+        {
+            await RunAsync(epmd, "-port", _environment["ERL_EPMD_PORT"], "-kill");
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left for the OS to clean
+        }
+    }
+
+    private async Task RunAsync(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        foreach (var (key, value) in _environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>Stops the server at the end of the run, if a test started it.</summary>
+    public sealed class Lifetime : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (Shared.IsValueCreated && Shared.Value.IsCompletedSuccessfully)
+            {
+                await Shared.Value.Result.StopAsync();
+            }
+        }
+    }
+}
