@@ -1,6 +1,7 @@
 using Bridge.Store;
 using Bridge.Topology;
 using Bridge.Transport.Embedded;
+using Bridge.Transport.RabbitMQ;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,7 +14,7 @@ public static class BridgeHostingExtensions
     public const string TransportKey = "Bridge:Transport";
 
     /// <summary>
-    /// Registers the topology, the transport named by <c>Bridge:Transport</c> (default <c>embedded</c>), topology
+    /// Registers the topology, the transport named by <c>Bridge:Transport</c> (<c>embedded</c>, the default, or <c>rabbitmq</c>), topology
     /// provisioning before the services start, and the store.
     /// </summary>
     public static IHostApplicationBuilder AddBridgeCore(this IHostApplicationBuilder builder)
@@ -33,9 +34,12 @@ public static class BridgeHostingExtensions
             case "embedded":
                 builder.Services.AddEmbeddedTransport(builder.Configuration);
                 break;
+            case "rabbitmq":
+                builder.Services.AddRabbitMqTransport(builder.Configuration);
+                break;
             default:
                 throw new InvalidOperationException(
-                    $"{TransportKey} is '{transport}', which this build does not provide. Available: embedded.");
+                    $"{TransportKey} is '{transport}', which this build does not provide. Available: embedded, rabbitmq.");
         }
 
         builder.Services.AddSingleton<TopologyProvisioning.State>();

@@ -7,7 +7,7 @@ namespace Bridge.Tests.Transport;
 public abstract partial class TransportBehaviour
 {
     [Fact]
-    public async Task Scheduled_message_is_not_received_before_its_enqueue_time()
+    public virtual async Task Scheduled_message_is_not_received_before_its_enqueue_time()
     {
         var topic = UniqueName("scheduled");
         var address = await ProvisionAsync(topic, Subscription(topic, "later"));
@@ -31,7 +31,7 @@ public abstract partial class TransportBehaviour
     }
 
     [Fact]
-    public async Task Messages_sharing_an_ordering_key_are_handed_out_one_at_a_time_in_publish_order()
+    public virtual async Task Messages_sharing_an_ordering_key_are_handed_out_one_at_a_time_in_publish_order()
     {
         var topic = UniqueName("ordered");
         var address = await ProvisionAsync(topic, Subscription(topic, "sequential", lockDuration: LongLockDuration));
@@ -149,6 +149,8 @@ public abstract partial class TransportBehaviour
         }
 
         await RestartAsync();
+        // Every Bridge process provisions its topology when it starts; provisioning again is harmless.
+        await ProvisionAsync(topic, Subscription(topic, "kept", lockDuration: ShortLockDuration));
 
         await using var restarted = Transport.Receivers.CreateReceiver(address);
         var messages = new List<ReceivedMessage>();
@@ -183,8 +185,11 @@ public abstract partial class TransportBehaviour
             }
         }
 
-        Assert.True(redeliveredAt >= locked.LockedUntil - TimingTolerance,
-            $"The message locked until {locked.LockedUntil:O} before the restart was redelivered at {redeliveredAt:O}.");
+        if (HeldMessagesWaitForLockExpiryAfterRestart)
+        {
+            Assert.True(redeliveredAt >= locked.LockedUntil - TimingTolerance,
+                $"The message locked until {locked.LockedUntil:O} before the restart was redelivered at {redeliveredAt:O}.");
+        }
         await AssertNothingReceivedAsync(restarted);
     }
 

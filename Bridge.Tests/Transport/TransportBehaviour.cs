@@ -32,6 +32,13 @@ public abstract partial class TransportBehaviour : IAsyncLifetime
     /// <summary>Slack allowed when comparing the broker's clock decisions with the test's clock.</summary>
     protected virtual TimeSpan TimingTolerance => TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// True when a message held by a receiver that went away stays locked until its lock expires (a file-based broker
+    /// cannot tell a dead receiver from a slow one); false when the broker returns it as soon as the receiver's
+    /// connection closes (RabbitMQ). Either way it is delivered again with its delivery count + 1.
+    /// </summary>
+    protected virtual bool HeldMessagesWaitForLockExpiryAfterRestart => true;
+
     /// <summary>Lock duration long enough never to expire during a test.</summary>
     protected static TimeSpan LongLockDuration => TimeSpan.FromSeconds(60);
 

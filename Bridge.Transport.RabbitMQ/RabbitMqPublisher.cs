@@ -1,0 +1,89 @@
+using Bridge.Envelopes;
+using Bridge.Messaging;
+using Bridge.Telemetry;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+
+namespace Bridge.Transport.RabbitMQ;
+
+/// <summary>
+/// Publishes each envelope to its topic's exchange once per matching subscription (routing key = subscription name),
+/// persistent and mandatory, on a channel with publisher confirms: the call returns only when the broker has it all.
+/// </summary>
+internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, ILogger<RabbitMqPublisher> logger) : ITopicPublisher
+{
+    public async Task PublishAsync(string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (!broker.Topics.TryGetValue(topic, out var subscriptions))
+        {
+            throw new TopicNotFoundException(topic);
+        }
+
+        var sends = new List<(string RoutingKey, BasicProperties Properties, byte[] Body)>();
+        foreach (var message in messages)
+        {
+            if (message.ScheduledEnqueueTime is { } at && at > broker.Time.GetUtcNow())
+            {
+                throw new NotSupportedException("The RabbitMQ transport does not support scheduled enqueue yet.");
+            }
+
+            var envelope = message.Envelope;
+            var body = EnvelopeSerializer.Serialize(envelope);
+            if (body.Length > broker.Options.MaxMessageBytes)
+            {
+                throw new MessageTooLargeException(envelope.Id, body.Length, broker.Options.MaxMessageBytes);
+            }
+
+            var matching = subscriptions.Where(s => s.Filter.Matches(envelope)).ToList();
+            if (matching.Count == 0)
+            {
+                BridgeTelemetry.Unrouted.Add(1, new KeyValuePair<string, object?>("topic", topic));
+                LogUnrouted(logger, envelope.Id, envelope.Type, topic, envelope.CorrelationId);
+            }
+
+            foreach (var subscription in matching)
+            {
+                sends.Add((subscription.Address.Subscription, Properties(envelope, broker.Time.GetUtcNow()), body));
+            }
+        }
+
+        if (sends.Count == 0)
+        {
+            return;
+        }
+
+        var exchange = broker.Names.Exchange(topic);
+        await broker.WithPublishChannelAsync(async channel =>
+        {
+            foreach (var (routingKey, properties, body) in sends)
+            {
+                await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
+            }
+            return sends.Count;
+        }, cancellationToken);
+    }
+
+    internal static BasicProperties Properties(Envelope envelope, DateTimeOffset now)
+    {
+        var headers = new Dictionary<string, object?> { [RabbitMqNames.EnqueuedAtHeader] = now.ToUnixTimeMilliseconds() };
+        if (envelope.OrderingKey is not null)
+        {
+            headers[RabbitMqNames.OrderingKeyHeader] = envelope.OrderingKey;
+        }
+
+        return new BasicProperties
+        {
+            Persistent = true,
+            MessageId = envelope.Id,
+            CorrelationId = envelope.CorrelationId,
+            ContentType = CloudEventAttributes.StructuredMediaType,
+            Type = envelope.Type,
+            Timestamp = new AmqpTimestamp(now.ToUnixTimeSeconds()),
+            Headers = headers,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Envelope {MessageId} of type {Type} matched no subscription of topic {Topic} (correlation {CorrelationId}); it is not delivered anywhere")]
+    private static partial void LogUnrouted(ILogger logger, string messageId, string type, string topic, string correlationId);
+}

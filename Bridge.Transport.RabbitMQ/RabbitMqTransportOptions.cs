@@ -1,0 +1,30 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bridge.Transport.RabbitMQ;
+
+/// <summary>Settings of the RabbitMQ transport, section <c>Bridge:RabbitMQ</c>; the connection is <c>ConnectionStrings:messaging</c>.</summary>
+public sealed class RabbitMqTransportOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Bridge:RabbitMQ";
+
+    /// <summary>AMQP URI, e.g. <c>amqp://user:pass@host:5672/vhost</c>. Defaults to <c>ConnectionStrings:messaging</c>.</summary>
+    [Required]
+    public string ConnectionString { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
+
+    /// <summary>Prefix of every exchange and queue Bridge declares.</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9][a-z0-9._-]{0,30}$")]
+    public string Prefix { get; set; } = "bridge";
+
+    /// <summary>Largest serialised envelope accepted, in bytes.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How often an idle receiver asks the broker for messages.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Most dead letters read when browsing a dead-letter queue.</summary>
+    [Range(1, 100_000)]
+    public int MaxDeadLettersScanned { get; set; } = 10_000;
+}
