@@ -36,7 +36,7 @@ for trx in "${results}"/*.trx; do
   value() { echo "${counters}" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$((passed + $(value passed)))
   failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
-  skipped=$((skipped + $(value notExecuted)))
+  skipped=$((skipped + $(value total) - $(value executed)))
 done
 
 if [ "${files}" -eq 0 ] && [ "${test_exit}" -ne 0 ]; then
