@@ -51,6 +51,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
             context.Request.ContentType,
             DateTimeOffset.UtcNow);
         var (status, body, retryAfter) = hook.Next(request);
+        if (hook.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(hook.Delay);
+        }
+
         context.Response.StatusCode = status;
         if (body == TruncatedBody)
         {
@@ -84,6 +89,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         private readonly SemaphoreSlim _signal = new(0);
 
         public int DefaultStatus { get; set; } = 200;
+
+        /// <summary>How long the hook takes to answer.</summary>
+        public TimeSpan Delay { get; set; }
 
         public IReadOnlyList<ReceivedRequest> Received => [.. _received];
 
