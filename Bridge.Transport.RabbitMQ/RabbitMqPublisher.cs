@@ -9,8 +9,9 @@ namespace Bridge.Transport.RabbitMQ;
 /// <summary>
 /// Publishes each envelope to its topic's exchange once per matching subscription (routing key = subscription name),
 /// persistent and mandatory, on a channel with publisher confirms: the call returns only when the broker has it all.
+/// A scheduled envelope goes through the subscription's delay queue instead (see <see cref="RabbitMqScheduler"/>).
 /// </summary>
-internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, ILogger<RabbitMqPublisher> logger) : ITopicPublisher
+internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqScheduler scheduler, ILogger<RabbitMqPublisher> logger) : ITopicPublisher
 {
     public async Task PublishAsync(string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
@@ -20,14 +21,10 @@ internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, ILogger<R
             throw new TopicNotFoundException(topic);
         }
 
-        var sends = new List<(string RoutingKey, BasicProperties Properties, byte[] Body)>();
+        var sends = new List<Send>();
         foreach (var message in messages)
         {
-            if (message.ScheduledEnqueueTime is { } at && at > broker.Time.GetUtcNow())
-            {
-                throw new NotSupportedException("The RabbitMQ transport does not support scheduled enqueue yet.");
-            }
-
+            var delay = message.ScheduledEnqueueTime is { } at ? at - broker.Time.GetUtcNow() : TimeSpan.Zero;
             var envelope = message.Envelope;
             var body = EnvelopeSerializer.Serialize(envelope);
             if (body.Length > broker.Options.MaxMessageBytes)
@@ -44,7 +41,7 @@ internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, ILogger<R
 
             foreach (var subscription in matching)
             {
-                sends.Add((subscription.Address.Subscription, Properties(envelope, broker.Time.GetUtcNow()), body));
+                sends.Add(new Send(subscription.Address, Properties(envelope, broker.Time.GetUtcNow()), body, delay));
             }
         }
 
@@ -56,9 +53,18 @@ internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, ILogger<R
         var exchange = broker.Names.Exchange(topic);
         await broker.WithPublishChannelAsync(async channel =>
         {
-            foreach (var (routingKey, properties, body) in sends)
+            foreach (var send in sends)
             {
-                await channel.BasicPublishAsync(exchange, routingKey, mandatory: true, properties, body, cancellationToken);
+                if (send.Delay > TimeSpan.Zero)
+                {
+                    var delayQueue = await scheduler.DeclareDelayQueueAsync(channel, send.Address, send.Delay, cancellationToken);
+                    send.Properties.Expiration = ((long)Math.Ceiling(send.Delay.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    await channel.BasicPublishAsync("", delayQueue, mandatory: true, send.Properties, send.Body, cancellationToken);
+                }
+                else
+                {
+                    await channel.BasicPublishAsync(exchange, send.Address.Subscription, mandatory: true, send.Properties, send.Body, cancellationToken);
+                }
             }
             return sends.Count;
         }, cancellationToken);
@@ -83,6 +89,8 @@ internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, ILogger<R
             Headers = headers,
         };
     }
+
+    private sealed record Send(Topology.SubscriptionAddress Address, BasicProperties Properties, byte[] Body, TimeSpan Delay);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Envelope {MessageId} of type {Type} matched no subscription of topic {Topic} (correlation {CorrelationId}); it is not delivered anywhere")]
     private static partial void LogUnrouted(ILogger logger, string messageId, string type, string topic, string correlationId);

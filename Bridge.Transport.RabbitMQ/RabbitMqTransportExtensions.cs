@@ -27,6 +27,7 @@ public static class RabbitMqTransportExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RabbitMqBroker>();
         services.TryAddSingleton<RabbitMqDeadLettering>();
+        services.TryAddSingleton<RabbitMqScheduler>();
         services.TryAddSingleton<ITopicPublisher, RabbitMqPublisher>();
         services.TryAddSingleton<ISubscriptionReceiverFactory, RabbitMqReceiverFactory>();
         services.TryAddSingleton<ITopologyProvisioner, RabbitMqProvisioner>();

@@ -17,21 +17,8 @@ public sealed class RabbitMqTransportTests : TransportBehaviour
     /// <summary>The broker returns what a closed channel held at once, without waiting for Bridge's lock to expire.</summary>
     protected override bool HeldMessagesWaitForLockExpiryAfterRestart => false;
 
-    [Fact(Skip = "Not yet on RabbitMQ: scheduled enqueue (the publisher refuses it with NotSupportedException, never silently early).")]
-    public override Task Scheduled_message_is_not_received_before_its_enqueue_time() => Task.CompletedTask;
-
     [Fact(Skip = "Not yet on RabbitMQ: per-key ordering across competing receivers (needs a per-key gate and single-active-consumer).")]
     public override Task Messages_sharing_an_ordering_key_are_handed_out_one_at_a_time_in_publish_order() => Task.CompletedTask;
-
-    [Fact]
-    public async Task Scheduled_enqueue_is_refused_clearly_rather_than_delivered_early()
-    {
-        var topic = UniqueName("scheduled");
-        await ProvisionAsync(topic, Subscription(topic, "later"));
-        var message = new OutgoingMessage(NewEnvelope("later-1"), DateTimeOffset.UtcNow.AddMinutes(1));
-
-        await Assert.ThrowsAsync<NotSupportedException>(() => Transport.Publisher.PublishAsync(topic, [message], Ct));
-    }
 
     protected override async Task<TransportUnderTest> StartTransportAsync()
     {
