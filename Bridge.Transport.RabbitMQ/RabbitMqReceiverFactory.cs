@@ -4,8 +4,44 @@ using Microsoft.Extensions.Logging;
 
 namespace Bridge.Transport.RabbitMQ;
 
-/// <summary>Creates RabbitMQ receivers.</summary>
-internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, ILogger<RabbitMqReceiver> logger) : ISubscriptionReceiverFactory
+/// <summary>Creates receivers; receivers of one subscription share one session while any of them is open.</summary>
+internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, ILogger<SubscriptionSession> logger) : ISubscriptionReceiverFactory
 {
-    public ISubscriptionReceiver CreateReceiver(SubscriptionAddress address) => new RabbitMqReceiver(broker, deadLettering, address, logger);
+    private readonly Lock _sync = new();
+    private readonly Dictionary<SubscriptionAddress, (SubscriptionSession Session, int Receivers)> _sessions = [];
+
+    public ISubscriptionReceiver CreateReceiver(SubscriptionAddress address)
+    {
+        lock (_sync)
+        {
+            var (session, receivers) = _sessions.TryGetValue(address, out var open)
+                ? open
+                : (new SubscriptionSession(broker, deadLettering, address, logger), 0);
+            _sessions[address] = (session, receivers + 1);
+            return new RabbitMqReceiver(session, () => ReleaseAsync(address));
+        }
+    }
+
+    private async ValueTask ReleaseAsync(SubscriptionAddress address)
+    {
+        SubscriptionSession? closing = null;
+        lock (_sync)
+        {
+            var (session, receivers) = _sessions[address];
+            if (receivers == 1)
+            {
+                _sessions.Remove(address);
+                closing = session;
+            }
+            else
+            {
+                _sessions[address] = (session, receivers - 1);
+            }
+        }
+
+        if (closing is not null)
+        {
+            await closing.DisposeAsync();
+        }
+    }
 }

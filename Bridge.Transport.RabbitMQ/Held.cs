@@ -1,0 +1,54 @@
+using System.Text;
+using Bridge.Envelopes;
+using RabbitMQ.Client;
+
+namespace Bridge.Transport.RabbitMQ;
+
+/// <summary>A delivery held unacknowledged on a receiver's channel.</summary>
+internal sealed record Held(
+    ulong DeliveryTag,
+    Envelope? Envelope,
+    string? Error,
+    ReadOnlyMemory<byte> Body,
+    IReadOnlyBasicProperties Properties,
+    int DeliveryCount,
+    DateTimeOffset EnqueuedTime)
+{
+    public string LockToken { get; init; } = "";
+
+    public DateTimeOffset LockedUntil { get; init; }
+
+    public DateTimeOffset DueAt { get; init; }
+
+    public string MessageId => Envelope?.Id ?? Properties.MessageId ?? "(unknown)";
+
+    public string? OrderingKey => Envelope?.OrderingKey;
+
+    public static Held From(BasicGetResult got, TimeProvider time)
+    {
+        var headers = got.BasicProperties.Headers;
+        var returns = headers is not null && headers.TryGetValue(RabbitMqNames.BrokerDeliveryCountHeader, out var count) ? Convert.ToInt32(count, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var enqueued = headers is not null && headers.TryGetValue(RabbitMqNames.EnqueuedAtHeader, out var at) && at is long ms
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : time.GetUtcNow();
+        Envelope? envelope = null;
+        string? error = null;
+        try
+        {
+            envelope = EnvelopeSerializer.Deserialize(got.Body.Span);
+        }
+        catch (FormatException ex)
+        {
+            error = ex.Message;
+        }
+
+        return new Held(got.DeliveryTag, envelope, error, got.Body.ToArray(), got.BasicProperties, returns + 1, enqueued);
+    }
+
+    public static string Text(object? value) => value switch
+    {
+        byte[] bytes => Encoding.UTF8.GetString(bytes),
+        null => "",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+    };
+}

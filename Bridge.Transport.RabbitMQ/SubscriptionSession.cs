@@ -1,0 +1,292 @@
+using Bridge.Messaging;
+using Bridge.Topology;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+
+namespace Bridge.Transport.RabbitMQ;
+
+/// <summary>
+/// Peek-lock over one subscription's quorum queue for this process, pulling with <c>basic.get</c> so only what was asked
+/// for is held. Held messages stay unacknowledged on the session's channel.
+/// <list type="bullet">
+/// <item>Lock: Bridge's own clock. An unrenewed lock that expires returns the message to the queue (the broker counts it);
+/// a message with an ordering key is instead offered again here (count + 1), so its successors cannot overtake it.</item>
+/// <item>Abandon with a delay, or of a keyed message: kept and offered again when due (count + 1). Abandon of an unkeyed
+/// message without delay returns it to the queue.</item>
+/// <item>Release: offered again at once without counting.</item>
+/// <item>Ordering key: only one message per key is out at a time; later ones fetched meanwhile wait here, in order.</item>
+/// </list>
+/// </summary>
+internal sealed partial class SubscriptionSession : IAsyncDisposable
+{
+    private const int MaxParked = 256;
+    private readonly RabbitMqBroker _broker;
+    private readonly RabbitMqDeadLettering _deadLettering;
+    private readonly ILogger _logger;
+    private readonly string _queue;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, Held> _inFlight = new(StringComparer.Ordinal);
+    private readonly List<Held> _waiting = [];
+    private readonly List<Held> _parked = [];
+    private readonly HashSet<string> _busyKeys = new(StringComparer.Ordinal);
+    private readonly ITimer _expiry;
+    private IChannel? _channel;
+    private bool _disposed;
+
+    public SubscriptionSession(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, SubscriptionAddress address, ILogger logger)
+    {
+        _broker = broker;
+        _deadLettering = deadLettering;
+        _logger = logger;
+        Address = address;
+        _queue = broker.Names.Queue(address);
+        _expiry = broker.Time.CreateTimer(_ => _ = ExpireLocksAsync(), null, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50));
+    }
+
+    public SubscriptionAddress Address { get; }
+
+    public TimeProvider Time => _broker.Time;
+
+    public TimeSpan PollInterval => _broker.Options.PollInterval;
+
+    public DateTimeOffset Now => _broker.Time.GetUtcNow();
+
+    public async Task<IReadOnlyList<ReceivedMessage>> TakeAsync(int maxMessages, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var spec = _broker.Spec(Address);
+            var channel = await ChannelAsync(cancellationToken);
+            var taken = new List<ReceivedMessage>();
+            foreach (var due in _waiting.Where(w => w.DueAt <= Now).Take(maxMessages).ToList())
+            {
+                _waiting.Remove(due);
+                taken.Add(Lock(due, spec));
+            }
+
+            foreach (var parked in _parked.ToList())
+            {
+                if (taken.Count < maxMessages && !_busyKeys.Contains(parked.OrderingKey!))
+                {
+                    _parked.Remove(parked);
+                    _busyKeys.Add(parked.OrderingKey!);
+                    taken.Add(Lock(parked, spec));
+                }
+            }
+
+            while (taken.Count < maxMessages && _parked.Count < MaxParked && await channel.BasicGetAsync(_queue, autoAck: false, cancellationToken) is { } got)
+            {
+                var held = Held.From(got, _broker.Time);
+                if (held.Envelope is null)
+                {
+                    await _deadLettering.DeadLetterAsync(channel, Address, held, "UnreadableEnvelope", held.Error, cancellationToken);
+                }
+                else if (held.DeliveryCount > spec.MaxDeliveryCount)
+                {
+                    await _deadLettering.DeadLetterAsync(channel, Address, held with { DeliveryCount = spec.MaxDeliveryCount }, "MaxDeliveryCountExceeded",
+                        $"Returned {held.DeliveryCount - 1} times without being completed; the maximum delivery count is {spec.MaxDeliveryCount}.", cancellationToken);
+                }
+                else if (held.OrderingKey is { } key && !_busyKeys.Add(key))
+                {
+                    _parked.Add(held);
+                }
+                else
+                {
+                    taken.Add(Lock(held, spec));
+                }
+            }
+
+            return taken;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
+        SettleAsync(message, async (channel, held) =>
+        {
+            await channel.BasicAckAsync(held.DeliveryTag, multiple: false, cancellationToken);
+            Free(held);
+        }, cancellationToken);
+
+    public Task AbandonAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
+        SettleAsync(message, (channel, held) => RetryAsync(channel, held, delay, null, cancellationToken), cancellationToken);
+
+    public Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
+        SettleAsync(message, (_, held) =>
+        {
+            _waiting.Add(held with { DueAt = Now });
+            return Task.CompletedTask;
+        }, cancellationToken);
+
+    public Task DeadLetterAsync(ReceivedMessage message, string reason, string? description, CancellationToken cancellationToken) =>
+        SettleAsync(message, async (channel, held) =>
+        {
+            await _deadLettering.DeadLetterAsync(channel, Address, held, reason, description, cancellationToken);
+            Free(held);
+        }, cancellationToken);
+
+    public async Task<DateTimeOffset> RenewLockAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_inFlight.TryGetValue(message.LockToken, out var held))
+            {
+                throw new MessageLockLostException(message.Envelope.Id);
+            }
+
+            var until = Now + _broker.Spec(Address).LockDuration;
+            _inFlight[message.LockToken] = held with { LockedUntil = until };
+            return until;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _expiry.DisposeAsync();
+        await _gate.WaitAsync();
+        try
+        {
+            _disposed = true;
+            Forget();
+            if (_channel is not null)
+            {
+                await _channel.DisposeAsync(); // the broker returns whatever was still held
+                _channel = null;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Abandon or lock expiry: dead-letter at the maximum, else offer again (locally when delayed or keyed).</summary>
+    private async Task RetryAsync(IChannel channel, Held held, TimeSpan delay, string? expired, CancellationToken cancellationToken)
+    {
+        var spec = _broker.Spec(Address);
+        if (held.DeliveryCount >= spec.MaxDeliveryCount)
+        {
+            await _deadLettering.DeadLetterAsync(channel, Address, held, "MaxDeliveryCountExceeded",
+                expired ?? $"Abandoned after delivery {held.DeliveryCount}; the maximum delivery count is {spec.MaxDeliveryCount}.", cancellationToken);
+            Free(held);
+        }
+        else if (delay <= TimeSpan.Zero && held.OrderingKey is null)
+        {
+            await channel.BasicNackAsync(held.DeliveryTag, multiple: false, requeue: true, cancellationToken);
+        }
+        else
+        {
+            _waiting.Add(held with { DeliveryCount = held.DeliveryCount + 1, DueAt = Now + delay });
+        }
+    }
+
+    private ReceivedMessage Lock(Held held, SubscriptionSpec spec)
+    {
+        var token = Guid.NewGuid().ToString("N");
+        var locked = held with { LockToken = token, LockedUntil = Now + spec.LockDuration };
+        _inFlight[token] = locked;
+        return new ReceivedMessage(locked.Envelope!, locked.DeliveryCount, locked.EnqueuedTime, (long)locked.DeliveryTag, token, locked.LockedUntil);
+    }
+
+    /// <summary>The message is gone for good: its key lets the next one through.</summary>
+    private void Free(Held held)
+    {
+        if (held.OrderingKey is { } key)
+        {
+            _busyKeys.Remove(key);
+        }
+    }
+
+    private async Task SettleAsync(ReceivedMessage message, Func<IChannel, Held, Task> settle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_channel is null || !_inFlight.Remove(message.LockToken, out var held))
+            {
+                throw new MessageLockLostException(message.Envelope.Id);
+            }
+
+            await settle(_channel, held);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ExpireLocksAsync()
+    {
+        if (!await _gate.WaitAsync(0))
+        {
+            return; // busy: the next tick will look
+        }
+
+        try
+        {
+            if (_channel is null || _inFlight.Count == 0)
+            {
+                return;
+            }
+
+            var spec = _broker.Spec(Address);
+            foreach (var (token, held) in _inFlight.Where(f => f.Value.LockedUntil <= Now).ToList())
+            {
+                _inFlight.Remove(token);
+                await RetryAsync(_channel, held, TimeSpan.Zero,
+                    $"The lock of delivery {held.DeliveryCount} expired and the maximum delivery count ({spec.MaxDeliveryCount}) was reached.", CancellationToken.None);
+            }
+        }
+#pragma warning disable CA1031 // A timer callback must not throw; the broker returns the messages if the channel is gone.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogExpiryFailed(_logger, ex, Address.ToString());
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IChannel> ChannelAsync(CancellationToken cancellationToken)
+    {
+        if (_channel is { IsOpen: true })
+        {
+            return _channel;
+        }
+
+        if (_channel is not null)
+        {
+            // The old channel is gone and with it every delivery it held: the broker has returned them.
+            Forget();
+            await _channel.DisposeAsync();
+        }
+
+        _channel = await _broker.CreateChannelAsync(confirms: false, cancellationToken);
+        return _channel;
+    }
+
+    private void Forget()
+    {
+        _inFlight.Clear();
+        _waiting.Clear();
+        _parked.Clear();
+        _busyKeys.Clear();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Returning expired deliveries of {Subscription} failed; the broker returns them when the channel closes")]
+    private static partial void LogExpiryFailed(ILogger logger, Exception exception, string subscription);
+}
