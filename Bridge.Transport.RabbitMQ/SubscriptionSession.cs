@@ -20,6 +20,7 @@ namespace Bridge.Transport.RabbitMQ;
 internal sealed partial class SubscriptionSession : IAsyncDisposable
 {
     private const int MaxParked = 256;
+    private static readonly TimeSpan OwnershipRetry = TimeSpan.FromSeconds(1);
     private readonly RabbitMqBroker _broker;
     private readonly RabbitMqDeadLettering _deadLettering;
     private readonly ILogger _logger;
@@ -32,6 +33,8 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
     private readonly ITimer _expiry;
     private IChannel? _channel;
     private bool _disposed;
+    private bool _owner;
+    private DateTimeOffset _nextOwnershipAttempt;
 
     public SubscriptionSession(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, SubscriptionAddress address, ILogger logger)
     {
@@ -60,6 +63,11 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
             var spec = _broker.Spec(Address);
             var channel = await ChannelAsync(cancellationToken);
             var taken = new List<ReceivedMessage>();
+            if (!await OwnsAsync(spec, cancellationToken))
+            {
+                return taken; // an ordered subscription another process consumes: stand by
+            }
+
             foreach (var due in _waiting.Where(w => w.DueAt <= Now).Take(maxMessages).ToList())
             {
                 _waiting.Remove(due);
@@ -159,6 +167,11 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         {
             _disposed = true;
             Forget();
+            if (_owner && _channel is { IsOpen: true })
+            {
+                await _channel.QueueDeleteAsync(OwnerQueue, ifUnused: false, ifEmpty: false); // let a standby process take over now
+            }
+
             if (_channel is not null)
             {
                 await _channel.DisposeAsync(); // the broker returns whatever was still held
@@ -270,13 +283,49 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
 
         if (_channel is not null)
         {
-            // The old channel is gone and with it every delivery it held: the broker has returned them.
+            // The old channel is gone and with it every delivery it held: the broker has returned them. The connection
+            // may have dropped too, and with it the ownership of an ordered subscription: claim it again.
             Forget();
+            _owner = false;
             await _channel.DisposeAsync();
         }
 
         _channel = await _broker.CreateChannelAsync(confirms: false, cancellationToken);
         return _channel;
+    }
+
+    private string OwnerQueue => _queue + ".owner";
+
+    /// <summary>
+    /// For an ordered subscription, one process consumes at a time: the one whose connection holds the subscription's
+    /// exclusive owner queue. The broker drops that queue when the connection closes (or the process dies), and a standby
+    /// process claims it at its next attempt.
+    /// </summary>
+    private async Task<bool> OwnsAsync(SubscriptionSpec spec, CancellationToken cancellationToken)
+    {
+        if (!spec.Ordered || _owner)
+        {
+            return true;
+        }
+
+        if (Now < _nextOwnershipAttempt)
+        {
+            return false;
+        }
+
+        _nextOwnershipAttempt = Now + OwnershipRetry;
+        await using var probe = await _broker.CreateChannelAsync(confirms: false, cancellationToken);
+        try
+        {
+            await probe.QueueDeclareAsync(OwnerQueue, durable: false, exclusive: true, autoDelete: true, cancellationToken: cancellationToken);
+            _owner = true;
+        }
+        catch (global::RabbitMQ.Client.Exceptions.OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 405)
+        {
+            _owner = false; // RESOURCE_LOCKED: another process owns it
+        }
+
+        return _owner;
     }
 
     private void Forget()

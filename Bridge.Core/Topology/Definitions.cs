@@ -12,7 +12,11 @@ public readonly record struct SubscriptionAddress(string Topic, string Subscript
 /// <param name="Filter">Which envelopes of the topic it receives.</param>
 /// <param name="MaxDeliveryCount">Deliveries after which the broker dead-letters an envelope.</param>
 /// <param name="LockDuration">How long a received envelope stays locked to its receiver.</param>
-public sealed record SubscriptionSpec(SubscriptionAddress Address, EnvelopeFilter Filter, int MaxDeliveryCount, TimeSpan LockDuration);
+/// <param name="Ordered">
+/// Strict per-key order across every process consuming the subscription. Transports whose receivers in different
+/// processes compete (RabbitMQ) then let one process consume at a time, the others standing by.
+/// </param>
+public sealed record SubscriptionSpec(SubscriptionAddress Address, EnvelopeFilter Filter, int MaxDeliveryCount, TimeSpan LockDuration, bool Ordered = false);
 
 /// <summary>A topic and its subscriptions, as provisioned on a broker.</summary>
 public sealed record TopicSpec(string Name, IReadOnlyList<SubscriptionSpec> Subscriptions);

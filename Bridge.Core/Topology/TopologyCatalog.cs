@@ -20,7 +20,7 @@ public sealed class TopologyCatalog
             foreach (var (name, sub) in topicOptions.Subscriptions.OrderBy(s => s.Key, StringComparer.Ordinal))
             {
                 var webhook = sub.Webhook;
-                var spec = new SubscriptionSpec(new SubscriptionAddress(topic, name), EnvelopeFilter.From(sub.Filter), webhook.MaxAttempts, sub.LockDuration);
+                var spec = new SubscriptionSpec(new SubscriptionAddress(topic, name), EnvelopeFilter.From(sub.Filter), webhook.MaxAttempts, sub.LockDuration, sub.Ordered);
                 specs.Add(spec);
                 _subscriptions[spec.Address] = new SubscriptionDefinition(spec, new WebhookTarget(
                     new Uri(webhook.Url!, UriKind.Absolute), webhook.Secret!, webhook.Timeout, webhook.MaxAttempts,

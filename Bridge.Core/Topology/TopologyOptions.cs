@@ -32,6 +32,13 @@ public sealed class SubscriptionOptions
     /// <summary>Where and how envelopes are delivered.</summary>
     public WebhookOptions Webhook { get; set; } = new();
 
+    /// <summary>
+    /// Keep per-ordering-key order across every subscriber process (envelopes sharing an ordering key are always delivered
+    /// one at a time, in order, within a process). On RabbitMQ one process then consumes the subscription at a time and
+    /// the others stand by to take over.
+    /// </summary>
+    public bool Ordered { get; set; }
+
     /// <summary>How long a delivery holds its lock before the envelope may be delivered again. Renewed while the webhook call runs.</summary>
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -12,6 +12,7 @@ public sealed class DurabilityTests : BridgeTestBase
     public async Task Every_accepted_event_is_delivered_after_the_host_is_killed_mid_stream_and_restarted_on_the_same_files()
     {
         var hook = Receiver["sink"];
+        hook.Delay = TimeSpan.FromMilliseconds(200); // at most 8 × 5 deliveries/s: publishing runs well ahead of delivery
         var topology = new TestTopology().Subscription("orders", "sink", Receiver.UrlOf("sink"), maxAttempts: 20, concurrency: 8, lockDuration: "00:00:02");
         var accepted = new ConcurrentBag<string>();
 
@@ -43,6 +44,7 @@ public sealed class DurabilityTests : BridgeTestBase
             await EventuallyAsync(() => Task.FromResult(accepted.Count), n => n >= 150, "150 accepted events");
             await EventuallyAsync(() => Task.FromResult(hook.Received.Count), n => n >= 20, "deliveries under way");
             await bridge.KillAsync();
+            hook.Delay = TimeSpan.Zero;
             await stop.CancelAsync();
             await Task.WhenAll(publishers);
         }

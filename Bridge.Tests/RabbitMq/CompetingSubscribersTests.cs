@@ -12,7 +12,7 @@ public sealed class CompetingSubscribersTests : BridgeTestBase
     {
         var server = await RabbitMqServer.GetAsync();
         var hook = Receiver["shared"];
-        hook.Delay = TimeSpan.FromMilliseconds(100);
+        hook.Delay = TimeSpan.FromMilliseconds(500); // 3 processes × 4 slots × 2/s: the 150 events take several seconds
         var topology = new TestTopology()
             .Subscription("orders", "shared", Receiver.UrlOf("shared"), maxAttempts: 20, concurrency: 4, lockDuration: "00:00:05")
             .With("Bridge:Transport", "rabbitmq")
@@ -38,9 +38,10 @@ public sealed class CompetingSubscribersTests : BridgeTestBase
                 accepted.AddRange(body.GetProperty("messageIds").EnumerateArray().Select(e => e.GetString()!));
             }
 
-            await hook.WaitForAsync(20, Patience);
+            await hook.WaitForAsync(12, Patience);
             await bridges[1].KillAsync();
             Assert.True(hook.Received.Select(r => r.MessageId).Distinct().Count() < accepted.Count, "The kill must happen mid-stream to prove anything.");
+            hook.Delay = TimeSpan.Zero;
 
             await EventuallyAsync(
                 () => Task.FromResult(accepted.Except(hook.Received.Select(r => r.MessageId)).Count()),

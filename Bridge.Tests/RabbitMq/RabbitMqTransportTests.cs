@@ -17,6 +17,41 @@ public sealed class RabbitMqTransportTests : TransportBehaviour
     /// <summary>The broker returns what a closed channel held at once, without waiting for Bridge's lock to expire.</summary>
     protected override bool HeldMessagesWaitForLockExpiryAfterRestart => false;
 
+    [Fact]
+    public async Task An_ordered_subscription_is_consumed_by_one_instance_at_a_time_and_a_standby_takes_over_in_order()
+    {
+        var topic = UniqueName("owned");
+        var spec = Subscription(topic, "strict") with { Ordered = true };
+        var address = await ProvisionAsync(topic, spec);
+        await PublishAsync(topic, NewEnvelope("k1", orderingKey: "k"), NewEnvelope("k2", orderingKey: "k"), NewEnvelope("u1"));
+        var active = Transport.Receivers.CreateReceiver(address);
+        Assert.Equal(["k1", "u1"], Ids(await ReceiveAtLeastAsync(active, 2)));
+
+        // A second instance has its own connection, as another process would.
+        var standby = await StartTransportAsync();
+        try
+        {
+            await standby.Provisioner.ProvisionAsync([new TopicSpec(topic, [spec])], Ct);
+            await using var waiting = standby.Receivers.CreateReceiver(address);
+            await AssertNothingReceivedAsync(waiting);
+
+            await Transport.DisposeAsync(); // the active instance goes away holding k1 and u1
+            await active.DisposeAsync();
+
+            var takeover = await ReceiveAtLeastAsync(waiting, 2);
+            Assert.Equal(["k1", "u1"], Ids(takeover).Order(StringComparer.Ordinal));
+            Assert.All(takeover, m => Assert.Equal(2, m.DeliveryCount));
+            await AssertNothingReceivedAsync(waiting); // k2 waits behind k1
+            await waiting.CompleteAsync(takeover.Single(m => m.Envelope.Id == "k1"), Ct);
+            var k2 = await ReceiveOneAsync(waiting);
+            Assert.Equal("k2", k2.Envelope.Id);
+        }
+        finally
+        {
+            await standby.DisposeAsync();
+        }
+    }
+
     protected override async Task<TransportUnderTest> StartTransportAsync()
     {
         var server = await RabbitMqServer.GetAsync();
