@@ -35,10 +35,12 @@ public static class Problems
             Detail = "The event has invalid attributes; see errors.",
         });
 
-    /// <summary>503: the broker did not take the events; nothing was stored.</summary>
+    /// <summary>503: the broker did not confirm the events.</summary>
     public static ProblemHttpResult BrokerUnavailable(string correlationId) =>
         Create(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "Broker unavailable",
-            $"The events were not accepted and nothing was stored; retry later (correlation id {correlationId}).");
+            $"The broker did not confirm the events, so they are not accepted; retry later (correlation id {correlationId}). "
+            + "On the embedded broker nothing was stored; on a remote broker part of a batch may have been, so give each event "
+            + "its own id (ce-id) to let receivers drop the duplicates a retry can bring.");
 
     /// <summary>404: no such subscription.</summary>
     public static ProblemHttpResult UnknownSubscription(string topic, string subscription) =>

@@ -44,13 +44,20 @@ internal sealed class RabbitMqBroker(IOptions<RabbitMqTransportOptions> options,
                 return again;
             }
 
+            // No automatic recovery: a recovered channel would silently drop acknowledgements of deliveries from before
+            // the drop. A lost connection closes every channel; sessions notice, forget what they held (the broker has
+            // returned it) and open new channels on a new connection made here.
             var factory = new ConnectionFactory
             {
                 Uri = new Uri(Options.ConnectionString),
-                AutomaticRecoveryEnabled = true,
+                AutomaticRecoveryEnabled = false,
                 TopologyRecoveryEnabled = false,
                 ClientProvidedName = "bridge",
             };
+            if (_connection is not null)
+            {
+                await _connection.DisposeAsync();
+            }
             _connection = await factory.CreateConnectionAsync(cancellationToken);
             return _connection;
         }
@@ -69,10 +76,18 @@ internal sealed class RabbitMqBroker(IOptions<RabbitMqTransportOptions> options,
     /// <summary>Runs <paramref name="work"/> on a pooled channel with publisher confirms; a failed channel is discarded.</summary>
     public async Task<T> WithPublishChannelAsync<T>(Func<IChannel, Task<T>> work, CancellationToken cancellationToken)
     {
-        if (!_publishChannels.TryTake(out var channel) || !channel.IsOpen)
+        IChannel? channel = null;
+        while (_publishChannels.TryTake(out var pooled))
         {
-            channel = await CreateChannelAsync(confirms: true, cancellationToken);
+            if (pooled.IsOpen)
+            {
+                channel = pooled;
+                break;
+            }
+            await pooled.DisposeAsync(); // closed with a dropped connection
         }
+
+        channel ??= await CreateChannelAsync(confirms: true, cancellationToken);
 
         try
         {

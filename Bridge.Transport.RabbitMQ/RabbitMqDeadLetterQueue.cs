@@ -12,6 +12,8 @@ namespace Bridge.Transport.RabbitMQ;
 /// </summary>
 internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLetterQueue
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SubscriptionAddress, SemaphoreSlim> _browsing = new();
+
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(SubscriptionAddress address, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         var all = await BrowseAsync(address, (_, _) => Task.CompletedTask, cancellationToken);
@@ -56,6 +58,21 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
     }
 
     private async Task<List<DeadLetter>> BrowseAsync(SubscriptionAddress address, Func<IChannel, BasicGetResult, Task> visit, CancellationToken cancellationToken)
+    {
+        // One browse at a time per subscription in this process: a browse holds the messages it has read.
+        var gate = _browsing.GetOrAdd(address, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await BrowseLockedAsync(address, visit, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<List<DeadLetter>> BrowseLockedAsync(SubscriptionAddress address, Func<IChannel, BasicGetResult, Task> visit, CancellationToken cancellationToken)
     {
         var queue = broker.Names.DeadLetterQueue(address);
         var found = new List<DeadLetter>();

@@ -9,6 +9,7 @@ internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDea
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<SubscriptionAddress, (SubscriptionSession Session, int Receivers)> _sessions = [];
+    private readonly Dictionary<SubscriptionAddress, Task> _closing = [];
 
     public ISubscriptionReceiver CreateReceiver(SubscriptionAddress address)
     {
@@ -16,7 +17,7 @@ internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDea
         {
             var (session, receivers) = _sessions.TryGetValue(address, out var open)
                 ? open
-                : (new SubscriptionSession(broker, deadLettering, address, logger), 0);
+                : (new SubscriptionSession(broker, deadLettering, address, _closing.GetValueOrDefault(address, Task.CompletedTask), logger), 0);
             _sessions[address] = (session, receivers + 1);
             return new RabbitMqReceiver(session, () => ReleaseAsync(address));
         }
@@ -24,14 +25,15 @@ internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDea
 
     private async ValueTask ReleaseAsync(SubscriptionAddress address)
     {
-        SubscriptionSession? closing = null;
+        Task? closed = null;
         lock (_sync)
         {
             var (session, receivers) = _sessions[address];
             if (receivers == 1)
             {
                 _sessions.Remove(address);
-                closing = session;
+                closed = session.DisposeAsync().AsTask();
+                _closing[address] = closed;
             }
             else
             {
@@ -39,9 +41,9 @@ internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDea
             }
         }
 
-        if (closing is not null)
+        if (closed is not null)
         {
-            await closing.DisposeAsync();
+            await closed;
         }
     }
 }

@@ -21,6 +21,9 @@ internal sealed class RabbitMqScheduler(RabbitMqBroker broker)
         var name = $"{broker.Names.Queue(address)}.delay.{bucket.ToString(CultureInfo.InvariantCulture)}";
         await channel.QueueDeclareAsync(name, durable: true, exclusive: false, autoDelete: false, arguments: new Dictionary<string, object?>
         {
+            ["x-queue-type"] = "quorum",
+            ["x-dead-letter-strategy"] = "at-least-once",
+            ["x-overflow"] = "reject-publish",
             ["x-message-ttl"] = bucket,
             ["x-dead-letter-exchange"] = "",
             ["x-dead-letter-routing-key"] = broker.Names.Queue(address),

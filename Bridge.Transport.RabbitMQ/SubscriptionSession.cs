@@ -34,10 +34,12 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
     private IChannel? _channel;
     private bool _disposed;
     private bool _owner;
+    private readonly Task _predecessorClosed;
     private DateTimeOffset _nextOwnershipAttempt;
 
-    public SubscriptionSession(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, SubscriptionAddress address, ILogger logger)
+    public SubscriptionSession(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, SubscriptionAddress address, Task predecessorClosed, ILogger logger)
     {
+        _predecessorClosed = predecessorClosed;
         _broker = broker;
         _deadLettering = deadLettering;
         _logger = logger;
@@ -56,6 +58,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
 
     public async Task<IReadOnlyList<ReceivedMessage>> TakeAsync(int maxMessages, CancellationToken cancellationToken)
     {
+        await _predecessorClosed.WaitAsync(cancellationToken); // a closing session of this subscription may still own it
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -84,17 +87,19 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
                 }
             }
 
-            while (taken.Count < maxMessages && _parked.Count < MaxParked && await channel.BasicGetAsync(_queue, autoAck: false, cancellationToken) is { } got)
+            // Not cancellable: a get-ok arriving after cancellation would be held on the channel but tracked nowhere.
+            while (taken.Count < maxMessages && _parked.Count < MaxParked && !cancellationToken.IsCancellationRequested
+                && await channel.BasicGetAsync(_queue, autoAck: false, CancellationToken.None) is { } got)
             {
                 var held = Held.From(got, _broker.Time);
                 if (held.Envelope is null)
                 {
-                    await _deadLettering.DeadLetterAsync(channel, Address, held, "UnreadableEnvelope", held.Error, cancellationToken);
+                    await _deadLettering.DeadLetterAsync(channel, Address, held, "UnreadableEnvelope", held.Error, CancellationToken.None);
                 }
                 else if (held.DeliveryCount > spec.MaxDeliveryCount)
                 {
                     await _deadLettering.DeadLetterAsync(channel, Address, held with { DeliveryCount = spec.MaxDeliveryCount }, "MaxDeliveryCountExceeded",
-                        $"Returned {held.DeliveryCount - 1} times without being completed; the maximum delivery count is {spec.MaxDeliveryCount}.", cancellationToken);
+                        $"Returned {held.DeliveryCount - 1} times without being completed; the maximum delivery count is {spec.MaxDeliveryCount}.", CancellationToken.None);
                 }
                 else if (held.OrderingKey is { } key && !_busyKeys.Add(key))
                 {
@@ -107,6 +112,11 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
             }
 
             return taken;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ObjectDisposedException)
+        {
+            await DropChannelAsync();
+            throw;
         }
         finally
         {
@@ -166,16 +176,11 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         try
         {
             _disposed = true;
-            Forget();
-            if (_owner && _channel is { IsOpen: true })
+            var owner = _owner;
+            await DropChannelAsync(); // the broker returns whatever was still held, before anyone else may take over
+            if (owner)
             {
-                await _channel.QueueDeleteAsync(OwnerQueue, ifUnused: false, ifEmpty: false); // let a standby process take over now
-            }
-
-            if (_channel is not null)
-            {
-                await _channel.DisposeAsync(); // the broker returns whatever was still held
-                _channel = null;
+                await ReleaseOwnershipAsync();
             }
         }
         finally
@@ -232,7 +237,16 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
                 throw new MessageLockLostException(message.Envelope.Id);
             }
 
-            await settle(_channel, held);
+            try
+            {
+                await settle(_channel, held);
+            }
+            catch
+            {
+                // The delivery's fate is unknown: drop the channel so the broker returns everything it held.
+                await DropChannelAsync();
+                throw;
+            }
         }
         finally
         {
@@ -267,6 +281,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
 #pragma warning restore CA1031
         {
             LogExpiryFailed(_logger, ex, Address.ToString());
+            await DropChannelAsync();
         }
         finally
         {
@@ -281,20 +296,62 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
             return _channel;
         }
 
-        if (_channel is not null)
-        {
-            // The old channel is gone and with it every delivery it held: the broker has returned them. The connection
-            // may have dropped too, and with it the ownership of an ordered subscription: claim it again.
-            Forget();
-            _owner = false;
-            await _channel.DisposeAsync();
-        }
+        // The old channel, if any, is gone and with it every delivery it held: the broker has returned them. The
+        // connection may have dropped too, and with it the ownership of an ordered subscription: claim it again.
+        await DropChannelAsync();
 
         _channel = await _broker.CreateChannelAsync(confirms: false, cancellationToken);
         return _channel;
     }
 
     private string OwnerQueue => _queue + ".owner";
+
+    /// <summary>Returns everything held to the queue (by closing the channel) and forgets it.</summary>
+    private async Task DropChannelAsync()
+    {
+        Forget();
+        _owner = false;
+        if (_channel is null)
+        {
+            return;
+        }
+
+        var channel = _channel;
+        _channel = null;
+        try
+        {
+            if (channel.IsOpen)
+            {
+                await channel.BasicNackAsync(0, multiple: true, requeue: true);
+                await channel.CloseAsync();
+            }
+        }
+#pragma warning disable CA1031 // Closing is best effort: a dead channel has returned its messages already.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogCloseFailed(_logger, ex, Address.ToString());
+        }
+        finally
+        {
+            channel.Dispose();
+        }
+    }
+
+    private async Task ReleaseOwnershipAsync()
+    {
+        try
+        {
+            await using var channel = await _broker.CreateChannelAsync(confirms: false, CancellationToken.None);
+            await channel.QueueDeleteAsync(OwnerQueue, ifUnused: false, ifEmpty: false); // a standby process may take over now
+        }
+#pragma warning disable CA1031 // The broker drops the owner queue with our connection anyway.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogCloseFailed(_logger, ex, Address.ToString());
+        }
+    }
 
     /// <summary>
     /// For an ordered subscription, one process consumes at a time: the one whose connection holds the subscription's
@@ -335,6 +392,9 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         _parked.Clear();
         _busyKeys.Clear();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the channel of {Subscription} failed; the broker returns its messages when the connection closes")]
+    private static partial void LogCloseFailed(ILogger logger, Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Returning expired deliveries of {Subscription} failed; the broker returns them when the channel closes")]
     private static partial void LogExpiryFailed(ILogger logger, Exception exception, string subscription);
