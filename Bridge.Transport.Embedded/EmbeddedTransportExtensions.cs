@@ -14,18 +14,7 @@ public static class EmbeddedTransportExtensions
     /// </summary>
     public static IServiceCollection AddEmbeddedTransport(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = services.AddOptions<EmbeddedTransportOptions>()
-            .BindConfiguration(EmbeddedTransportOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        var messaging = configuration.GetConnectionString("messaging");
-        if (!string.IsNullOrEmpty(messaging) && string.IsNullOrEmpty(configuration[$"{EmbeddedTransportOptions.SectionName}:ConnectionString"]))
-        {
-            options.Configure(o => o.ConnectionString = messaging);
-        }
-
-        services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddTransportOptions<EmbeddedTransportOptions>(configuration, EmbeddedTransportOptions.SectionName, (o, connection) => o.ConnectionString = connection);
         services.TryAddSingleton<EmbeddedDatabase>();
         services.TryAddSingleton<ITopicPublisher, EmbeddedPublisher>();
         services.TryAddSingleton<ISubscriptionReceiverFactory, EmbeddedReceiverFactory>();

@@ -13,18 +13,7 @@ public static class RabbitMqTransportExtensions
     /// </summary>
     public static IServiceCollection AddRabbitMqTransport(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = services.AddOptions<RabbitMqTransportOptions>()
-            .BindConfiguration(RabbitMqTransportOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        var messaging = configuration.GetConnectionString("messaging");
-        if (!string.IsNullOrEmpty(messaging) && string.IsNullOrEmpty(configuration[$"{RabbitMqTransportOptions.SectionName}:ConnectionString"]))
-        {
-            options.Configure(o => o.ConnectionString = messaging);
-        }
-
-        services.AddLogging();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddTransportOptions<RabbitMqTransportOptions>(configuration, RabbitMqTransportOptions.SectionName, (o, connection) => o.ConnectionString = connection);
         services.TryAddSingleton<RabbitMqBroker>();
         services.TryAddSingleton<RabbitMqDeadLettering>();
         services.TryAddSingleton<RabbitMqScheduler>();
