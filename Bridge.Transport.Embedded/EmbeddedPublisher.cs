@@ -1,12 +1,11 @@
 using Bridge.Envelopes;
 using Bridge.Messaging;
-using Bridge.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Bridge.Transport.Embedded;
 
 /// <summary>Publishes by fanning an envelope out to every matching subscription of the topic, in one transaction.</summary>
-internal sealed partial class EmbeddedPublisher(EmbeddedDatabase database, ILogger<EmbeddedPublisher> logger) : ITopicPublisher
+internal sealed class EmbeddedPublisher(EmbeddedDatabase database, ILogger<EmbeddedPublisher> logger) : ITopicPublisher
 {
     private const string InsertSql = """
         INSERT INTO messages (queue, message_id, ordering_key, body, enqueued_at, visible_at)
@@ -54,9 +53,7 @@ internal sealed partial class EmbeddedPublisher(EmbeddedDatabase database, ILogg
 
         foreach (var envelope in unrouted)
         {
-            // As on a Service Bus topic, an envelope no subscription wants is not kept; say so, never silently.
-            BridgeTelemetry.Unrouted.Add(1, new KeyValuePair<string, object?>("topic", topic));
-            LogUnrouted(logger, envelope.Id, envelope.Type, topic, envelope.CorrelationId);
+            UnroutedEnvelopes.Report(logger, topic, envelope);
         }
 
         if (rows.Count == 0)
@@ -92,9 +89,6 @@ internal sealed partial class EmbeddedPublisher(EmbeddedDatabase database, ILogg
             database.Pulse(queueName);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Envelope {MessageId} of type {Type} matched no subscription of topic {Topic} (correlation {CorrelationId}); it is not delivered anywhere")]
-    private static partial void LogUnrouted(ILogger logger, string messageId, string type, string topic, string correlationId);
 
     private sealed record Row(string Queue, string MessageId, string? OrderingKey, byte[] Body, long? VisibleAt);
 }

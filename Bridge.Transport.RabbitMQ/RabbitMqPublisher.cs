@@ -1,6 +1,5 @@
 using Bridge.Envelopes;
 using Bridge.Messaging;
-using Bridge.Telemetry;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 
@@ -11,7 +10,7 @@ namespace Bridge.Transport.RabbitMQ;
 /// persistent and mandatory, on a channel with publisher confirms: the call returns only when the broker has it all.
 /// A scheduled envelope goes through the subscription's delay queue instead (see <see cref="RabbitMqScheduler"/>).
 /// </summary>
-internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqScheduler scheduler, ILogger<RabbitMqPublisher> logger) : ITopicPublisher
+internal sealed class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqScheduler scheduler, ILogger<RabbitMqPublisher> logger) : ITopicPublisher
 {
     public async Task PublishAsync(string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
@@ -35,8 +34,7 @@ internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqS
             var matching = subscriptions.Where(s => s.Filter.Matches(envelope)).ToList();
             if (matching.Count == 0)
             {
-                BridgeTelemetry.Unrouted.Add(1, new KeyValuePair<string, object?>("topic", topic));
-                LogUnrouted(logger, envelope.Id, envelope.Type, topic, envelope.CorrelationId);
+                UnroutedEnvelopes.Report(logger, topic, envelope);
             }
 
             foreach (var subscription in matching)
@@ -91,7 +89,4 @@ internal sealed partial class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqS
     }
 
     private sealed record Send(Topology.SubscriptionAddress Address, BasicProperties Properties, byte[] Body, TimeSpan Delay);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Envelope {MessageId} of type {Type} matched no subscription of topic {Topic} (correlation {CorrelationId}); it is not delivered anywhere")]
-    private static partial void LogUnrouted(ILogger logger, string messageId, string type, string topic, string correlationId);
 }
