@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Bridge.Hosting;
 using Bridge.Messaging;
 using Bridge.Publisher.Publishing;
@@ -58,6 +57,7 @@ public static partial class PublishApi
     {
         ArgumentNullException.ThrowIfNull(services);
         var body = await ReadBodyAsync(topic, context, services, services.Options.Value.MaxEventBytes, "The event body");
+        using var document = body.Document;
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -67,8 +67,7 @@ public static partial class PublishApi
         BatchItem? item;
         if (BinaryModeHeaders.MediaType(context.Request.ContentType) == StructuredEvent.MediaType)
         {
-            using var document = JsonDocument.Parse(body.Json);
-            item = StructuredEvent.Parse(document.RootElement, "", services.Options.Value.MaxEventBytes, errors);
+            item = StructuredEvent.Parse(document!.RootElement, "", services.Options.Value.MaxEventBytes, errors);
         }
         else
         {
@@ -96,6 +95,7 @@ public static partial class PublishApi
         ArgumentNullException.ThrowIfNull(services);
         var options = services.Options.Value;
         var body = await ReadBodyAsync(topic, context, services, options.MaxBatchBytes, "The batch body");
+        using var document = body.Document;
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -103,7 +103,7 @@ public static partial class PublishApi
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var cloudEvents = BinaryModeHeaders.MediaType(context.Request.ContentType) == StructuredEvent.BatchMediaType;
-        var items = BatchItem.Parse(body.Json, cloudEvents, options.MaxBatchSize, options.MaxEventBytes, errors);
+        var items = BatchItem.Parse(document!.RootElement, cloudEvents, options.MaxBatchSize, options.MaxEventBytes, errors);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -121,7 +121,7 @@ public static partial class PublishApi
         ArgumentNullException.ThrowIfNull(context);
         return services.Catalog.HasTopic(topic)
             ? await JsonBody.ReadAsync(context.Request, limit, what, context.RequestAborted)
-            : new JsonBody.Result(default, Problems.UnknownTopic(topic));
+            : new JsonBody.Result(default, null, Problems.UnknownTopic(topic));
     }
 
     private static async Task<(IReadOnlyList<string> MessageIds, ProblemHttpResult? Problem)> PublishAsync(

@@ -7,15 +7,13 @@ namespace Bridge.Publisher.Publishing;
 public sealed record BatchItem(EventAttributes Attributes, ReadOnlyMemory<byte> Data)
 {
     /// <summary>
-    /// Parses a batch body: a JSON array of <c>{ "type", "subject", "source", "orderingKey", "properties": {…}, "data": … }</c>,
+    /// Reads a parsed batch body: a JSON array of <c>{ "type", "subject", "source", "orderingKey", "properties": {…}, "data": … }</c>,
     /// or, when <paramref name="cloudEvents"/>, of CloudEvents (<c>application/cloudevents-batch+json</c>). Every error is
     /// collected under its JSON path.
     /// </summary>
-    public static IReadOnlyList<BatchItem> Parse(ReadOnlyMemory<byte> json, bool cloudEvents, int maxItems, int maxEventBytes, IDictionary<string, string[]> errors)
+    public static IReadOnlyList<BatchItem> Parse(JsonElement root, bool cloudEvents, int maxItems, int maxEventBytes, IDictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
-        using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Array)
         {
             errors["$"] = ["A batch is a JSON array of events."];

@@ -12,8 +12,8 @@ public static class JsonBody
     /// <summary>Deepest nesting accepted in event data.</summary>
     public const int MaxDataDepth = 63;
 
-    /// <summary>The body bytes, or the problem that stops them being used.</summary>
-    public readonly record struct Result(ReadOnlyMemory<byte> Json, ProblemHttpResult? Problem);
+    /// <summary>The body bytes and their parsed form (the caller disposes it), or the problem that stops them being used.</summary>
+    public readonly record struct Result(ReadOnlyMemory<byte> Json, JsonDocument? Document, ProblemHttpResult? Problem);
 
     /// <summary>Reads and checks the body of <paramref name="request"/>.</summary>
     public static async Task<Result> ReadAsync(HttpRequest request, int limit, string what, CancellationToken cancellationToken)
@@ -21,12 +21,12 @@ public static class JsonBody
         ArgumentNullException.ThrowIfNull(request);
         if (!IsJson(request.ContentType))
         {
-            return new(default, Problems.UnsupportedMediaType(request.ContentType));
+            return new(default, null, Problems.UnsupportedMediaType(request.ContentType));
         }
 
         if (request.ContentLength > limit)
         {
-            return new(default, Problems.TooLarge(what, limit));
+            return new(default, null, Problems.TooLarge(what, limit));
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 4096, 1, limit + 1L));
@@ -42,7 +42,7 @@ public static class JsonBody
             buffer.Advance(read);
             if (buffer.WrittenCount > limit)
             {
-                return new(default, Problems.TooLarge(what, limit));
+                return new(default, null, Problems.TooLarge(what, limit));
             }
         }
 
@@ -55,14 +55,12 @@ public static class JsonBody
         try
         {
             // One level is left for the envelope that wraps the data, so receivers with the common limit of 64 can read it.
-            using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDataDepth });
+            return new(json, JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxDataDepth }), null);
         }
         catch (JsonException ex)
         {
-            return new(default, Problems.MalformedJson(json.IsEmpty ? "The body is empty; send a JSON value." : "The body is not valid JSON: " + ex.Message));
+            return new(default, null, Problems.MalformedJson(json.IsEmpty ? "The body is empty; send a JSON value." : "The body is not valid JSON: " + ex.Message));
         }
-
-        return new(json, null);
     }
 
     private static bool IsJson(string? contentType)
