@@ -77,15 +77,7 @@ internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDead
         }
         catch (FormatException)
         {
-            return new Envelope
-            {
-                Id = messageId,
-                Source = "/bridge/embedded",
-                Type = "bridge.unreadable",
-                Time = DateTimeOffset.FromUnixTimeMilliseconds(enqueuedAt),
-                Data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(System.Text.Encoding.UTF8.GetString(body)),
-                CorrelationId = messageId,
-            };
+            return EnvelopeSerializer.Unreadable(messageId, "/bridge/embedded", DateTimeOffset.FromUnixTimeMilliseconds(enqueuedAt), body);
         }
     }
 

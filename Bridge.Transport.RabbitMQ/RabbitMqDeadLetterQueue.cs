@@ -97,15 +97,7 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
     {
         IDictionary<string, object?> headers = got.BasicProperties.Headers ?? new Dictionary<string, object?>();
         var held = Held.From(got, broker.Time);
-        var envelope = held.Envelope ?? new Envelope
-        {
-            Id = held.MessageId,
-            Source = "/bridge/rabbitmq",
-            Type = "bridge.unreadable",
-            Time = held.EnqueuedTime,
-            Data = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(System.Text.Encoding.UTF8.GetString(got.Body.Span)),
-            CorrelationId = held.MessageId,
-        };
+        var envelope = held.Envelope ?? EnvelopeSerializer.Unreadable(held.MessageId, "/bridge/rabbitmq", held.EnqueuedTime, got.Body.Span);
 
         var (reason, description, at) = headers.TryGetValue(RabbitMqNames.ReasonHeader, out var r)
             ? (Held.Text(r), Held.Text(Get(headers, RabbitMqNames.DescriptionHeader)), Millis(Get(headers, RabbitMqNames.DeadLetteredAtHeader)))

@@ -71,6 +71,20 @@ public static class EnvelopeSerializer
         }
     }
 
+    /// <summary>
+    /// Stands in for stored bytes that cannot be read as an envelope (type <c>bridge.unreadable</c>, the raw bytes as a
+    /// JSON string in <c>data</c>), so a dead letter can still be listed and inspected.
+    /// </summary>
+    public static Envelope Unreadable(string messageId, string source, DateTimeOffset time, ReadOnlySpan<byte> body) => new()
+    {
+        Id = messageId,
+        Source = source,
+        Type = "bridge.unreadable",
+        Time = time,
+        Data = JsonSerializer.SerializeToUtf8Bytes(System.Text.Encoding.UTF8.GetString(body)),
+        CorrelationId = messageId,
+    };
+
     /// <summary>Builds an envelope from a parsed CloudEvents JSON object.</summary>
     public static Envelope FromElement(JsonElement root)
     {
