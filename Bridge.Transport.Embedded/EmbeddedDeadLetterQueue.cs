@@ -42,11 +42,11 @@ internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDead
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         var queue = EmbeddedDatabase.QueueName(address);
-        var moved = await database.Writer.ExecuteAsync((connection, transaction) =>
+        var moved = await database.Writer.ExecuteAsync(write =>
         {
             var now = database.NowMs;
             var done = new List<string>(messageIds.Count);
-            using var move = EmbeddedDatabase.Command(connection, transaction, """
+            var move = write.Command("""
                 INSERT INTO messages (queue, message_id, ordering_key, body, enqueued_at, visible_at)
                 SELECT queue, message_id, ordering_key, body, $now, $now FROM dead_letters WHERE queue = $queue AND message_id = $id;
                 DELETE FROM dead_letters WHERE queue = $queue AND message_id = $id;

@@ -10,11 +10,11 @@ internal sealed class EmbeddedProvisioner(EmbeddedDatabase database) : ITopology
     public async Task ProvisionAsync(IReadOnlyCollection<TopicSpec> topics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topics);
-        await database.Writer.ExecuteAsync((connection, transaction) =>
+        await database.Writer.ExecuteAsync(write =>
         {
-            using var topic = EmbeddedDatabase.Command(connection, transaction, "INSERT INTO topics (name) VALUES ($name) ON CONFLICT (name) DO NOTHING");
+            var topic = write.Command("INSERT INTO topics (name) VALUES ($name) ON CONFLICT (name) DO NOTHING");
             var topicName = topic.Parameters.Add("$name", Microsoft.Data.Sqlite.SqliteType.Text);
-            using var subscription = EmbeddedDatabase.Command(connection, transaction, """
+            var subscription = write.Command("""
                 INSERT INTO subscriptions (topic, name, filter, max_delivery_count, lock_duration_ms)
                 VALUES ($topic, $name, $filter, $max, $lock)
                 ON CONFLICT (topic, name) DO UPDATE SET filter = excluded.filter,

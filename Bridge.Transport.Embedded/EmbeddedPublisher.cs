@@ -61,17 +61,16 @@ internal sealed class EmbeddedPublisher(EmbeddedDatabase database, ILogger<Embed
             return;
         }
 
-        await database.Writer.ExecuteAsync((connection, transaction) =>
+        await database.Writer.ExecuteAsync(write =>
         {
             var now = database.NowMs;
-            using var command = EmbeddedDatabase.Command(connection, transaction, InsertSql);
+            var command = write.Command(InsertSql);
             var queue = command.Parameters.Add("$queue", Microsoft.Data.Sqlite.SqliteType.Text);
             var id = command.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
             var key = command.Parameters.Add("$key", Microsoft.Data.Sqlite.SqliteType.Text);
             var body = command.Parameters.Add("$body", Microsoft.Data.Sqlite.SqliteType.Blob);
             var visible = command.Parameters.Add("$visible", Microsoft.Data.Sqlite.SqliteType.Integer);
             command.Parameters.AddWithValue("$now", now);
-            command.Prepare();
             foreach (var row in rows)
             {
                 queue.Value = row.Queue;

@@ -1,7 +1,6 @@
 using Bridge.Envelopes;
 using Bridge.Messaging;
 using Bridge.Topology;
-using Microsoft.Data.Sqlite;
 
 namespace Bridge.Transport.Embedded;
 
@@ -55,10 +54,16 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
             var spec = Spec();
             var woken = pulse.WaitTask;
             // Not cancellable once queued: a claim whose result were dropped would leave its messages locked until expiry.
-            var (messages, nextDue) = await database.Writer.ExecuteAsync((c, t) => Claim(c, t, spec, maxMessages));
-            if (messages.Count > 0)
+            var (rows, nextDue) = await database.Writer.ExecuteAsync(write => Claim(write, spec, maxMessages));
+            if (rows.Count > 0)
             {
-                return messages;
+                // Envelopes are read here, off the single writer thread.
+                var messages = await ReadClaimedAsync(rows);
+                if (messages.Count > 0)
+                {
+                    return messages;
+                }
+                continue;
             }
 
             var now = database.Time.GetUtcNow();
@@ -85,9 +90,9 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
     public Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return database.Writer.ExecuteAsync((connection, transaction) =>
+        return database.Writer.ExecuteAsync(write =>
         {
-            using var command = EmbeddedDatabase.Command(connection, transaction, "DELETE FROM messages WHERE seq = $seq AND lock_token = $token");
+            var command = write.Command("DELETE FROM messages WHERE seq = $seq AND lock_token = $token");
             command.Parameters.AddWithValue("$seq", message.SequenceNumber);
             command.Parameters.AddWithValue("$token", message.LockToken);
             return command.ExecuteNonQuery() == 1 ? 0 : throw new MessageLockLostException(message.Envelope.Id);
@@ -98,15 +103,15 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
     {
         ArgumentNullException.ThrowIfNull(message);
         var spec = Spec();
-        await database.Writer.ExecuteAsync((connection, transaction) =>
+        await database.Writer.ExecuteAsync(write =>
         {
             if (message.DeliveryCount >= spec.MaxDeliveryCount)
             {
-                return MoveToDeadLetters(connection, transaction, message, "MaxDeliveryCountExceeded",
+                return MoveToDeadLetters(write, message, "MaxDeliveryCountExceeded",
                     $"Abandoned after delivery {message.DeliveryCount}; the maximum delivery count is {spec.MaxDeliveryCount}.");
             }
 
-            using var command = EmbeddedDatabase.Command(connection, transaction, """
+            var command = write.Command("""
                 UPDATE messages SET lock_token = NULL, locked_until = 0, visible_at = $visible
                 WHERE seq = $seq AND lock_token = $token
                 """);
@@ -121,9 +126,9 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
     public async Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await database.Writer.ExecuteAsync((connection, transaction) =>
+        await database.Writer.ExecuteAsync(write =>
         {
-            using var command = EmbeddedDatabase.Command(connection, transaction, """
+            var command = write.Command("""
                 UPDATE messages SET lock_token = NULL, locked_until = 0, delivery_count = MAX(delivery_count - 1, 0)
                 WHERE seq = $seq AND lock_token = $token
                 """);
@@ -138,7 +143,7 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        return database.Writer.ExecuteAsync((connection, transaction) => MoveToDeadLetters(connection, transaction, message, reason, description))
+        return database.Writer.ExecuteAsync(write => MoveToDeadLetters(write, message, reason, description))
             .WaitAsync(cancellationToken);
     }
 
@@ -146,10 +151,10 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
     {
         ArgumentNullException.ThrowIfNull(message);
         var spec = Spec();
-        var until = await database.Writer.ExecuteAsync((connection, transaction) =>
+        var until = await database.Writer.ExecuteAsync(write =>
         {
             var lockedUntil = database.NowMs + (long)spec.LockDuration.TotalMilliseconds;
-            using var command = EmbeddedDatabase.Command(connection, transaction, "UPDATE messages SET locked_until = $until WHERE seq = $seq AND lock_token = $token");
+            var command = write.Command("UPDATE messages SET locked_until = $until WHERE seq = $seq AND lock_token = $token");
             command.Parameters.AddWithValue("$until", lockedUntil);
             command.Parameters.AddWithValue("$seq", message.SequenceNumber);
             command.Parameters.AddWithValue("$token", message.LockToken);
@@ -165,69 +170,89 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         ?? database.ReloadTopology().Find(Address)
         ?? throw new InvalidOperationException($"Subscription '{Address}' is not provisioned on the embedded broker.");
 
-    private (IReadOnlyList<ReceivedMessage> Messages, long? NextDue) Claim(SqliteConnection connection, SqliteTransaction transaction, SubscriptionSpec spec, int maxMessages)
+    private (List<ClaimedRow> Rows, long? NextDue) Claim(SqliteWrite write, SubscriptionSpec spec, int maxMessages)
     {
         var now = database.NowMs;
-        using (var expire = EmbeddedDatabase.Command(connection, transaction, ExpireSql))
+        var expire = write.Command(ExpireSql);
+        expire.Parameters.AddWithValue("$queue", _queue);
+        expire.Parameters.AddWithValue("$now", now);
+        expire.Parameters.AddWithValue("$max", spec.MaxDeliveryCount);
+        expire.ExecuteNonQuery();
+
+        var rows = new List<ClaimedRow>();
+        var claim = write.Command(ClaimSql);
+        claim.Parameters.AddWithValue("$queue", _queue);
+        claim.Parameters.AddWithValue("$now", now);
+        claim.Parameters.AddWithValue("$until", now + (long)spec.LockDuration.TotalMilliseconds);
+        claim.Parameters.AddWithValue("$max", maxMessages);
+        using (var reader = claim.ExecuteReader())
         {
-            expire.Parameters.AddWithValue("$queue", _queue);
-            expire.Parameters.AddWithValue("$now", now);
-            expire.Parameters.AddWithValue("$max", spec.MaxDeliveryCount);
-            expire.ExecuteNonQuery();
+            while (reader.Read())
+            {
+                rows.Add(new ClaimedRow(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), reader.GetInt32(2), reader.GetInt64(3), reader.GetString(4), reader.GetInt64(5)));
+            }
         }
 
-        var messages = new List<ReceivedMessage>();
-        var unreadable = new List<(long Seq, string Token, string Error)>();
-        using (var claim = EmbeddedDatabase.Command(connection, transaction, ClaimSql))
+        if (rows.Count > 0)
         {
-            claim.Parameters.AddWithValue("$queue", _queue);
-            claim.Parameters.AddWithValue("$now", now);
-            claim.Parameters.AddWithValue("$until", now + (long)spec.LockDuration.TotalMilliseconds);
-            claim.Parameters.AddWithValue("$max", maxMessages);
-            using var reader = claim.ExecuteReader();
-            while (reader.Read())
+            rows.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            return (rows, null);
+        }
+
+        var next = write.Command(NextDueSql);
+        next.Parameters.AddWithValue("$queue", _queue);
+        next.Parameters.AddWithValue("$now", now);
+        return (rows, next.ExecuteScalar() is long due ? due : null);
+    }
+
+    private async Task<IReadOnlyList<ReceivedMessage>> ReadClaimedAsync(List<ClaimedRow> rows)
+    {
+        var messages = new List<ReceivedMessage>(rows.Count);
+        List<(ClaimedRow Row, string Error)>? unreadable = null;
+        foreach (var row in rows)
+        {
+            try
+            {
+                messages.Add(new ReceivedMessage(
+                    EnvelopeSerializer.Deserialize(row.Body),
+                    row.DeliveryCount,
+                    DateTimeOffset.FromUnixTimeMilliseconds(row.EnqueuedAt),
+                    row.Seq,
+                    row.LockToken,
+                    DateTimeOffset.FromUnixTimeMilliseconds(row.LockedUntil))
+                { Body = row.Body });
+            }
+            catch (FormatException ex)
+            {
+                (unreadable ??= []).Add((row, ex.Message));
+            }
+        }
+
+        // A row that cannot be read must not block the subscription: dead-letter it with the reason (it is locked by us).
+        if (unreadable is not null)
+        {
+            foreach (var (row, error) in unreadable)
             {
                 try
                 {
-                    messages.Add(new ReceivedMessage(
-                        EnvelopeSerializer.Deserialize(reader.GetFieldValue<byte[]>(1)),
-                        reader.GetInt32(2),
-                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                        reader.GetInt64(0),
-                        reader.GetString(4),
-                        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                    await database.Writer.ExecuteAsync(write => MoveToDeadLetters(write, row.Seq, row.LockToken, null, "UnreadableEnvelope", error));
                 }
-                catch (FormatException ex)
+                catch (MessageLockLostException)
                 {
-                    unreadable.Add((reader.GetInt64(0), reader.GetString(4), ex.Message));
+                    // Its lock expired meanwhile: the next claim finds it again.
                 }
             }
         }
 
-        // A row that cannot be read must not block the subscription: dead-letter it with the reason.
-        foreach (var (seq, token, error) in unreadable)
-        {
-            MoveToDeadLetters(connection, transaction, seq, token, null, "UnreadableEnvelope", error);
-        }
-
-        if (messages.Count > 0)
-        {
-            messages.Sort((a, b) => a.SequenceNumber.CompareTo(b.SequenceNumber));
-            return (messages, null);
-        }
-
-        using var next = EmbeddedDatabase.Command(connection, transaction, NextDueSql);
-        next.Parameters.AddWithValue("$queue", _queue);
-        next.Parameters.AddWithValue("$now", now);
-        return (messages, next.ExecuteScalar() is long due ? due : null);
+        return messages;
     }
 
-    private int MoveToDeadLetters(SqliteConnection connection, SqliteTransaction transaction, ReceivedMessage message, string reason, string? description) =>
-        MoveToDeadLetters(connection, transaction, message.SequenceNumber, message.LockToken, message.Envelope.Id, reason, description);
+    private int MoveToDeadLetters(SqliteWrite write, ReceivedMessage message, string reason, string? description) =>
+        MoveToDeadLetters(write, message.SequenceNumber, message.LockToken, message.Envelope.Id, reason, description);
 
-    private int MoveToDeadLetters(SqliteConnection connection, SqliteTransaction transaction, long seq, string lockToken, string? messageId, string reason, string? description)
+    private int MoveToDeadLetters(SqliteWrite write, long seq, string lockToken, string? messageId, string reason, string? description)
     {
-        using var insert = EmbeddedDatabase.Command(connection, transaction, DeadLetterSql);
+        var insert = write.Command(DeadLetterSql);
         insert.Parameters.AddWithValue("$now", database.NowMs);
         insert.Parameters.AddWithValue("$reason", reason);
         insert.Parameters.AddWithValue("$description", (object?)description ?? DBNull.Value);
@@ -238,12 +263,14 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
             throw new MessageLockLostException(messageId ?? seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        using var delete = EmbeddedDatabase.Command(connection, transaction, "DELETE FROM messages WHERE seq = $seq");
+        var delete = write.Command("DELETE FROM messages WHERE seq = $seq");
         delete.Parameters.AddWithValue("$seq", seq);
         return delete.ExecuteNonQuery();
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private sealed record ClaimedRow(long Seq, byte[] Body, int DeliveryCount, long EnqueuedAt, string LockToken, long LockedUntil);
 }
 
 /// <summary>Creates embedded receivers.</summary>

@@ -6,11 +6,13 @@ namespace Bridge.Transport.Embedded;
 /// <summary>
 /// Runs every write of the embedded broker on one connection, grouping the operations queued meanwhile into one
 /// transaction (group commit). An operation's task completes only after its transaction committed, so a completed
-/// publish is on disk. Each operation runs inside a savepoint: one failing operation does not fail its neighbours.
+/// publish is on disk. A failing operation does not fail its neighbours: the batch runs without savepoints first and,
+/// only when an operation failed, is rolled back and run again with a savepoint around each operation.
 /// </summary>
 internal sealed class SqliteGroupCommitter : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
+    private readonly SqliteWrite _write;
     private readonly int _maxOperationsPerCommit;
     private readonly Channel<IOperation> _queue = Channel.CreateUnbounded<IOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
@@ -18,12 +20,13 @@ internal sealed class SqliteGroupCommitter : IAsyncDisposable
     public SqliteGroupCommitter(SqliteConnection connection, int maxOperationsPerCommit)
     {
         _connection = connection;
+        _write = new SqliteWrite(connection);
         _maxOperationsPerCommit = maxOperationsPerCommit;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>Queues <paramref name="work"/>; the task completes once its transaction has committed.</summary>
-    public Task<T> ExecuteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    public Task<T> ExecuteAsync<T>(Func<SqliteWrite, T> work)
     {
         var operation = new Operation<T>(work);
         if (!_queue.Writer.TryWrite(operation))
@@ -46,21 +49,9 @@ internal sealed class SqliteGroupCommitter : IAsyncDisposable
 
             try
             {
-                using (var transaction = _connection.BeginTransaction())
+                if (!TryCommit(batch, savepoints: false))
                 {
-                    foreach (var operation in batch)
-                    {
-                        transaction.Save("op");
-                        if (operation.Run(_connection, transaction))
-                        {
-                            transaction.Release("op");
-                        }
-                        else
-                        {
-                            transaction.Rollback("op");
-                        }
-                    }
-                    transaction.Commit();
+                    TryCommit(batch, savepoints: true);
                 }
 
                 foreach (var operation in batch)
@@ -78,22 +69,58 @@ internal sealed class SqliteGroupCommitter : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs the batch in one transaction; without savepoints, gives up (rolls back) at the first failing operation.</summary>
+    private bool TryCommit(List<IOperation> batch, bool savepoints)
+    {
+        using var transaction = _connection.BeginTransaction();
+        _write.Transaction = transaction;
+        foreach (var operation in batch)
+        {
+            if (savepoints)
+            {
+                transaction.Save("op");
+            }
+
+            var succeeded = operation.Run(_write);
+            if (savepoints)
+            {
+                if (succeeded)
+                {
+                    transaction.Release("op");
+                }
+                else
+                {
+                    transaction.Rollback("op");
+                }
+            }
+            else if (!succeeded)
+            {
+                transaction.Rollback();
+                return false;
+            }
+        }
+
+        transaction.Commit();
+        return true;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _write.Dispose();
     }
 
     private interface IOperation
     {
-        bool Run(SqliteConnection connection, SqliteTransaction transaction);
+        bool Run(SqliteWrite write);
 
         void Publish();
 
         void Fail(Exception exception);
     }
 
-    private sealed class Operation<T>(Func<SqliteConnection, SqliteTransaction, T> work) : IOperation
+    private sealed class Operation<T>(Func<SqliteWrite, T> work) : IOperation
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -101,11 +128,12 @@ internal sealed class SqliteGroupCommitter : IAsyncDisposable
 
         public Task<T> Task => _completion.Task;
 
-        public bool Run(SqliteConnection connection, SqliteTransaction transaction)
+        public bool Run(SqliteWrite write)
         {
+            _error = null;
             try
             {
-                _result = work(connection, transaction);
+                _result = work(write);
                 return true;
             }
 #pragma warning disable CA1031 // The failure belongs to the caller of this operation only.

@@ -213,7 +213,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         var token = Guid.NewGuid().ToString("N");
         var locked = held with { LockToken = token, LockedUntil = Now + spec.LockDuration };
         _inFlight[token] = locked;
-        return new ReceivedMessage(locked.Envelope!, locked.DeliveryCount, locked.EnqueuedTime, (long)locked.DeliveryTag, token, locked.LockedUntil);
+        return new ReceivedMessage(locked.Envelope!, locked.DeliveryCount, locked.EnqueuedTime, (long)locked.DeliveryTag, token, locked.LockedUntil) { Body = locked.Body };
     }
 
     /// <summary>The message is gone for good: its key lets the next one through.</summary>

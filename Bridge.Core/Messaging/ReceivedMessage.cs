@@ -15,4 +15,14 @@ public sealed record ReceivedMessage(
     DateTimeOffset EnqueuedTime,
     long SequenceNumber,
     string LockToken,
-    DateTimeOffset LockedUntil);
+    DateTimeOffset LockedUntil)
+{
+    /// <summary>
+    /// The envelope exactly as the broker stored it (<see cref="EnvelopeSerializer"/>'s structured CloudEvents JSON),
+    /// when the transport has it: sent as is, it spares serialising the envelope again. Empty when unknown.
+    /// </summary>
+    public ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>The envelope as structured CloudEvents JSON: the stored bytes when known, else serialised now.</summary>
+    public ReadOnlyMemory<byte> SerializedEnvelope() => Body.IsEmpty ? EnvelopeSerializer.Serialize(Envelope) : Body;
+}

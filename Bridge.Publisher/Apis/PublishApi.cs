@@ -165,7 +165,7 @@ public static partial class PublishApi
         return ([.. messages.Select(m => m.Envelope.Id)], null);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Published {Count} envelope(s) to {Topic} (correlation {CorrelationId})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Count} envelope(s) to {Topic} (correlation {CorrelationId})")]
     private static partial void LogPublished(ILogger logger, int count, string topic, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing {Count} envelope(s) to {Topic} failed (correlation {CorrelationId}); nothing was accepted")]

@@ -180,7 +180,7 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {MessageId} to {Subscription} failed unexpectedly (correlation {CorrelationId}); it will be delivered again")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string messageId, string subscription, string correlationId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered {MessageId} to {Subscription}: HTTP {Status} on attempt {Attempt} in {Milliseconds:0.0} ms")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivered {MessageId} to {Subscription}: HTTP {Status} on attempt {Attempt} in {Milliseconds:0.0} ms")]
     private static partial void LogDelivered(ILogger logger, string messageId, string subscription, int status, int attempt, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MessageId} to {Subscription} failed ({Error}); retrying in {DelayMs:0} ms")]

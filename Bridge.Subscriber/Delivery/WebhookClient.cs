@@ -20,15 +20,15 @@ internal sealed class WebhookClient(IHttpClientFactory httpClientFactory, TimePr
     public async Task<AttemptResult> SendAsync(WebhookTarget target, ReceivedMessage message, CancellationToken cancellationToken)
     {
         var envelope = message.Envelope;
-        var body = EnvelopeSerializer.Serialize(envelope);
+        var body = message.SerializedEnvelope();
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var signer = _signers.GetOrAdd(target.Secret, secret => new WebhookSigner(secret));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = ContentType;
         request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, envelope.Id);
         request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signer.Sign(envelope.Id, timestamp, body));
+        request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signer.Sign(envelope.Id, timestamp, body.Span));
         request.Headers.TryAddWithoutValidation("X-Correlation-Id", envelope.CorrelationId);
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
