@@ -8,18 +8,19 @@ namespace Bridge.Subscriber.Delivery;
 
 /// <summary>
 /// Delivers one received envelope: calls the webhook while renewing the lock, records the attempt, then completes,
-/// retries (abandon with backoff) or dead-letters it with a reason.
+/// retries (abandon with backoff) or dead-letters it with a reason. The caller learns when the webhook call is over
+/// (<c>callEnded</c>), before the envelope is settled, so its next call need not wait for the broker.
 /// </summary>
 internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptRecorder recorder, TimeProvider timeProvider, ILogger<DeliveryProcessor> logger)
 {
     public const string RejectedReason = "WebhookRejected";
     public const string MaxAttemptsReason = "MaxAttemptsExceeded";
 
-    public async Task ProcessAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort)
+    public async Task ProcessAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort, Action? callEnded = null)
     {
         try
         {
-            await DeliverAsync(definition, receiver, message, stopping, abort);
+            await DeliverAsync(definition, receiver, message, stopping, abort, callEnded);
         }
 #pragma warning disable CA1031 // Never lose track of a message: log, and let the broker deliver it again after a pause.
         catch (Exception ex)
@@ -30,7 +31,7 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
         }
     }
 
-    private async Task DeliverAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort)
+    private async Task DeliverAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort, Action? callEnded)
     {
         var envelope = message.Envelope;
         var address = definition.Address;
@@ -72,6 +73,8 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
                 await renewal;
             }
         }
+
+        callEnded?.Invoke();
 
         Record(definition, message, startedAt, result);
         var tags = new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } };

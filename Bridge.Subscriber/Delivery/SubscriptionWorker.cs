@@ -5,8 +5,9 @@ using Bridge.Topology;
 namespace Bridge.Subscriber.Delivery;
 
 /// <summary>
-/// The delivery loop of one subscription: receives up to <c>Concurrency</c> envelopes at a time and hands each to a
-/// <see cref="DeliveryProcessor"/>. Stops receiving when <c>stopping</c> fires and lets in-flight deliveries finish.
+/// The delivery loop of one subscription: keeps up to <c>Concurrency</c> webhook calls running, receiving envelopes as
+/// calls end and handing each to a <see cref="DeliveryProcessor"/>; a call's slot is free once its response is in, while
+/// the envelope is still being settled. Stops receiving when <c>stopping</c> fires and lets in-flight deliveries finish.
 /// </summary>
 internal sealed partial class SubscriptionWorker(
     SubscriptionDefinition definition,
@@ -82,14 +83,23 @@ internal sealed partial class SubscriptionWorker(
 
     private async Task RunOneAsync(ReceivedMessage message, CancellationToken stopping, CancellationToken abort, SemaphoreSlim slots, long id, TaskCompletionSource done)
     {
+        var released = 0;
+        void ReleaseSlot()
+        {
+            if (Interlocked.Exchange(ref released, 1) == 0)
+            {
+                slots.Release();
+            }
+        }
+
         try
         {
-            await processor.ProcessAsync(definition, receiver, message, stopping, abort);
+            await processor.ProcessAsync(definition, receiver, message, stopping, abort, ReleaseSlot);
         }
         finally
         {
             _inFlight.TryRemove(id, out _);
-            slots.Release();
+            ReleaseSlot();
             done.SetResult();
         }
     }
