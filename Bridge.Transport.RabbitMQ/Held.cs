@@ -24,9 +24,12 @@ internal sealed record Held(
 
     public string? OrderingKey => Envelope?.OrderingKey;
 
-    public static Held From(BasicGetResult got, TimeProvider time)
+    public static Held From(BasicGetResult got, TimeProvider time) => From(got.DeliveryTag, got.BasicProperties, got.Body, time);
+
+    /// <summary>Reads a delivery; its body is copied, since the client reuses the buffer once the handler returns.</summary>
+    public static Held From(ulong deliveryTag, IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body, TimeProvider time)
     {
-        var headers = got.BasicProperties.Headers;
+        var headers = properties.Headers;
         var returns = headers is not null && headers.TryGetValue(RabbitMqNames.BrokerDeliveryCountHeader, out var count) ? Convert.ToInt32(count, System.Globalization.CultureInfo.InvariantCulture) : 0;
         var enqueued = headers is not null && headers.TryGetValue(RabbitMqNames.EnqueuedAtHeader, out var at) && at is long ms
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
@@ -35,14 +38,14 @@ internal sealed record Held(
         string? error = null;
         try
         {
-            envelope = EnvelopeSerializer.Deserialize(got.Body.Span);
+            envelope = EnvelopeSerializer.Deserialize(body.Span);
         }
         catch (FormatException ex)
         {
             error = ex.Message;
         }
 
-        return new Held(got.DeliveryTag, envelope, error, got.Body.ToArray(), got.BasicProperties, returns + 1, enqueued);
+        return new Held(deliveryTag, envelope, error, body.ToArray(), properties, returns + 1, enqueued);
     }
 
     public static string Text(object? value) => value switch

@@ -33,7 +33,7 @@ internal sealed class RabbitMqReceiver(SubscriptionSession session, Func<ValueTa
             }
 
             var poll = session.PollInterval;
-            await Task.Delay(remaining < poll ? remaining : poll, session.Time, cancellationToken);
+            await session.WaitForArrivalAsync(remaining < poll ? remaining : poll, cancellationToken);
         }
     }
 

@@ -21,8 +21,18 @@ public sealed class RabbitMqTransportOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>How often an idle receiver asks the broker for messages.</summary>
+    /// <summary>
+    /// How often an idle receiver looks at deliveries waiting for a retry or an ordering key, and at an ordered
+    /// subscription's ownership; new messages wake it at once.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Most messages the broker pushes to a process ahead of its receivers, per subscription (AMQP prefetch). They are
+    /// unacknowledged but not locked until taken; if the process dies the broker returns them, counting a delivery.
+    /// </summary>
+    [Range(1, 10_000)]
+    public ushort Prefetch { get; set; } = 200;
 
     /// <summary>Most dead letters read when browsing a dead-letter queue.</summary>
     [Range(1, 100_000)]

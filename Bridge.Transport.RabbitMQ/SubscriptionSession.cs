@@ -6,8 +6,8 @@ using RabbitMQ.Client;
 namespace Bridge.Transport.RabbitMQ;
 
 /// <summary>
-/// Peek-lock over one subscription's quorum queue for this process, pulling with <c>basic.get</c> so only what was asked
-/// for is held. Held messages stay unacknowledged on the session's channel.
+/// Peek-lock over one subscription's quorum queue for this process, consuming with a prefetch window (see
+/// SubscriptionSession.Consumer.cs). Held messages stay unacknowledged on the session's channel.
 /// <list type="bullet">
 /// <item>Lock: Bridge's own clock. An unrenewed lock that expires returns the message to the queue (the broker counts it);
 /// a message with an ordering key is instead offered again here (count + 1), so its successors cannot overtake it.</item>
@@ -86,11 +86,9 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
                 }
             }
 
-            // Not cancellable: a get-ok arriving after cancellation would be held on the channel but tracked nowhere.
-            while (taken.Count < maxMessages && _parked.Count < MaxParked && !cancellationToken.IsCancellationRequested
-                && await channel.BasicGetAsync(_queue, autoAck: false, CancellationToken.None) is { } got)
+            await ConsumeAsync(channel, cancellationToken);
+            while (taken.Count < maxMessages && _parked.Count < MaxParked && TryNextArrival(channel, out var held))
             {
-                var held = Held.From(got, _broker.Time);
                 if (held.Envelope is null)
                 {
                     await _deadLettering.DeadLetterAsync(channel, Address, held, "UnreadableEnvelope", held.Error, CancellationToken.None);
@@ -317,6 +315,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         _channel = null;
         try
         {
+            await StopConsumingAsync(channel);
             if (channel.IsOpen)
             {
                 await channel.BasicNackAsync(0, multiple: true, requeue: true);
