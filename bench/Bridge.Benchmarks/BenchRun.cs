@@ -47,7 +47,7 @@ internal static class BenchRun
         Console.WriteLine();
         Console.WriteLine(Targets.Markdown(results));
         Console.WriteLine(ResultTable.Markdown(results));
-        Console.WriteLine($"{machine.Cores} cores, {machine.CpuModel}, {machine.Os}, {machine.DotNet}, {machine.RabbitMq}, {machine.Wrk}; {wall.Elapsed.TotalSeconds:0} s wall.");
+        Console.WriteLine($"{machine.Cores} cores, {machine.CpuModel}, {machine.Os}, {machine.DotNet}, {machine.RabbitMq}, {machine.Wrk}; load average at start {machine.LoadAverage}; {wall.Elapsed.TotalSeconds:0} s wall.");
         if (options.Output is { } output)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);

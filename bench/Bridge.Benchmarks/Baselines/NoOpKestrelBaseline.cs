@@ -37,5 +37,6 @@ internal static class NoOpKestrelBaseline
         };
     }
 
+    /// <summary>The publisher's 202 body shape, so wrk's script parses the same kind of response.</summary>
     private sealed record NoOpAccepted(string Topic, string MessageId, string CorrelationId);
 }

@@ -4,9 +4,13 @@ using Bridge.Testing;
 
 namespace Bridge.Benchmarks.Reporting;
 
-/// <summary>What the figures were measured on: cores, CPU model, RAM, OS, .NET, RabbitMQ and wrk versions.</summary>
-internal sealed record MachineFacts(int Cores, string CpuModel, double RamGb, string Os, string DotNet, string RabbitMq, string Wrk)
+/// <summary>
+/// What the figures were measured on: cores, CPU model, RAM, OS, .NET, RabbitMQ and wrk versions, and the load average
+/// when the run started (other work on the machine shows there).
+/// </summary>
+internal sealed record MachineFacts(int Cores, string CpuModel, double RamGb, string Os, string DotNet, string RabbitMq, string Wrk, string LoadAverage)
 {
+    /// <summary>Reads the facts; call it before the load starts, so the load average is the machine's own.</summary>
     public static async Task<MachineFacts> CollectAsync(RabbitMqServer rabbitMq)
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
@@ -26,6 +30,7 @@ internal sealed record MachineFacts(int Cores, string CpuModel, double RamGb, st
             $"{release ?? RuntimeInformation.OSDescription} (kernel {Environment.OSVersion.Version})",
             RuntimeInformation.FrameworkDescription,
             "RabbitMQ " + version,
-            await Load.Wrk.VersionAsync());
+            await Load.Wrk.VersionAsync(),
+            string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)));
     }
 }

@@ -6,8 +6,10 @@ namespace Bridge.Benchmarks.Reporting;
 /// <summary>The targets, each evaluated against the figure of this run that it names.</summary>
 internal static class Targets
 {
+    /// <summary>One row of the targets table.</summary>
     private sealed record Target(string Name, string Required, string Measured, string Ratio, Verdict Verdict);
 
+    /// <summary>Met, not met, not verified (events still pending), or not measured in this run.</summary>
     private enum Verdict
     {
         Met,

@@ -79,6 +79,7 @@ internal sealed class ArrivalLog
             cutOff ? drain.AtTicks : lastArrival, Percentiles.Of(latencies));
     }
 
+    /// <summary>One id's deliveries: the count (updated concurrently), the first arrival and its latency.</summary>
     private sealed class Arrival(long firstTicks, double latencyMs)
     {
         public int Count;
