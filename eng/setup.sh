@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building and testing Bridge needs on a fresh Debian machine with the .NET SDK.
-# Idempotent: installs only what is missing. Debian packages the tests need are listed in eng/packages.txt.
+# Idempotent: installs only what is missing. The Debian packages come from the list file given as the first argument
+# (default eng/packages.txt, what the tests need; bench/packages.txt is what the benchmarks need).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+packages="${1:-eng/packages.txt}"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "setup: the .NET SDK (10.0.100 or later) is required: https://dot.net" >&2
@@ -22,7 +24,7 @@ while read -r package binary; do
   if [ ! -x "${binary}" ]; then
     missing+=("${package}")
   fi
-done < eng/packages.txt
+done < "${packages}"
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"

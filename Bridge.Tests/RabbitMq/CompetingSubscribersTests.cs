@@ -10,7 +10,7 @@ public sealed class CompetingSubscribersTests : BridgeTestBase
     [Fact]
     public async Task Three_processes_share_a_subscription_and_a_kill_9_of_one_mid_delivery_loses_nothing()
     {
-        var server = await RabbitMqServer.GetAsync();
+        var server = await SharedRabbitMq.GetAsync();
         var hook = Receiver["shared"];
         hook.Delay = TimeSpan.FromMilliseconds(500); // 3 processes × 4 slots × 2/s: the 150 events take several seconds
         var topology = new TestTopology()

@@ -15,7 +15,7 @@ public sealed class RabbitMqBrokerTests
     [Fact]
     public async Task A_quorum_queue_counts_every_return_in_x_delivery_count()
     {
-        var server = await RabbitMqServer.GetAsync();
+        var server = await SharedRabbitMq.GetAsync();
         await using var connection = await server.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync(Confirms);
         var queue = await DeclareQuorumQueueAsync(channel, new Dictionary<string, object?>());
@@ -45,7 +45,7 @@ public sealed class RabbitMqBrokerTests
     [Fact]
     public async Task Past_the_delivery_limit_a_quorum_queue_dead_letters_with_reason_delivery_limit()
     {
-        var server = await RabbitMqServer.GetAsync();
+        var server = await SharedRabbitMq.GetAsync();
         await using var connection = await server.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync(Confirms);
         var deadLetters = await DeclareQuorumQueueAsync(channel, new Dictionary<string, object?>());
@@ -73,7 +73,7 @@ public sealed class RabbitMqBrokerTests
     [Fact]
     public async Task With_publisher_confirms_a_publish_to_a_missing_exchange_fails_instead_of_vanishing()
     {
-        var server = await RabbitMqServer.GetAsync();
+        var server = await SharedRabbitMq.GetAsync();
         await using var connection = await server.ConnectAsync();
         await using var channel = await connection.CreateChannelAsync(Confirms);
 

@@ -9,7 +9,7 @@ public sealed class RabbitMqEndToEndTests : BridgeTestBase
     [Fact]
     public async Task The_bridge_on_RabbitMQ_delivers_dead_letters_and_replays()
     {
-        var server = await RabbitMqServer.GetAsync();
+        var server = await SharedRabbitMq.GetAsync();
         Receiver["rejecting"].Answer(400, "unknown customer");
         var topology = new TestTopology()
             .Subscription("orders", "erp", Receiver.UrlOf("erp"))

@@ -57,7 +57,7 @@ public sealed class RabbitMqTransportTests : TransportBehaviour
 
     protected override async Task<TransportUnderTest> StartTransportAsync()
     {
-        var server = await RabbitMqServer.GetAsync();
+        var server = await SharedRabbitMq.GetAsync();
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {

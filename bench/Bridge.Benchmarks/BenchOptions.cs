@@ -2,15 +2,54 @@ using System.Globalization;
 
 namespace Bridge.Benchmarks;
 
-/// <summary>Command line: <c>--duration 10</c> (seconds per scenario), <c>--concurrency 32</c>, <c>--batch 1</c>.</summary>
-internal sealed record BenchOptions(TimeSpan Duration, int Concurrency, int Batch)
+/// <summary>
+/// What to run and for how long. The quick run (default) fits in two minutes; <c>--full</c> runs longer phases and the
+/// ten-minute soak and writes <see cref="Output"/>. <c>--warmup</c>, <c>--measure</c>, <c>--soak</c>, <c>--drain-stall</c>
+/// and <c>--drain-limit</c> (seconds) override the phase lengths; <c>--output</c> the document path.
+/// </summary>
+internal sealed record BenchOptions(
+    bool Full,
+    TimeSpan Warmup,
+    TimeSpan Measure,
+    TimeSpan Soak,
+    string? Output,
+    string CommandLine)
 {
+    /// <summary>Connections of the max-rate load (wrk <c>-c</c>; one wrk thread).</summary>
+    public int Connections { get; init; } = 32;
+
+    /// <summary>The steady rate of the latency scenarios, events/s.</summary>
+    public double FixedRate { get; init; } = 1_000;
+
+    /// <summary>The steady rate of the soak, events/s.</summary>
+    public double SoakRate { get; init; } = 2_000;
+
+    /// <summary>Events per batch request in the batch scenario.</summary>
+    public int BatchSize { get; init; } = 50;
+
+    /// <summary>After the load stops, accepted events that have not arrived when none arrived for this long are lost.</summary>
+    public TimeSpan DrainStall { get; init; }
+
+    /// <summary>After the load stops, the longest wait for accepted events still arriving; those missing then are pending.</summary>
+    public TimeSpan DrainLimit { get; init; }
+
     public static BenchOptions Parse(string[] args)
     {
+        var full = args.Contains("--full");
+        TimeSpan Seconds(string name, double quick, double fullValue) =>
+            TimeSpan.FromSeconds(Value(name) is { } text ? double.Parse(text, CultureInfo.InvariantCulture) : full ? fullValue : quick);
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
         return new BenchOptions(
-            TimeSpan.FromSeconds(double.Parse(Value("--duration") ?? "10", CultureInfo.InvariantCulture)),
-            int.Parse(Value("--concurrency") ?? "32", CultureInfo.InvariantCulture),
-            int.Parse(Value("--batch") ?? "1", CultureInfo.InvariantCulture));
+            full,
+            Seconds("--warmup", 2, 5),
+            Seconds("--measure", 4, 30),
+            Seconds("--soak", 10, 600),
+            Value("--output") ?? (full ? "docs/benchmarks.md" : null),
+            "bench/run.sh" + (args.Length > 0 ? " " + string.Join(' ', args) : ""))
+        {
+            DrainStall = Seconds("--drain-stall", 3, 15),
+            DrainLimit = Seconds("--drain-limit", 4, 90),
+        };
     }
 }

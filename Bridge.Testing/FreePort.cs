@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Testing;
 
 /// <summary>Finds a TCP port on 127.0.0.1 that is free now.</summary>
 public static class FreePort

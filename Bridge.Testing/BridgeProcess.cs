@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Testing;
 
 /// <summary>
 /// The standalone bridge as a real child process on 127.0.0.1 with a free port, configured by command-line settings,
-/// its data in a directory the test owns. Stopped gracefully (SIGTERM) or killed (SIGKILL), always by its own PID.
+/// its data in a directory the caller owns. Stopped gracefully (SIGTERM) or killed (SIGKILL), always by its own PID.
 /// </summary>
 public sealed partial class BridgeProcess : IAsyncDisposable
 {
@@ -136,7 +136,7 @@ public sealed partial class BridgeProcess : IAsyncDisposable
 
     private static string StandaloneDll()
     {
-        var testDirectory = AppContext.BaseDirectory; // …/Bridge.Tests/bin/{Configuration}/net10.0/
+        var testDirectory = AppContext.BaseDirectory; // …/{project}/bin/{Configuration}/net10.0/
         var configuration = new DirectoryInfo(testDirectory).Parent!.Name;
         var root = new DirectoryInfo(testDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Bridge.sln")))

@@ -2,19 +2,15 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using RabbitMQ.Client;
 
-[assembly: AssemblyFixture(typeof(Bridge.Tests.Infrastructure.RabbitMqServer.Lifetime))]
-
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Testing;
 
 /// <summary>
-/// A real rabbitmq-server (Debian's package) started once per test run, on first use: loopback ports that are free,
-/// data, logs and Erlang cookie in a temp directory, no plugins. Stopped with rabbitmqctl and then by PID at the end
-/// of the run, together with the epmd it started.
+/// A real rabbitmq-server (Debian's package): loopback ports that are free, data, logs and Erlang cookie in a temp
+/// directory, no plugins. Disposing stops it with rabbitmqctl and then by PID, together with the epmd it started.
 /// </summary>
-public sealed class RabbitMqServer
+public sealed class RabbitMqServer : IAsyncDisposable
 {
     private const string Binaries = "/usr/lib/rabbitmq/bin";
-    private static readonly Lazy<Task<RabbitMqServer>> Shared = new(StartAsync);
 
     private readonly Process _process;
     private readonly string _directory;
@@ -36,13 +32,11 @@ public sealed class RabbitMqServer
     /// <summary>An Aspire-style connection string: <c>amqp://guest:guest@127.0.0.1:{port}/</c>.</summary>
     public string ConnectionString => $"amqp://guest:guest@127.0.0.1:{Port}/";
 
-    /// <summary>The server of this run, started on first use.</summary>
-    public static Task<RabbitMqServer> GetAsync() => Shared.Value;
-
     public async Task<IConnection> ConnectAsync() =>
         await new ConnectionFactory { Uri = new Uri(ConnectionString) }.CreateConnectionAsync();
 
-    private static async Task<RabbitMqServer> StartAsync()
+    /// <summary>Starts a server whose Erlang node is named <c>{nodePrefix}-{pid}@localhost</c> and waits until it accepts connections.</summary>
+    public static async Task<RabbitMqServer> StartAsync(string nodePrefix)
     {
         var server = Path.Combine(Binaries, "rabbitmq-server");
         if (!File.Exists(server))
@@ -61,7 +55,7 @@ public sealed class RabbitMqServer
         await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq-env.conf"), "");
 
         var port = FreePort.Next();
-        var node = $"bridge-test-{Environment.ProcessId}@localhost";
+        var node = $"{nodePrefix}-{Environment.ProcessId}@localhost";
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = Path.Combine(directory, "home"),
@@ -116,7 +110,7 @@ public sealed class RabbitMqServer
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    await instance.StopAsync();
+                    await instance.DisposeAsync();
                     throw new TimeoutException($"rabbitmq-server did not accept connections within 90 s:\n{string.Join('\n', output)}");
                 }
                 await Task.Delay(250);
@@ -124,7 +118,8 @@ public sealed class RabbitMqServer
         }
     }
 
-    private async Task StopAsync()
+    /// <summary>Stops the server and deletes its directory.</summary>
+    public async ValueTask DisposeAsync()
     {
         await RunAsync(Path.Combine(Binaries, "rabbitmqctl"), "-n", Node, "stop");
         if (!_process.HasExited)
@@ -132,6 +127,7 @@ public sealed class RabbitMqServer
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+        _process.Dispose();
 
         var epmd = Directory.GetFiles("/usr/lib/erlang", "epmd", SearchOption.AllDirectories).FirstOrDefault();
         if (epmd is not null)
@@ -170,18 +166,6 @@ public sealed class RabbitMqServer
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-        }
-    }
-
-    /// <summary>Stops the server at the end of the run, if a test started it.</summary>
-    public sealed class Lifetime : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (Shared.IsValueCreated && Shared.Value.IsCompletedSuccessfully)
-            {
-                await Shared.Value.Result.StopAsync();
-            }
         }
     }
 }

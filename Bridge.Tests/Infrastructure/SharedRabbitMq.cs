@@ -1,0 +1,23 @@
+[assembly: AssemblyFixture(typeof(Bridge.Tests.Infrastructure.SharedRabbitMq))]
+
+namespace Bridge.Tests.Infrastructure;
+
+/// <summary>
+/// The one rabbitmq-server of a test run: started on first use, stopped at the end of the run (as an assembly
+/// fixture) if a test started it.
+/// </summary>
+public sealed class SharedRabbitMq : IAsyncDisposable
+{
+    private static readonly Lazy<Task<RabbitMqServer>> Shared = new(() => RabbitMqServer.StartAsync("bridge-test"));
+
+    /// <summary>The server of this run, started on first use.</summary>
+    public static Task<RabbitMqServer> GetAsync() => Shared.Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Shared.IsValueCreated && Shared.Value.IsCompletedSuccessfully)
+        {
+            await Shared.Value.Result.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The benchmark command (not a test). Installs what is missing (wrk, rabbitmq-server), builds Release, and runs the
+# harness: baselines and bridge scenarios on this machine, a markdown table on stdout.
+#   bench/run.sh           quick run (about two minutes, soak shortened)
+#   bench/run.sh --full    longer phases and the 10-minute soak; writes docs/benchmarks.md
+# Further options (seconds): --warmup N --measure N --soak N --drain-stall N --drain-limit N; --output FILE.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./eng/setup.sh bench/packages.txt >&2
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet build bench/Bridge.Benchmarks -c Release -nologo -clp:ErrorsOnly -v:quiet >&2
+exec dotnet bench/Bridge.Benchmarks/bin/Release/net10.0/Bridge.Benchmarks.dll "$@"
