@@ -51,6 +51,7 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
 
     private readonly SqliteConnection _writeConnection;
+    private readonly WalCheckpointer _checkpointer;
     private readonly ConcurrentDictionary<string, AsyncPulse> _pulses = new(StringComparer.Ordinal);
     private volatile TopologySnapshot _snapshot = TopologySnapshot.Empty;
 
@@ -74,8 +75,11 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable
         ConnectionString = builder.ToString();
         _writeConnection = new SqliteConnection(new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
         _writeConnection.Open();
-        Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(Options.SyncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000;");
+        // Checkpoints run on their own connection (WalCheckpointer), not inside the writer's commits; the log file is
+        // cut back to 64 MB after it has been checkpointed in full.
+        Execute(_writeConnection, $"PRAGMA journal_mode=WAL; PRAGMA synchronous={(Options.SyncEveryCommit ? "FULL" : "NORMAL")}; PRAGMA busy_timeout=10000; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;");
         Execute(_writeConnection, Schema);
+        _checkpointer = new WalCheckpointer(ConnectionString, TimeProvider.System); // physical upkeep: real time even under a test clock
         Writer = new SqliteGroupCommitter(_writeConnection, Options.MaxOperationsPerCommit);
         ReloadTopology();
     }
@@ -179,6 +183,7 @@ internal sealed class EmbeddedDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Writer.DisposeAsync();
+        await _checkpointer.DisposeAsync();
         await _writeConnection.DisposeAsync();
         using var pooled = new SqliteConnection(ConnectionString);
         SqliteConnection.ClearPool(pooled); // close pooled read connections so the file is released and the WAL checkpointed

@@ -3,7 +3,7 @@
 # harness: baselines and bridge scenarios on this machine, a markdown table on stdout.
 #   bench/run.sh           quick run (about two minutes, soak shortened)
 #   bench/run.sh --full    longer phases and the 10-minute soak; writes docs/benchmarks.md
-# Further options (seconds): --warmup N --measure N --soak N --drain-stall N --drain-limit N; --output FILE.
+# Further options (seconds): --warmup N --measure N --batch-measure N --soak N --drain-stall N --drain-limit N; --output FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -5,7 +5,7 @@ namespace Bridge.Benchmarks;
 /// <summary>
 /// What to run and for how long. The quick run (default) fits in two minutes; <c>--full</c> runs longer phases and the
 /// ten-minute soak and writes <see cref="Output"/>. <c>--warmup</c>, <c>--measure</c>, <c>--soak</c>, <c>--drain-stall</c>
-/// and <c>--drain-limit</c> (seconds) override the phase lengths; <c>--output</c> the document path.
+/// <c>--batch-measure</c> and <c>--drain-limit</c> (seconds) override the phase lengths; <c>--output</c> the document path.
 /// </summary>
 internal sealed record BenchOptions(
     bool Full,
@@ -23,6 +23,9 @@ internal sealed record BenchOptions(
 
     /// <summary>The steady rate of the soak, events/s.</summary>
     public double SoakRate { get; init; } = 2_000;
+
+    /// <summary>The measured phase of the batch scenario, short because its backlog must drain.</summary>
+    public TimeSpan BatchMeasure { get; init; }
 
     /// <summary>Events per batch request in the batch scenario.</summary>
     public int BatchSize { get; init; } = 50;
@@ -42,14 +45,15 @@ internal sealed record BenchOptions(
 
         return new BenchOptions(
             full,
-            Seconds("--warmup", 2, 5),
+            Seconds("--warmup", 2, 15),
             Seconds("--measure", 4, 30),
             Seconds("--soak", 10, 600),
             Value("--output") ?? (full ? "docs/benchmarks.md" : null),
             "bench/run.sh" + (args.Length > 0 ? " " + string.Join(' ', args) : ""))
         {
+            BatchMeasure = Seconds("--batch-measure", 1, 5),
             DrainStall = Seconds("--drain-stall", 3, 15),
-            DrainLimit = Seconds("--drain-limit", 4, 90),
+            DrainLimit = Seconds("--drain-limit", 15, 90),
         };
     }
 }

@@ -7,7 +7,7 @@ namespace Bridge.Benchmarks.Scenarios;
 /// <summary>
 /// The standalone bridge as a real process (Release build) with one topic <c>bench</c> whose subscription <c>sink</c>
 /// delivers to a fresh <see cref="WebhookSink"/>; on the embedded broker (a fresh SQLite file) or on RabbitMQ (a fresh
-/// exchange and queue prefix, so runs never see each other's messages). Logs warnings only.
+/// exchange and queue prefix, so runs never see each other's messages). Logging as shipped (per-event success logs are at Debug).
 /// </summary>
 internal sealed class BridgeUnderTest : IAsyncDisposable
 {
@@ -42,7 +42,6 @@ internal sealed class BridgeUnderTest : IAsyncDisposable
         var sink = await WebhookSink.StartAsync();
         var settings = new Dictionary<string, string>
         {
-            ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Url"] = sink.Url.ToString(),
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Secret"] = Secret,
