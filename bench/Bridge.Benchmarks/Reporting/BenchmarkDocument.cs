@@ -35,6 +35,8 @@ internal static class BenchmarkDocument
         text.AppendLine(Method(options));
         text.AppendLine("## Targets");
         text.AppendLine();
+        text.AppendLine("What limits each figure, with profiles and the optimisations made: [performance.md](performance.md).");
+        text.AppendLine();
         text.AppendLine(Targets.Markdown(results));
         text.AppendLine("## Every figure");
         text.AppendLine();
@@ -46,7 +48,7 @@ internal static class BenchmarkDocument
     public static string Method(BenchOptions options) => string.Create(CultureInfo.InvariantCulture, $"""
         - Everything runs on this one machine: the bridge (standalone host, Release, a real child process), wrk or the
           fixed-rate generator, the webhook sink, and rabbitmq-server share its cores.
-        - Each phase warms up for {options.Warmup.TotalSeconds:0} s (not counted), then measures for {options.Measure.TotalSeconds:0} s; the soak runs {options.Soak.TotalSeconds:0} s.
+        - Each phase warms up for {options.Warmup.TotalSeconds:0} s (not counted), then measures for {options.Measure.TotalSeconds:0} s (the batch phase: 1 s, then {options.BatchMeasure.TotalSeconds:0} s); the soak runs {options.Soak.TotalSeconds:0} s.
         - Baselines in the same run: a no-op Kestrel POST (same wrk script, same body, 202 with a publisher-shaped body),
           the embedded transport publishing and consuming in a loop without HTTP, and a raw RabbitMQ.Client loop (persistent
           messages to a quorum queue, confirms with 1,000 outstanding, basic.consume with prefetch 200, manual acks).
