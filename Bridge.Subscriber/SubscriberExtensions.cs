@@ -1,4 +1,5 @@
 using Bridge.Hosting;
+using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Delivery;
 
 namespace Bridge.Subscriber;
@@ -25,6 +26,8 @@ public static class SubscriberExtensions
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                 MaxConnectionsPerServer = 256,
             });
+        builder.Services.AddDeliveryDedupe(builder.Configuration);
+        builder.Services.AddSingleton<DedupeGate>();
         builder.Services.AddSingleton<WebhookClient>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService<DeliveryService>();

@@ -33,6 +33,12 @@ public static class BridgeTelemetry
     /// <summary>Envelopes replayed from dead letters (tags: topic, subscription).</summary>
     public static readonly Counter<long> Replayed = Meter.CreateCounter<long>("bridge.replay.envelopes", "{envelope}", "Dead letters sent back to their subscription.");
 
+    /// <summary>Redeliveries of envelopes already delivered, completed without a webhook call.</summary>
+    public static readonly Counter<long> DedupeHits = Meter.CreateCounter<long>("bridge.dedupe.hits", "{envelope}", "Redeliveries completed without a webhook call because the envelope was already delivered.");
+
+    /// <summary>Deliveries made without the dedupe store, because it could not be reached.</summary>
+    public static readonly Counter<long> DedupeUnavailable = Meter.CreateCounter<long>("bridge.dedupe.unavailable", "{operation}", "Dedupe operations skipped because the dedupe store could not be reached; the delivery went on.");
+
     /// <summary>Duration of one webhook attempt.</summary>
     public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("bridge.attempt.duration", "s", "Duration of one webhook delivery attempt.");
 

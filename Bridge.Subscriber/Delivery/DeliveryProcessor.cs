@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using Bridge.Dedupe;
 using Bridge.Messaging;
 using Bridge.Store.Attempts;
+using Bridge.Subscriber.Dedupe;
 using Bridge.Telemetry;
 using Bridge.Topology;
 
@@ -11,7 +13,7 @@ namespace Bridge.Subscriber.Delivery;
 /// retries (abandon with backoff) or dead-letters it with a reason. The caller learns when the webhook call is over
 /// (<c>callEnded</c>), before the envelope is settled, so its next call need not wait for the broker.
 /// </summary>
-internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptRecorder recorder, TimeProvider timeProvider, ILogger<DeliveryProcessor> logger)
+internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGate dedupe, AttemptRecorder recorder, TimeProvider timeProvider, ILogger<DeliveryProcessor> logger)
 {
     public const string RejectedReason = "WebhookRejected";
     public const string MaxAttemptsReason = "MaxAttemptsExceeded";
@@ -58,6 +60,26 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
             return;
         }
 
+        var claim = await dedupe.ClaimAsync(definition, message, abort);
+        if (claim.Outcome == DedupeOutcome.AlreadyDelivered)
+        {
+            // Delivered before, but its completion was lost (a crash, an expired lock): complete without a second call.
+            callEnded?.Invoke();
+            BridgeTelemetry.DedupeHits.Add(1, new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } });
+            LogAlreadyDelivered(logger, envelope.Id, address.ToString(), message.DeliveryCount);
+            await SettleAsync(() => receiver.CompleteAsync(message, CancellationToken.None), message, address);
+            return;
+        }
+
+        if (claim.Outcome == DedupeOutcome.InProgress)
+        {
+            // Another subscriber is calling the webhook with it right now: look again after a pause.
+            callEnded?.Invoke();
+            LogInProgress(logger, envelope.Id, address.ToString());
+            await SettleAsync(() => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, address);
+            return;
+        }
+
         var startedAt = timeProvider.GetUtcNow();
         AttemptResult result;
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
@@ -75,6 +97,7 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
         }
 
         callEnded?.Invoke();
+        await dedupe.SettledAsync(claim, message, delivered: result.Outcome == AttemptOutcome.Delivered);
 
         Record(definition, message, startedAt, result);
         var tags = new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } };
@@ -185,6 +208,12 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, AttemptR
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Delivered {MessageId} to {Subscription}: HTTP {Status} on attempt {Attempt} in {Milliseconds:0.0} ms")]
     private static partial void LogDelivered(ILogger logger, string messageId, string subscription, int status, int attempt, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{MessageId} was already delivered to {Subscription}; delivery {Attempt} completed without a webhook call")]
+    private static partial void LogAlreadyDelivered(ILogger logger, string messageId, string subscription, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{MessageId} of {Subscription} is being delivered by another subscriber; looking again later")]
+    private static partial void LogInProgress(ILogger logger, string messageId, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MessageId} to {Subscription} failed ({Error}); retrying in {DelayMs:0} ms")]
     private static partial void LogRetrying(ILogger logger, string messageId, string subscription, int attempt, string? error, double delayMs);

@@ -1,0 +1,73 @@
+using Bridge.Dedupe;
+using Bridge.Messaging;
+using Bridge.Telemetry;
+using Bridge.Topology;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Subscriber.Dedupe;
+
+/// <summary>
+/// The delivery side of dedupe: claims an envelope before the webhook call, marks it delivered after a 2xx, releases
+/// the claim otherwise. A dedupe store that cannot be reached never stops a delivery: the envelope is delivered
+/// (at least once, possibly twice), counted on <c>bridge.dedupe.unavailable</c> and logged as a warning.
+/// </summary>
+internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<DedupeOptions> options, ILogger<DedupeGate> logger)
+{
+    public async Task<DedupeClaim> ClaimAsync(SubscriptionDefinition definition, ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        var address = definition.Address;
+        DedupeClaim claim;
+        try
+        {
+            // The claim lives as long as a lock would: after a crash, the redelivery may claim again once it is over.
+            claim = await dedupe.ClaimAsync(address, message.Envelope.Id, definition.Spec.LockDuration, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogUnavailable(logger, ex, "claim", message.Envelope.Id, address.ToString(), message.Envelope.CorrelationId);
+            claim = new DedupeClaim(address, message.Envelope.Id, DedupeOutcome.Unavailable, "");
+        }
+
+        if (claim.Outcome == DedupeOutcome.Unavailable)
+        {
+            BridgeTelemetry.DedupeUnavailable.Add(1, new KeyValuePair<string, object?>("operation", "claim"));
+            LogDeliveringWithoutDedupe(logger, message.Envelope.Id, address.ToString(), message.Envelope.CorrelationId);
+        }
+        return claim;
+    }
+
+    /// <summary>After the call: a delivered envelope is marked (before it is completed), any other outcome releases the claim.</summary>
+    public async Task SettledAsync(DedupeClaim claim, ReceivedMessage message, bool delivered)
+    {
+        if (claim.Outcome is DedupeOutcome.AlreadyDelivered or DedupeOutcome.InProgress || (!delivered && claim.Outcome != DedupeOutcome.Claimed))
+        {
+            return;
+        }
+
+        try
+        {
+            if (delivered)
+            {
+                await dedupe.MarkDeliveredAsync(claim, options.Value.Window, CancellationToken.None);
+            }
+            else
+            {
+                await dedupe.ReleaseAsync(claim, CancellationToken.None);
+            }
+        }
+#pragma warning disable CA1031 // The dedupe store is a cache: its failure must not fail the delivery.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            var operation = delivered ? "mark" : "release";
+            BridgeTelemetry.DedupeUnavailable.Add(1, new KeyValuePair<string, object?>("operation", operation));
+            LogUnavailable(logger, ex, operation, message.Envelope.Id, claim.Subscription.ToString(), message.Envelope.CorrelationId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dedupe {Operation} for {MessageId} of {Subscription} failed (correlation {CorrelationId}); delivery goes on without it")]
+    private static partial void LogUnavailable(ILogger logger, Exception exception, string operation, string messageId, string subscription, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dedupe store unreachable: delivering {MessageId} to {Subscription} without a claim (correlation {CorrelationId}); a redelivery may reach the webhook twice")]
+    private static partial void LogDeliveringWithoutDedupe(ILogger logger, string messageId, string subscription, string correlationId);
+}
