@@ -237,9 +237,11 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
                 {
                     await database.Writer.ExecuteAsync(write => MoveToDeadLetters(write, row.Seq, row.LockToken, null, "UnreadableEnvelope", error));
                 }
-                catch (MessageLockLostException)
+#pragma warning disable CA1031 // The messages claimed alongside must still be returned; this row's lock expires and it is claimed again.
+                catch (Exception)
+#pragma warning restore CA1031
                 {
-                    // Its lock expired meanwhile: the next claim finds it again.
+                    // Lock lost, or the broker is shutting down: the next claim after its lock expires finds it again.
                 }
             }
         }

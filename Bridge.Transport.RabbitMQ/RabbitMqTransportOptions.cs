@@ -28,11 +28,12 @@ public sealed class RabbitMqTransportOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
-    /// Most messages the broker pushes to a process ahead of its receivers, per subscription (AMQP prefetch). They are
-    /// unacknowledged but not locked until taken; if the process dies the broker returns them, counting a delivery.
+    /// Most messages the broker pushes to a process ahead of its receivers, per subscription (AMQP prefetch). 0 (the
+    /// default) sizes it to the most messages one receive asked for — a subscriber's delivery concurrency. Pushed
+    /// messages are unlocked until taken; one the broker gets back untaken (a restart) counts a delivery.
     /// </summary>
-    [Range(1, 10_000)]
-    public ushort Prefetch { get; set; } = 200;
+    [Range(0, 10_000)]
+    public ushort Prefetch { get; set; }
 
     /// <summary>Most dead letters read when browsing a dead-letter queue.</summary>
     [Range(1, 100_000)]

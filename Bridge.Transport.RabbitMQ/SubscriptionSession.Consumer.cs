@@ -6,8 +6,10 @@ namespace Bridge.Transport.RabbitMQ;
 
 /// <summary>
 /// How deliveries reach the session: one <c>basic.consume</c> per channel with a prefetch window, so the broker pushes
-/// up to <c>Prefetch</c> messages ahead instead of answering one <c>basic.get</c> per message. Pushed deliveries wait
-/// here, unacknowledged and not yet locked, until a receiver takes them; the lock clock starts at the take.
+/// messages ahead instead of answering one <c>basic.get</c> per message. Pushed deliveries wait here, unacknowledged
+/// and not yet locked, until a receiver takes them; the lock clock starts at the take. The broker counts a delivery
+/// when it gets back a message no receiver took (a restart, a dropped channel), so the window is kept to what the
+/// receivers ask for: by default the most messages one receive asked for (a subscriber's delivery concurrency).
 /// </summary>
 internal sealed partial class SubscriptionSession
 {
@@ -15,6 +17,7 @@ internal sealed partial class SubscriptionSession
     private TaskCompletionSource _arrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IChannel? _consuming;
     private string? _consumerTag;
+    private ushort _prefetch;
 
     /// <summary>Waits until a delivery arrives or <paramref name="timeout"/> passes, whichever is first.</summary>
     public async Task WaitForArrivalAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -40,24 +43,47 @@ internal sealed partial class SubscriptionSession
         }
     }
 
-    /// <summary>Starts consuming on <paramref name="channel"/> unless it already does.</summary>
-    private async Task ConsumeAsync(IChannel channel, CancellationToken cancellationToken)
+    /// <summary>Starts consuming on <paramref name="channel"/> unless it already does, with a window fit for <paramref name="wanted"/>.</summary>
+    private async Task ConsumeAsync(IChannel channel, int wanted)
     {
+        // Not cancellable: a consume-ok lost to a cancellation would leave a consumer this session does not know.
+        var window = _broker.Options.Prefetch > 0 ? _broker.Options.Prefetch : (ushort)Math.Clamp(wanted, 1, 10_000);
         if (ReferenceEquals(_consuming, channel))
         {
+            if (window > _prefetch)
+            {
+                await channel.BasicQosAsync(0, window, global: false, CancellationToken.None);
+                _prefetch = window;
+            }
             return;
         }
 
-        await channel.BasicQosAsync(0, _broker.Options.Prefetch, global: false, cancellationToken);
+        await channel.BasicQosAsync(0, window, global: false, CancellationToken.None);
+        _prefetch = window;
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            _arrivals.Enqueue(new Arrival(channel, Held.From(delivery.DeliveryTag, delivery.BasicProperties, delivery.Body, _broker.Time)));
+            _arrivals.Enqueue(new Arrival(channel, Read(delivery)));
             Volatile.Read(ref _arrived).TrySetResult();
             return Task.CompletedTask;
         };
-        _consumerTag = await channel.BasicConsumeAsync(_queue, autoAck: false, consumer, cancellationToken);
+        _consumerTag = await channel.BasicConsumeAsync(_queue, autoAck: false, consumer, CancellationToken.None);
         _consuming = channel;
+    }
+
+    /// <summary>Reads a pushed delivery; one that cannot be read is kept as unreadable, to be dead-lettered when taken.</summary>
+    private Held Read(BasicDeliverEventArgs delivery)
+    {
+        try
+        {
+            return Held.From(delivery.DeliveryTag, delivery.BasicProperties, delivery.Body, _broker.Time);
+        }
+#pragma warning disable CA1031 // An exception here would leave the delivery unacknowledged and tracked nowhere.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return new Held(delivery.DeliveryTag, null, ex.Message, delivery.Body.ToArray(), delivery.BasicProperties, 1, _broker.Time.GetUtcNow());
+        }
     }
 
     /// <summary>The next delivery pushed on <paramref name="channel"/>; deliveries of a dropped channel were returned by the broker and are skipped.</summary>
@@ -85,6 +111,7 @@ internal sealed partial class SubscriptionSession
         var consuming = ReferenceEquals(_consuming, channel) ? _consumerTag : null;
         _consuming = null;
         _consumerTag = null;
+        _prefetch = 0;
         if (consuming is not null && channel.IsOpen)
         {
             await channel.BasicCancelAsync(consuming, noWait: false);

@@ -19,7 +19,6 @@ namespace Bridge.Transport.RabbitMQ;
 /// </summary>
 internal sealed partial class SubscriptionSession : IAsyncDisposable
 {
-    private const int MaxParked = 256;
     private readonly RabbitMqBroker _broker;
     private readonly RabbitMqDeadLettering _deadLettering;
     private readonly ILogger _logger;
@@ -67,6 +66,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
             var taken = new List<ReceivedMessage>();
             if (!await OwnsAsync(spec, cancellationToken))
             {
+                _arrivals.Clear(); // anything left was pushed on a channel since dropped
                 return taken; // an ordered subscription another process consumes: stand by
             }
 
@@ -86,8 +86,8 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
                 }
             }
 
-            await ConsumeAsync(channel, cancellationToken);
-            while (taken.Count < maxMessages && _parked.Count < MaxParked && TryNextArrival(channel, out var held))
+            await ConsumeAsync(channel, maxMessages);
+            while (taken.Count < maxMessages && TryNextArrival(channel, out var held))
             {
                 if (held.Envelope is null)
                 {

@@ -69,6 +69,11 @@ public static class EnvelopeSerializer
         {
             throw new FormatException("The envelope is not valid JSON: " + ex.Message, ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // Valid JSON with an attribute of the wrong kind, e.g. "id": 5.
+            throw new FormatException("The envelope has an attribute of the wrong JSON type: " + ex.Message, ex);
+        }
     }
 
     /// <summary>

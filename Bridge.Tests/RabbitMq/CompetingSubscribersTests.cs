@@ -17,8 +17,7 @@ public sealed class CompetingSubscribersTests : BridgeTestBase
             .Subscription("orders", "shared", Receiver.UrlOf("shared"), maxAttempts: 20, concurrency: 4, lockDuration: "00:00:05")
             .With("Bridge:Transport", "rabbitmq")
             .With("ConnectionStrings:messaging", server.ConnectionString)
-            .With("Bridge:RabbitMQ:Prefix", "mp" + Guid.NewGuid().ToString("N")[..8])
-            .With("Bridge:RabbitMQ:Prefetch", "4"); // a small window spreads the events over all three processes
+            .With("Bridge:RabbitMQ:Prefix", "mp" + Guid.NewGuid().ToString("N")[..8]);
 
         var bridges = new List<BridgeProcess>();
         try

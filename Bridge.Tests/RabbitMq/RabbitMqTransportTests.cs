@@ -17,9 +17,6 @@ public sealed class RabbitMqTransportTests : TransportBehaviour
     /// <summary>The broker returns what a closed channel held at once, without waiting for Bridge's lock to expire.</summary>
     protected override bool HeldMessagesWaitForLockExpiryAfterRestart => false;
 
-    /// <summary>Messages pushed ahead of the receivers (prefetch) are delivered as far as the broker knows: a return counts.</summary>
-    protected override bool PrefetchedMessagesCountADeliveryWhenReturned => true;
-
     [Fact]
     public async Task An_ordered_subscription_is_consumed_by_one_instance_at_a_time_and_a_standby_takes_over_in_order()
     {

@@ -39,13 +39,6 @@ public abstract partial class TransportBehaviour : IAsyncLifetime
     /// </summary>
     protected virtual bool HeldMessagesWaitForLockExpiryAfterRestart => true;
 
-    /// <summary>
-    /// True when the transport pushes messages to a process ahead of its receivers (prefetch) and the broker counts a
-    /// delivery when such a message, never taken by a receiver, is returned by a restart (RabbitMQ); false when only
-    /// messages a receiver took are counted.
-    /// </summary>
-    protected virtual bool PrefetchedMessagesCountADeliveryWhenReturned => false;
-
     /// <summary>Lock duration long enough never to expire during a test.</summary>
     protected static TimeSpan LongLockDuration => TimeSpan.FromSeconds(60);
 
