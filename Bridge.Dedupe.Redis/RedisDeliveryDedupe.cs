@@ -8,7 +8,8 @@ namespace Bridge.Dedupe.Redis;
 /// <c>{prefix}:dedupe:{topic}/{subscription}/{messageId}</c>, holding <c>claim:{token}</c> (with the lease as expiry)
 /// or <c>delivered</c> (with the dedupe window). Claims are <c>SET NX PX</c>; a release deletes the key only while it
 /// still holds the caller's claim (a Lua compare-and-delete). When Redis cannot be reached a claim reports
-/// <see cref="DedupeOutcome.Unavailable"/> and marks and releases are skipped: delivery goes on, never blocked by the cache.
+/// <see cref="DedupeOutcome.Unavailable"/> (delivery goes on, never blocked by the cache); a mark or release throws
+/// Redis's exception, which the subscriber logs and counts.
 /// </summary>
 public sealed class RedisDeliveryDedupe(RedisConnection connection, string prefix) : IDeliveryDedupe
 {

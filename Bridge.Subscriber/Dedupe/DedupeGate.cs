@@ -36,10 +36,13 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
         return claim;
     }
 
-    /// <summary>After the call: a delivered envelope is marked (before it is completed), any other outcome releases the claim.</summary>
+    /// <summary>
+    /// After the call (made only on a claim that was taken or could not be asked for): a delivered envelope is marked
+    /// (before it is completed) either way, so the store learns of it once it is back; otherwise a taken claim is released.
+    /// </summary>
     public async Task SettledAsync(DedupeClaim claim, ReceivedMessage message, bool delivered)
     {
-        if (claim.Outcome is DedupeOutcome.AlreadyDelivered or DedupeOutcome.InProgress || (!delivered && claim.Outcome != DedupeOutcome.Claimed))
+        if (!delivered && claim.Outcome != DedupeOutcome.Claimed)
         {
             return;
         }

@@ -60,12 +60,13 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGa
             return;
         }
 
+        var tags = new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } };
         var claim = await dedupe.ClaimAsync(definition, message, abort);
         if (claim.Outcome == DedupeOutcome.AlreadyDelivered)
         {
             // Delivered before, but its completion was lost (a crash, an expired lock): complete without a second call.
             callEnded?.Invoke();
-            BridgeTelemetry.DedupeHits.Add(1, new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } });
+            BridgeTelemetry.DedupeHits.Add(1, tags);
             LogAlreadyDelivered(logger, envelope.Id, address.ToString(), message.DeliveryCount);
             await SettleAsync(() => receiver.CompleteAsync(message, CancellationToken.None), message, address);
             return;
@@ -100,7 +101,6 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGa
         await dedupe.SettledAsync(claim, message, delivered: result.Outcome == AttemptOutcome.Delivered);
 
         Record(definition, message, startedAt, result);
-        var tags = new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } };
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
         switch (result.Outcome)
         {
