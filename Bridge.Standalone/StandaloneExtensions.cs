@@ -19,11 +19,12 @@ public static class StandaloneExtensions
         return builder;
     }
 
-    /// <summary>Maps the publish, replay and sample endpoints.</summary>
+    /// <summary>Maps the publish, endpoints, replay and sample routes.</summary>
     public static WebApplication MapStandalone(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPublishApi();
+        app.MapSubscriberApi();
         app.MapReplayApi();
         app.MapSamples();
         return app;

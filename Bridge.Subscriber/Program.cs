@@ -8,5 +8,6 @@ builder.AddSubscriber();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapSubscriberApi();
 
 app.Run();

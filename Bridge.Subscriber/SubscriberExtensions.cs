@@ -1,6 +1,7 @@
 using Bridge.Hosting;
 using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Delivery;
+using Bridge.Subscriber.Endpoints;
 
 namespace Bridge.Subscriber;
 
@@ -28,9 +29,18 @@ public static class SubscriberExtensions
             });
         builder.Services.AddDeliveryDedupe(builder.Configuration);
         builder.Services.AddSingleton<DedupeGate>();
+        builder.Services.AddSingleton<EndpointRegistry>();
+        builder.Services.AddSingleton<EndpointPauses>();
         builder.Services.AddSingleton<WebhookClient>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService<DeliveryService>();
         return builder;
+    }
+
+    /// <summary>Maps the subscriber's operations API: webhook endpoints, their circuits and pauses.</summary>
+    public static IEndpointRouteBuilder MapSubscriberApi(this IEndpointRouteBuilder app)
+    {
+        app.MapEndpointsApi();
+        return app;
     }
 }

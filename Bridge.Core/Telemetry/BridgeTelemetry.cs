@@ -39,6 +39,12 @@ public static class BridgeTelemetry
     /// <summary>Deliveries made without the dedupe store, because it could not be reached.</summary>
     public static readonly Counter<long> DedupeUnavailable = Meter.CreateCounter<long>("bridge.dedupe.unavailable", "{operation}", "Dedupe operations skipped because the dedupe store could not be reached; the delivery went on.");
 
+    /// <summary>Times a webhook endpoint's circuit opened (tags: topic, subscription).</summary>
+    public static readonly Counter<long> CircuitOpened = Meter.CreateCounter<long>("bridge.endpoint.circuit_opened", "{event}", "Times a webhook endpoint's circuit breaker opened.");
+
+    /// <summary>Envelopes handed back to wait because their endpoint's circuit was open or the endpoint paused (tags: topic, subscription).</summary>
+    public static readonly Counter<long> HeldForEndpoint = Meter.CreateCounter<long>("bridge.endpoint.held", "{envelope}", "Envelopes handed back to the broker without spending an attempt because their endpoint was open-circuited or paused.");
+
     /// <summary>Duration of one webhook attempt.</summary>
     public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("bridge.attempt.duration", "s", "Duration of one webhook delivery attempt.");
 

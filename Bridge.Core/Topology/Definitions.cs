@@ -36,4 +36,39 @@ public sealed record WebhookTarget(
     int MaxAttempts,
     int Concurrency,
     TimeSpan RetryBaseDelay,
-    TimeSpan MaxRetryDelay);
+    TimeSpan MaxRetryDelay)
+{
+    /// <summary>Circuit breaker, automatic pause and rate limit of the endpoint.</summary>
+    public EndpointProtection Protection { get; init; } = EndpointProtection.Default;
+}
+
+/// <summary>Resolved protection settings of a webhook endpoint (see <see cref="WebhookOptions"/>).</summary>
+/// <param name="FailureRatio">Share of failed calls within the sampling window that opens the circuit.</param>
+/// <param name="MinimumThroughput">Calls within the window before the ratio counts.</param>
+/// <param name="SamplingDuration">The window the ratio is measured over.</param>
+/// <param name="BreakDuration">How long calls stop once the circuit opens.</param>
+/// <param name="PauseAfterConsecutiveFailures">Failed calls in a row that pause the endpoint; 0 never pauses.</param>
+/// <param name="ProbeInterval">While paused automatically, how often one envelope probes the endpoint.</param>
+/// <param name="RateLimitPerSecond">Most calls started per second, or null for no limit.</param>
+public sealed record EndpointProtection(
+    double FailureRatio,
+    int MinimumThroughput,
+    TimeSpan SamplingDuration,
+    TimeSpan BreakDuration,
+    int PauseAfterConsecutiveFailures,
+    TimeSpan ProbeInterval,
+    int? RateLimitPerSecond)
+{
+    /// <summary>The defaults of <see cref="WebhookOptions"/>.</summary>
+    public static EndpointProtection Default { get; } = From(new WebhookOptions());
+
+    /// <summary>Resolves the settings of one webhook.</summary>
+    public static EndpointProtection From(WebhookOptions webhook)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var breaker = webhook.CircuitBreaker;
+        return new EndpointProtection(
+            breaker.FailureRatio, breaker.MinimumThroughput, breaker.SamplingDuration, breaker.BreakDuration,
+            webhook.PauseAfterConsecutiveFailures, webhook.ProbeInterval, webhook.RateLimitPerSecond);
+    }
+}

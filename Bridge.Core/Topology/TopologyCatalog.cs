@@ -24,7 +24,10 @@ public sealed class TopologyCatalog
                 specs.Add(spec);
                 _subscriptions[spec.Address] = new SubscriptionDefinition(spec, new WebhookTarget(
                     new Uri(webhook.Url!, UriKind.Absolute), webhook.Secret!, webhook.Timeout, webhook.MaxAttempts,
-                    webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay));
+                    webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay)
+                {
+                    Protection = EndpointProtection.From(webhook),
+                });
             }
             _topics[topic] = new TopicSpec(topic, specs);
         }

@@ -79,4 +79,40 @@ public sealed class WebhookOptions
 
     /// <summary>Upper bound for any retry delay, including one asked for by a <c>Retry-After</c> header.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Most webhook calls started per second (optional; no limit when unset).</summary>
+    public int? RateLimitPerSecond { get; set; }
+
+    /// <summary>When calls stop for a while because the endpoint keeps failing.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>
+    /// Failed calls in a row after which the endpoint is paused: its envelopes wait (they are not dead-lettered) until an
+    /// operator resumes it or a probe succeeds. 0 never pauses automatically.
+    /// </summary>
+    public int PauseAfterConsecutiveFailures { get; set; } = 20;
+
+    /// <summary>While paused automatically, how often one envelope is tried to see whether the endpoint is back.</summary>
+    public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// The circuit breaker of a webhook endpoint: when at least <see cref="FailureRatio"/> of the calls within
+/// <see cref="SamplingDuration"/> fail (and there were <see cref="MinimumThroughput"/> calls), calls stop for
+/// <see cref="BreakDuration"/>; then one call probes the endpoint. Failures are transient ones (5xx, 408, 429,
+/// timeouts, connection errors); a 4xx refusal shows the endpoint is up.
+/// </summary>
+public sealed class CircuitBreakerOptions
+{
+    /// <summary>Share of failed calls that opens the circuit, above 0 and at most 1.</summary>
+    public double FailureRatio { get; set; } = 0.5;
+
+    /// <summary>Calls within the sampling window before the ratio counts (at least 2).</summary>
+    public int MinimumThroughput { get; set; } = 10;
+
+    /// <summary>The window the ratio is measured over (at least 00:00:00.5).</summary>
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long calls stop once the circuit opens (at least 00:00:00.5).</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

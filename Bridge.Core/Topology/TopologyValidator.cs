@@ -102,6 +102,46 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
         {
             failures.Add($"{key}:RetryBaseDelay must be non-negative and not above MaxRetryDelay (was {webhook.RetryBaseDelay} / {webhook.MaxRetryDelay}).");
         }
+
+        ValidateProtection(key, webhook, failures);
+    }
+
+    private static void ValidateProtection(string key, WebhookOptions webhook, List<string> failures)
+    {
+        if (webhook.RateLimitPerSecond is < 1 or > 100_000)
+        {
+            failures.Add($"{key}:RateLimitPerSecond must be between 1 and 100000 when set (was {webhook.RateLimitPerSecond}).");
+        }
+
+        if (webhook.PauseAfterConsecutiveFailures is < 0 or > 100_000)
+        {
+            failures.Add($"{key}:PauseAfterConsecutiveFailures must be between 0 (never) and 100000 (was {webhook.PauseAfterConsecutiveFailures}).");
+        }
+
+        if (webhook.ProbeInterval < TimeSpan.FromMilliseconds(100) || webhook.ProbeInterval > TimeSpan.FromHours(24))
+        {
+            failures.Add($"{key}:ProbeInterval must be between 00:00:00.1 and 1.00:00:00 (was {webhook.ProbeInterval}).");
+        }
+
+        var breaker = webhook.CircuitBreaker;
+        var breakerKey = key + ":CircuitBreaker";
+        if (breaker.FailureRatio is <= 0 or > 1 || double.IsNaN(breaker.FailureRatio))
+        {
+            failures.Add($"{breakerKey}:FailureRatio must be above 0 and at most 1 (was {breaker.FailureRatio}).");
+        }
+
+        if (breaker.MinimumThroughput < 2)
+        {
+            failures.Add($"{breakerKey}:MinimumThroughput must be at least 2 (was {breaker.MinimumThroughput}).");
+        }
+
+        foreach (var (name, value) in new[] { ("SamplingDuration", breaker.SamplingDuration), ("BreakDuration", breaker.BreakDuration) })
+        {
+            if (value < TimeSpan.FromMilliseconds(500) || value > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{breakerKey}:{name} must be between 00:00:00.5 and 1.00:00:00 (was {value}).");
+            }
+        }
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,62}$", RegexOptions.CultureInvariant)]

@@ -3,6 +3,7 @@ using Bridge.Dedupe;
 using Bridge.Messaging;
 using Bridge.Store.Attempts;
 using Bridge.Subscriber.Dedupe;
+using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;
 using Bridge.Topology;
 
@@ -13,7 +14,13 @@ namespace Bridge.Subscriber.Delivery;
 /// retries (abandon with backoff) or dead-letters it with a reason. The caller learns when the webhook call is over
 /// (<c>callEnded</c>), before the envelope is settled, so its next call need not wait for the broker.
 /// </summary>
-internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGate dedupe, AttemptRecorder recorder, TimeProvider timeProvider, ILogger<DeliveryProcessor> logger)
+internal sealed partial class DeliveryProcessor(
+    WebhookClient webhooks,
+    DedupeGate dedupe,
+    EndpointRegistry endpoints,
+    AttemptRecorder recorder,
+    TimeProvider timeProvider,
+    ILogger<DeliveryProcessor> logger)
 {
     public const string RejectedReason = "WebhookRejected";
     public const string MaxAttemptsReason = "MaxAttemptsExceeded";
@@ -81,14 +88,15 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGa
             return;
         }
 
+        var guard = endpoints.Get(address);
         var startedAt = timeProvider.GetUtcNow();
-        AttemptResult result;
+        AttemptResult? called;
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
         {
             var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);
             try
             {
-                result = await webhooks.SendAsync(definition.Webhook, message, abort);
+                called = await guard.CallAsync(token => webhooks.SendAsync(definition.Webhook, message, token), abort);
             }
             finally
             {
@@ -98,7 +106,17 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGa
         }
 
         callEnded?.Invoke();
-        await dedupe.SettledAsync(claim, message, delivered: result.Outcome == AttemptOutcome.Delivered);
+        await dedupe.SettledAsync(claim, message, delivered: called?.Outcome == AttemptOutcome.Delivered);
+        if (called is not { } result)
+        {
+            // The circuit opened meanwhile: no call was made; the envelope waits for the endpoint without spending an attempt.
+            BridgeTelemetry.HeldForEndpoint.Add(1, tags);
+            LogHeld(logger, envelope.Id, address.ToString(), "its circuit is open");
+            await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+            return;
+        }
+
+        guard.Record(result);
 
         Record(definition, message, startedAt, result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
@@ -114,6 +132,15 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGa
             case AttemptOutcome.Rejected:
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 await DeadLetterAsync(receiver, message, address, RejectedReason, $"{result.Error}: {result.ResponseExcerpt}".TrimEnd(' ', ':'), tags);
+                break;
+
+            case AttemptOutcome.Failed when guard.Holding:
+                // The endpoint is down (open circuit or paused): the envelope waits for it rather than spending its attempts.
+                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+                BridgeTelemetry.FailedAttempts.Add(1, tags);
+                BridgeTelemetry.HeldForEndpoint.Add(1, tags);
+                LogHeld(logger, envelope.Id, address.ToString(), $"attempt {message.DeliveryCount} failed ({result.Error}) while the endpoint is held");
+                await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
                 break;
 
             case AttemptOutcome.Failed when message.DeliveryCount >= definition.Webhook.MaxAttempts:
@@ -214,6 +241,9 @@ internal sealed partial class DeliveryProcessor(WebhookClient webhooks, DedupeGa
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{MessageId} of {Subscription} is being delivered by another subscriber; looking again later")]
     private static partial void LogInProgress(ILogger logger, string messageId, string subscription);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageId} of {Subscription} waits for its endpoint: {Why}")]
+    private static partial void LogHeld(ILogger logger, string messageId, string subscription, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt {Attempt} of {MessageId} to {Subscription} failed ({Error}); retrying in {DelayMs:0} ms")]
     private static partial void LogRetrying(ILogger logger, string messageId, string subscription, int attempt, string? error, double delayMs);

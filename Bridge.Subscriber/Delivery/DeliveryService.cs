@@ -1,4 +1,5 @@
 using Bridge.Messaging;
+using Bridge.Subscriber.Endpoints;
 using Bridge.Topology;
 
 namespace Bridge.Subscriber.Delivery;
@@ -12,6 +13,7 @@ internal sealed partial class DeliveryService(
     TopologyCatalog catalog,
     ISubscriptionReceiverFactory receivers,
     DeliveryProcessor processor,
+    EndpointRegistry endpoints,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly CancellationTokenSource _abort = new();
@@ -23,7 +25,7 @@ internal sealed partial class DeliveryService(
         foreach (var subscription in catalog.Subscriptions)
         {
             var receiver = receivers.CreateReceiver(subscription.Address);
-            var worker = new SubscriptionWorker(subscription, receiver, processor, loggerFactory.CreateLogger<SubscriptionWorker>());
+            var worker = new SubscriptionWorker(subscription, receiver, endpoints.Get(subscription.Address), processor, loggerFactory.CreateLogger<SubscriptionWorker>());
             workers.Add(RunWorkerAsync(worker, receiver, stoppingToken));
             LogStarted(logger, subscription.Address.ToString(), subscription.Webhook.Url, subscription.Webhook.Concurrency);
         }

@@ -65,6 +65,22 @@ public sealed class TopologyTests
         Assert.Equal(4, sap.Spec.MaxDeliveryCount);
         Assert.Equal(2, sap.Webhook.Concurrency);
         Assert.Equal(TimeSpan.FromSeconds(5), sap.Webhook.Timeout);
+        Assert.Equal(EndpointProtection.Default, sap.Webhook.Protection);
+    }
+
+    [Fact]
+    public void Endpoint_protection_binds_per_webhook()
+    {
+        var catalog = Build("""
+            { "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "sap": { "Webhook": {
+                "Url": "https://hooks.example/sap", "Secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "RateLimitPerSecond": 25, "PauseAfterConsecutiveFailures": 7, "ProbeInterval": "00:00:15",
+                "CircuitBreaker": { "FailureRatio": 0.8, "MinimumThroughput": 4, "SamplingDuration": "00:00:20", "BreakDuration": "00:00:05" } } } } } } } }
+            """);
+
+        Assert.Equal(
+            new EndpointProtection(0.8, 4, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), 7, TimeSpan.FromSeconds(15), 25),
+            Assert.Single(catalog.Subscriptions).Webhook.Protection);
     }
 
     [Theory]
@@ -74,6 +90,12 @@ public sealed class TopologyTests
     [InlineData("\"Url\": \"https://x/y\", \"MaxAttempts\": 0", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:MaxAttempts")]
     [InlineData("\"Url\": \"https://x/y\", \"Concurrency\": 0", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:Concurrency")]
     [InlineData("\"Url\": \"https://x/y\", \"Timeout\": \"00:00:00\"", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:Timeout")]
+    [InlineData("\"Url\": \"https://x/y\", \"RateLimitPerSecond\": 0", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:RateLimitPerSecond")]
+    [InlineData("\"Url\": \"https://x/y\", \"PauseAfterConsecutiveFailures\": -1", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:PauseAfterConsecutiveFailures")]
+    [InlineData("\"Url\": \"https://x/y\", \"ProbeInterval\": \"00:00:00\"", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:ProbeInterval")]
+    [InlineData("\"Url\": \"https://x/y\", \"CircuitBreaker\": { \"FailureRatio\": 1.5 }", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:CircuitBreaker:FailureRatio")]
+    [InlineData("\"Url\": \"https://x/y\", \"CircuitBreaker\": { \"MinimumThroughput\": 1 }", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:CircuitBreaker:MinimumThroughput")]
+    [InlineData("\"Url\": \"https://x/y\", \"CircuitBreaker\": { \"BreakDuration\": \"00:00:00.1\" }", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:CircuitBreaker:BreakDuration")]
     public void Bad_topology_fails_at_start_up_naming_the_bad_entry(string webhook, string key)
     {
         if (!webhook.Contains("Secret", StringComparison.Ordinal))

@@ -1,0 +1,367 @@
+using Bridge.Store.Attempts;
+using Bridge.Subscriber.Delivery;
+using Bridge.Telemetry;
+using Bridge.Topology;
+using Polly;
+using Polly.CircuitBreaker;
+
+namespace Bridge.Subscriber.Endpoints;
+
+/// <summary>
+/// Protects one subscription's webhook endpoint: a circuit breaker (Polly) over its calls, an automatic pause after a
+/// run of failed calls, an operator's pause, and the optional rate limit. While the circuit is open or the endpoint is
+/// paused the subscription's loop receives nothing, so its envelopes wait in the broker; one envelope probes the
+/// endpoint when the break is over (and, while paused automatically, once every probe interval).
+/// </summary>
+internal sealed partial class EndpointGuard : IAsyncDisposable
+{
+    private readonly object _sync = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly EndpointProtection _protection;
+    private readonly ResiliencePipeline<AttemptResult> _pipeline;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly CircuitBreakerManualControl _control = new();
+    private readonly EndpointRateLimit? _rateLimit;
+    private TaskCompletionSource _changed = NewSignal();
+    private DateTimeOffset _blockedUntil;
+    private DateTimeOffset _nextProbeAt;
+    private bool _probing;
+    private int _consecutiveFailures;
+    private EndpointPause? _pause;
+
+    public EndpointGuard(SubscriptionDefinition definition, TimeProvider time, ILogger logger)
+    {
+        Definition = definition;
+        _time = time;
+        _logger = logger;
+        _protection = definition.Webhook.Protection;
+        _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate) : null;
+        _pipeline = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptResult>
+            {
+                FailureRatio = _protection.FailureRatio,
+                MinimumThroughput = _protection.MinimumThroughput,
+                SamplingDuration = _protection.SamplingDuration,
+                BreakDuration = _protection.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Outcome: AttemptOutcome.Failed }),
+                StateProvider = _circuit,
+                ManualControl = _control,
+                OnOpened = args => Changed(() =>
+                {
+                    _blockedUntil = _time.GetUtcNow() + args.BreakDuration;
+                    BridgeTelemetry.CircuitOpened.Add(1, Tags);
+                    LogCircuitOpened(_logger, Address, args.BreakDuration.TotalSeconds, args.Outcome.Result?.Error ?? args.Outcome.Exception?.Message);
+                }),
+                OnHalfOpened = _ => Changed(() => LogCircuitHalfOpen(_logger, Address)),
+                OnClosed = _ => Changed(() => LogCircuitClosed(_logger, Address)),
+            })
+            .Build();
+    }
+
+    public event Action<EndpointGuard>? PauseChanged;
+
+    public SubscriptionDefinition Definition { get; }
+
+    public CircuitState Circuit => _circuit.CircuitState;
+
+    public EndpointPause? Pause
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _pause;
+            }
+        }
+    }
+
+    public int ConsecutiveFailures => Volatile.Read(ref _consecutiveFailures);
+
+    /// <summary>When the next probe may go, while the endpoint is held; null when it is not held or paused by hand.</summary>
+    public DateTimeOffset? NextProbeAt
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return HeldNoLock() && _pause?.Mode != PauseMode.Manual ? ProbeDueNoLock() : null;
+            }
+        }
+    }
+
+    /// <summary>True while the circuit is not closed or the endpoint is paused: a failed call then waits instead of spending an attempt.</summary>
+    public bool Holding
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return HeldNoLock();
+            }
+        }
+    }
+
+    private string Address => Definition.Address.ToString();
+
+    private KeyValuePair<string, object?>[] Tags => [new("topic", Definition.Address.Topic), new("subscription", Definition.Address.Subscription)];
+
+    /// <summary>
+    /// Waits until envelopes may be received: at once while the endpoint is healthy, until the probe is due while the
+    /// circuit is open or the endpoint paused automatically, until an operator resumes it while paused by hand.
+    /// </summary>
+    public async Task<EndpointTurn> WaitForTurnAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            TimeSpan? wait;
+            lock (_sync)
+            {
+                changed = _changed.Task;
+                if (!HeldNoLock())
+                {
+                    return new EndpointTurn(IsProbe: false);
+                }
+
+                wait = null;
+                if (_pause?.Mode != PauseMode.Manual && !_probing)
+                {
+                    var due = ProbeDueNoLock() - _time.GetUtcNow();
+                    if (due <= TimeSpan.Zero)
+                    {
+                        _probing = true;
+                        return new EndpointTurn(IsProbe: true);
+                    }
+                    wait = due;
+                }
+            }
+
+            await WaitAsync(changed, wait, cancellationToken);
+        }
+    }
+
+    /// <summary>Ends a probe turn, whatever came of it (also when nothing was there to probe with).</summary>
+    public void EndProbe() => Update(() => _probing = false);
+
+    /// <summary>Takes up to <paramref name="wanted"/> calls from the rate limit, waiting for the first; returns how many.</summary>
+    public ValueTask<int> AcquireCallsAsync(int wanted, CancellationToken cancellationToken) =>
+        _rateLimit is null ? ValueTask.FromResult(wanted) : _rateLimit.AcquireAsync(wanted, cancellationToken);
+
+    /// <summary>Makes a call through the circuit breaker; null when the open circuit refused it (no call was made).</summary>
+    public async Task<AttemptResult?> CallAsync(Func<CancellationToken, Task<AttemptResult>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _pipeline.ExecuteAsync(static async (call, token) => await call(token), call, cancellationToken);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            if (ex.RetryAfter is { } retryAfter)
+            {
+                Update(() =>
+                {
+                    var until = _time.GetUtcNow() + retryAfter;
+                    _blockedUntil = until > _blockedUntil ? until : _blockedUntil;
+                });
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Counts a call's outcome: a run of failures pauses the endpoint; an answer ends an automatic pause.</summary>
+    public void Record(AttemptResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var pauseChanged = false;
+        lock (_sync)
+        {
+            var now = _time.GetUtcNow();
+            if (result.Outcome == AttemptOutcome.Failed)
+            {
+                var failures = Interlocked.Increment(ref _consecutiveFailures);
+                if (_pause is null && _protection.PauseAfterConsecutiveFailures > 0 && failures >= _protection.PauseAfterConsecutiveFailures)
+                {
+                    _pause = new EndpointPause(PauseMode.Automatic, now, "bridge", $"{failures} failed calls in a row; last: {result.Error}");
+                    pauseChanged = true;
+                    LogPausedAutomatically(_logger, Address, failures, result.Error, _protection.ProbeInterval.TotalSeconds);
+                }
+
+                if (_pause?.Mode == PauseMode.Automatic)
+                {
+                    _nextProbeAt = now + _protection.ProbeInterval;
+                }
+            }
+            else if (result.Outcome is AttemptOutcome.Delivered or AttemptOutcome.Rejected)
+            {
+                Volatile.Write(ref _consecutiveFailures, 0);
+                if (_pause?.Mode == PauseMode.Automatic)
+                {
+                    _pause = null;
+                    pauseChanged = true;
+                    LogResumedByProbe(_logger, Address);
+                }
+            }
+        }
+
+        Signal(pauseChanged);
+    }
+
+    /// <summary>Pauses the endpoint until <see cref="ResumeAsync"/>: its envelopes wait, no probe is made.</summary>
+    public void PauseManually(string by, string? reason, DateTimeOffset? since = null)
+    {
+        lock (_sync)
+        {
+            _pause = new EndpointPause(PauseMode.Manual, since ?? _time.GetUtcNow(), by, reason);
+        }
+
+        LogPausedManually(_logger, Address, by, reason);
+        Signal(pauseChanged: true);
+    }
+
+    /// <summary>Ends any pause and closes the circuit: deliveries go on at once.</summary>
+    public async Task ResumeAsync(string by)
+    {
+        lock (_sync)
+        {
+            _pause = null;
+            Volatile.Write(ref _consecutiveFailures, 0);
+            _blockedUntil = DateTimeOffset.MinValue;
+        }
+
+        if (_circuit.CircuitState != CircuitState.Closed)
+        {
+            await _control.CloseAsync();
+        }
+
+        LogResumed(_logger, Address, by);
+        Signal(pauseChanged: true);
+    }
+
+    /// <summary>Takes a pause (or its end) decided elsewhere, e.g. by another process; no change when it is the same.</summary>
+    public async Task ApplyAsync(EndpointPause? pause)
+    {
+        bool same;
+        lock (_sync)
+        {
+            same = _pause?.Mode == pause?.Mode;
+            if (!same && pause is not null)
+            {
+                _pause = pause;
+                _nextProbeAt = _time.GetUtcNow() + _protection.ProbeInterval;
+            }
+        }
+
+        if (!same)
+        {
+            if (pause is null)
+            {
+                await ResumeAsync("another subscriber");
+            }
+            else
+            {
+                Signal(pauseChanged: false);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_rateLimit is not null)
+        {
+            await _rateLimit.DisposeAsync();
+        }
+    }
+
+    private bool HeldNoLock() => _pause is not null || _circuit.CircuitState != CircuitState.Closed;
+
+    private DateTimeOffset ProbeDueNoLock()
+    {
+        var due = _circuit.CircuitState == CircuitState.Closed ? DateTimeOffset.MinValue : _blockedUntil;
+        return _pause?.Mode == PauseMode.Automatic && _nextProbeAt > due ? _nextProbeAt : due;
+    }
+
+    private ValueTask Changed(Action change)
+    {
+        Update(change);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Update(Action change)
+    {
+        lock (_sync)
+        {
+            change();
+        }
+
+        Signal(pauseChanged: false);
+    }
+
+    private void Signal(bool pauseChanged)
+    {
+        TaskCompletionSource changed;
+        lock (_sync)
+        {
+            changed = _changed;
+            _changed = NewSignal();
+        }
+
+        changed.TrySetResult();
+        if (pauseChanged)
+        {
+            PauseChanged?.Invoke(this);
+        }
+    }
+
+    private async Task WaitAsync(Task changed, TimeSpan? wait, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(wait ?? Timeout.InfiniteTimeSpan, _time, timeout.Token);
+        await Task.WhenAny(changed, delay);
+        await timeout.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit of {Subscription} opened for {Seconds:0.#} s: its webhook keeps failing (last: {Error}); envelopes wait")]
+    private static partial void LogCircuitOpened(ILogger logger, string subscription, double seconds, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Circuit of {Subscription} half-open: one envelope probes the webhook")]
+    private static partial void LogCircuitHalfOpen(ILogger logger, string subscription);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Circuit of {Subscription} closed: deliveries go on")]
+    private static partial void LogCircuitClosed(ILogger logger, string subscription);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Paused {Subscription} after {Failures} failed calls in a row (last: {Error}); envelopes wait, a probe goes every {Seconds:0.#} s")]
+    private static partial void LogPausedAutomatically(ILogger logger, string subscription, int failures, string? error, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A probe reached the webhook of {Subscription}: resumed")]
+    private static partial void LogResumedByProbe(ILogger logger, string subscription);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Paused {Subscription} (by {By}: {Reason}); envelopes wait until it is resumed")]
+    private static partial void LogPausedManually(ILogger logger, string subscription, string by, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed {Subscription} (by {By})")]
+    private static partial void LogResumed(ILogger logger, string subscription, string by);
+}
+
+/// <summary>How an endpoint came to be paused.</summary>
+public enum PauseMode
+{
+    /// <summary>By an operator: only an operator resumes it.</summary>
+    Manual,
+
+    /// <summary>By Bridge after a run of failed calls: a successful probe resumes it.</summary>
+    Automatic,
+}
+
+/// <summary>A pause of a webhook endpoint.</summary>
+/// <param name="Mode">Manual or automatic.</param>
+/// <param name="Since">When it began.</param>
+/// <param name="By">Who paused it (<c>bridge</c> when automatic).</param>
+/// <param name="Reason">Why.</param>
+public sealed record EndpointPause(PauseMode Mode, DateTimeOffset Since, string By, string? Reason);
+
+/// <summary>Leave to receive: a probe turn receives one envelope and must end with <see cref="EndpointGuard.EndProbe"/>.</summary>
+internal readonly record struct EndpointTurn(bool IsProbe);

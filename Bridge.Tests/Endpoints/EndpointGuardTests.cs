@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Bridge.Store.Attempts;
+using Bridge.Subscriber.Delivery;
+using Bridge.Subscriber.Endpoints;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+
+namespace Bridge.Tests.Endpoints;
+
+/// <summary>The endpoint guard's state machine, in memory with real time (short breaks).</summary>
+public sealed class EndpointGuardTests
+{
+    private static readonly AttemptResult Failed = new(AttemptOutcome.Failed, 503, TimeSpan.Zero, "HTTP 503", null, null);
+    private static readonly AttemptResult Delivered = new(AttemptOutcome.Delivered, 200, TimeSpan.Zero, null, null, null);
+    private static readonly AttemptResult Rejected = new(AttemptOutcome.Rejected, 400, TimeSpan.Zero, "HTTP 400", null, null);
+
+    [Fact]
+    public async Task Circuit_opens_refuses_calls_then_lets_one_probe_through_after_the_break_and_closes_on_success()
+    {
+        await using var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 0, CircuitBreaker = new() { MinimumThroughput = 2, BreakDuration = TimeSpan.FromMilliseconds(600) } });
+        var calls = 0;
+
+        await guard.CallAsync(_ => Count(ref calls, Failed), CancellationToken.None);
+        Assert.False(guard.Holding);
+        await guard.CallAsync(_ => Count(ref calls, Failed), CancellationToken.None);
+        Assert.Equal(CircuitState.Open, guard.Circuit);
+        Assert.True(guard.Holding);
+        Assert.Null(await guard.CallAsync(_ => Count(ref calls, Delivered), CancellationToken.None));
+        Assert.Equal(2, calls);
+
+        var clock = Stopwatch.StartNew();
+        var turn = await guard.WaitForTurnAsync(CancellationToken.None);
+        Assert.True(turn.IsProbe);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(450), $"the probe came after {clock.ElapsedMilliseconds} ms, before the break was over");
+
+        var next = guard.WaitForTurnAsync(CancellationToken.None);
+        await Task.Delay(300);
+        Assert.False(next.IsCompleted, "a second turn must wait while the probe runs");
+
+        var probe = await guard.CallAsync(_ => Count(ref calls, Delivered), CancellationToken.None);
+        guard.Record(probe!);
+        guard.EndProbe();
+        Assert.False((await next.WaitAsync(TimeSpan.FromSeconds(5))).IsProbe);
+        Assert.Equal(CircuitState.Closed, guard.Circuit);
+        Assert.Equal(3, calls);
+    }
+
+    [Fact]
+    public async Task A_run_of_failures_pauses_and_an_answer_resumes_while_a_refusal_also_counts_as_an_answer()
+    {
+        await using var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 3, CircuitBreaker = new() { MinimumThroughput = 1000 } });
+
+        guard.Record(Failed);
+        guard.Record(Failed);
+        guard.Record(Rejected);
+        guard.Record(Failed);
+        guard.Record(Failed);
+        Assert.Null(guard.Pause);
+        guard.Record(Failed);
+
+        Assert.Equal(PauseMode.Automatic, guard.Pause?.Mode);
+        Assert.True(guard.Holding);
+        Assert.NotNull(guard.NextProbeAt);
+        guard.Record(Delivered);
+        Assert.Null(guard.Pause);
+        Assert.Equal(0, guard.ConsecutiveFailures);
+    }
+
+    [Fact]
+    public async Task Manual_pause_gives_no_turn_not_even_a_probe_until_resumed()
+    {
+        await using var guard = Guard(new WebhookOptions { ProbeInterval = TimeSpan.FromMilliseconds(100) });
+        guard.PauseManually("ops", "partner maintenance");
+        guard.Record(Delivered);
+
+        var turn = guard.WaitForTurnAsync(CancellationToken.None);
+        await Task.Delay(500);
+        Assert.False(turn.IsCompleted);
+        Assert.Equal(PauseMode.Manual, guard.Pause?.Mode);
+        Assert.Null(guard.NextProbeAt);
+
+        await guard.ResumeAsync("ops");
+        Assert.False((await turn.WaitAsync(TimeSpan.FromSeconds(5))).IsProbe);
+        Assert.False(guard.Holding);
+    }
+
+    [Fact]
+    public async Task Gauges_report_each_endpoints_circuit_and_pause()
+    {
+        var name = "gauge-" + Guid.NewGuid().ToString("N")[..8];
+        var topology = new TopologyOptions();
+        topology.Topics["orders"] = new TopicOptions();
+        topology.Topics["orders"].Subscriptions[name] = new SubscriptionOptions { Webhook = new WebhookOptions { Url = "https://hooks.example/x", Secret = TestSecret } };
+        await using var registry = new EndpointRegistry(new TopologyCatalog(Options.Create(topology)), TimeProvider.System, NullLoggerFactory.Instance);
+        var guard = registry.Get(new SubscriptionAddress("orders", name));
+
+        Assert.Equal([("bridge.endpoint.paused", 0, null), ("bridge.endpoint.circuit_state", 0, null)], Observe(name));
+        guard.PauseManually("ops", null);
+        Assert.Equal([("bridge.endpoint.paused", 1, "manual"), ("bridge.endpoint.circuit_state", 0, null)], Observe(name));
+    }
+
+    private const string TestSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    private static EndpointGuard Guard(WebhookOptions webhook)
+    {
+        var address = new SubscriptionAddress("orders", "erp");
+        var definition = new SubscriptionDefinition(
+            new SubscriptionSpec(address, EnvelopeFilter.All, 5, TimeSpan.FromSeconds(30)),
+            new WebhookTarget(new Uri("https://hooks.example/erp"), TestSecret, TimeSpan.FromSeconds(5), 5, 4, TimeSpan.Zero, TimeSpan.Zero)
+            {
+                Protection = EndpointProtection.From(webhook),
+            });
+        return new EndpointGuard(definition, TimeProvider.System, NullLogger.Instance);
+    }
+
+    private static Task<AttemptResult> Count(ref int calls, AttemptResult result)
+    {
+        calls++;
+        return Task.FromResult(result);
+    }
+
+    private static List<(string, int, string?)> Observe(string subscription)
+    {
+        var seen = new List<(string, int, string?)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "Bridge" && instrument.Name is "bridge.endpoint.paused" or "bridge.endpoint.circuit_state")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+        {
+            string? subscriptionTag = null;
+            string? mode = null;
+            foreach (var tag in tags)
+            {
+                subscriptionTag = tag.Key == "subscription" ? tag.Value as string : subscriptionTag;
+                mode = tag.Key == "mode" ? tag.Value as string : mode;
+            }
+
+            if (subscriptionTag == subscription)
+            {
+                seen.Add((instrument.Name, value, mode));
+            }
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return [.. seen.OrderByDescending(s => s.Item1, StringComparer.Ordinal)];
+    }
+}
