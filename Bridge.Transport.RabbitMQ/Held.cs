@@ -20,6 +20,9 @@ internal sealed record Held(
 
     public DateTimeOffset DueAt { get; init; }
 
+    /// <summary>Which of the session's consumers it was pushed to: it takes up that consumer's prefetch until settled.</summary>
+    public int Generation { get; init; }
+
     public string MessageId => Envelope?.Id ?? Properties.MessageId ?? "(unknown)";
 
     public string? OrderingKey => Envelope?.OrderingKey;

@@ -35,6 +35,14 @@ public sealed class RabbitMqTransportOptions
     [Range(0, 10_000)]
     public ushort Prefetch { get; set; }
 
+    /// <summary>
+    /// Most messages a process keeps per subscription waiting behind a busy ordering key or for a delayed retry. While
+    /// they wait they would fill the prefetch window and starve the other keys, so the process consumes afresh beside
+    /// them; past this many it stops doing so, and the other keys wait too.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int MaxHeld { get; set; } = 1_000;
+
     /// <summary>Most dead letters read when browsing a dead-letter queue.</summary>
     [Range(1, 100_000)]
     public int MaxDeadLettersScanned { get; set; } = 10_000;

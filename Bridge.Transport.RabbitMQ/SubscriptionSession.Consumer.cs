@@ -18,6 +18,7 @@ internal sealed partial class SubscriptionSession
     private IChannel? _consuming;
     private string? _consumerTag;
     private ushort _prefetch;
+    private int _generation;
 
     /// <summary>Waits until a delivery arrives or <paramref name="timeout"/> passes, whichever is first.</summary>
     public async Task WaitForArrivalAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -43,27 +44,37 @@ internal sealed partial class SubscriptionSession
         }
     }
 
-    /// <summary>Starts consuming on <paramref name="channel"/> unless it already does, with a window fit for <paramref name="wanted"/>.</summary>
+    /// <summary>
+    /// Starts consuming on <paramref name="channel"/> unless it already does, with a window fit for <paramref name="wanted"/>.
+    /// When messages waiting behind busy ordering keys or for a delayed retry take up so much of the current consumer's
+    /// window that fewer than <paramref name="wanted"/> new ones could come, a new consumer starts beside them (they stay
+    /// held on the channel), so a blocked key never blocks the others — up to <c>MaxHeld</c> waiting messages.
+    /// </summary>
     private async Task ConsumeAsync(IChannel channel, int wanted)
     {
         // Not cancellable: a consume-ok lost to a cancellation would leave a consumer this session does not know.
         var window = _broker.Options.Prefetch > 0 ? _broker.Options.Prefetch : (ushort)Math.Clamp(wanted, 1, 10_000);
         if (ReferenceEquals(_consuming, channel))
         {
-            if (window > _prefetch)
+            var stuck = _parked.Count(h => h.Generation == _generation) + _waiting.Count(h => h.Generation == _generation);
+            var busy = _inFlight.Values.Count(h => h.Generation == _generation);
+            if (stuck == 0 || _prefetch - busy - stuck >= wanted || _parked.Count + _waiting.Count >= _broker.Options.MaxHeld)
             {
-                await channel.BasicQosAsync(0, window, global: false, CancellationToken.None);
-                _prefetch = window;
+                return;
             }
-            return;
+
+            // Cancelling leaves the old consumer's deliveries unacknowledged on the channel, still held here.
+            await channel.BasicCancelAsync(_consumerTag!, noWait: false, CancellationToken.None);
+            _consuming = null;
         }
 
         await channel.BasicQosAsync(0, window, global: false, CancellationToken.None);
         _prefetch = window;
+        var generation = ++_generation;
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            _arrivals.Enqueue(new Arrival(channel, Read(delivery)));
+            _arrivals.Enqueue(new Arrival(channel, Read(delivery) with { Generation = generation }));
             Volatile.Read(ref _arrived).TrySetResult();
             return Task.CompletedTask;
         };

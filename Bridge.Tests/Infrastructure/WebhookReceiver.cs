@@ -90,6 +90,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         public int DefaultStatus { get; set; } = 200;
 
+        /// <summary>Decides the status per request (null: fall back to the script and the default); sees the request and how often its id came before.</summary>
+        public Func<ReceivedRequest, int, int?>? Decide { get; set; }
+
         /// <summary>How long the hook takes to answer.</summary>
         public TimeSpan Delay { get; set; }
 
@@ -103,8 +106,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         internal (int, string?, string?) Next(ReceivedRequest request)
         {
+            var earlier = _received.Count(r => r.Headers.GetValueOrDefault("webhook-id") == request.Headers.GetValueOrDefault("webhook-id"));
             _received.Enqueue(request);
             _signal.Release();
+            if (Decide?.Invoke(request, earlier) is { } decided)
+            {
+                return (decided, null, null);
+            }
             return _script.TryDequeue(out var next) ? next : (DefaultStatus, null, null);
         }
 

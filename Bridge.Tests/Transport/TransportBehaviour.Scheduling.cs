@@ -80,6 +80,31 @@ public abstract partial class TransportBehaviour
     }
 
     [Fact]
+    public virtual async Task A_backlog_behind_a_blocked_key_does_not_starve_other_keys()
+    {
+        var topic = UniqueName("backlog");
+        var address = await ProvisionAsync(topic, Subscription(topic, "keyed", lockDuration: LongLockDuration));
+        await PublishAsync(topic, [.. Enumerable.Range(1, 12).Select(i => NewEnvelope($"a{i}", orderingKey: "a"))]);
+        await using var receiver = Transport.Receivers.CreateReceiver(address);
+
+        // a1 is out and stays out (a webhook that keeps failing); a2…a12 wait behind it, in whatever holds them.
+        var head = await ReceiveOneAsync(receiver, maxMessages: 2);
+        Assert.Equal("a1", head.Envelope.Id);
+        await AssertNothingReceivedAsync(receiver);
+
+        await PublishAsync(topic, NewEnvelope("b1", orderingKey: "b"), NewEnvelope("c1"));
+        var others = await ReceiveAtLeastAsync(receiver, 2, maxMessages: 2);
+        Assert.Equal(["b1", "c1"], Ids(others).Order(StringComparer.Ordinal));
+        foreach (var message in others)
+        {
+            await receiver.CompleteAsync(message, Ct);
+        }
+
+        await receiver.CompleteAsync(head, Ct);
+        Assert.Equal("a2", (await ReceiveOneAsync(receiver, maxMessages: 2)).Envelope.Id);
+    }
+
+    [Fact]
     public async Task Envelope_over_the_size_limit_is_rejected_with_MessageTooLargeException_and_not_stored()
     {
         var topic = UniqueName("sizes");
