@@ -1,10 +1,17 @@
 using Bridge.Store.Attempts;
+using Bridge.Store.DeadLetters;
+using Bridge.Store.Deliveries;
+using Bridge.Store.Endpoints;
+using Bridge.Store.Events;
 using Bridge.Store.Replays;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bridge.Store;
 
-/// <summary>Bridge's relational store: delivery attempts and replay records.</summary>
+/// <summary>
+/// Bridge's relational store. Each feature folder holds its entities and their <see cref="IEntityTypeConfiguration{TEntity}"/>;
+/// the schema itself is made by the versioned SQL scripts of each provider (<c>Providers/{Provider}/Migrations</c>).
+/// </summary>
 public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) : DbContext(options)
 {
     /// <summary>Every webhook delivery attempt.</summary>
@@ -13,36 +20,26 @@ public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) :
     /// <summary>Every replay of a dead letter.</summary>
     public DbSet<ReplayRecord> Replays => Set<ReplayRecord>();
 
+    /// <summary>Bulk replays of dead letters.</summary>
+    public DbSet<ReplayJob> ReplayJobs => Set<ReplayJob>();
+
+    /// <summary>Events the publisher accepted.</summary>
+    public DbSet<AuditedEvent> Events => Set<AuditedEvent>();
+
+    /// <summary>The delivery of each envelope to each subscription.</summary>
+    public DbSet<DeliveryRecord> Deliveries => Set<DeliveryRecord>();
+
+    /// <summary>Envelopes dead-lettered, and what became of them.</summary>
+    public DbSet<DeadLetterRecord> DeadLetters => Set<DeadLetterRecord>();
+
+    /// <summary>The operational state of each subscription's webhook.</summary>
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);
-        modelBuilder.Entity<DeliveryAttempt>(attempt =>
-        {
-            attempt.ToTable("delivery_attempts");
-            attempt.HasKey(a => a.Id);
-            attempt.Property(a => a.Topic).HasMaxLength(63).IsRequired();
-            attempt.Property(a => a.Subscription).HasMaxLength(63).IsRequired();
-            attempt.Property(a => a.MessageId).HasMaxLength(128).IsRequired();
-            attempt.Property(a => a.CorrelationId).HasMaxLength(128).IsRequired();
-            attempt.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(16);
-            attempt.Property(a => a.Error).HasMaxLength(2048);
-            attempt.Property(a => a.ResponseExcerpt).HasMaxLength(1024);
-            attempt.HasIndex(a => a.MessageId);
-            attempt.HasIndex(a => a.CorrelationId);
-            attempt.HasIndex(a => new { a.Topic, a.Subscription, a.StartedAt });
-        });
-
-        modelBuilder.Entity<ReplayRecord>(replay =>
-        {
-            replay.ToTable("replays");
-            replay.HasKey(r => r.Id);
-            replay.Property(r => r.Topic).HasMaxLength(63).IsRequired();
-            replay.Property(r => r.Subscription).HasMaxLength(63).IsRequired();
-            replay.Property(r => r.MessageId).HasMaxLength(128).IsRequired();
-            replay.Property(r => r.RequestedBy).HasMaxLength(128).IsRequired();
-            replay.HasIndex(r => r.MessageId);
-        });
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BridgeDbContext).Assembly);
     }
 
     /// <inheritdoc />

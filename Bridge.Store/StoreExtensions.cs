@@ -1,9 +1,11 @@
 using Bridge.Store.Attempts;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
+using Bridge.Store.Migrations;
+using Bridge.Store.Providers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Bridge.Store;
 
@@ -11,8 +13,9 @@ namespace Bridge.Store;
 public static class StoreExtensions
 {
     /// <summary>
-    /// Adds the <see cref="BridgeDbContext"/> factory on the configured provider (<c>ConnectionStrings:bridgedb</c>),
-    /// creates the schema at start-up, and registers the <see cref="AttemptRecorder"/>.
+    /// Adds the <see cref="BridgeDbContext"/> factory on the provider named by <c>Bridge:Store:Provider</c>
+    /// (<c>sqlite</c> or <c>postgresql</c>) and <c>ConnectionStrings:bridgedb</c>, migrates the schema at start-up,
+    /// and registers the <see cref="AttemptRecorder"/>. An unknown provider fails here, naming the key.
     /// </summary>
     public static IHostApplicationBuilder AddBridgeStore(this IHostApplicationBuilder builder)
     {
@@ -23,25 +26,22 @@ public static class StoreExtensions
             .ValidateOnStart();
 
         var options = builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
-        var connectionString = builder.Configuration.GetConnectionString("bridgedb") ?? options.DefaultConnectionString;
-        builder.Services.AddDbContextFactory<BridgeDbContext>(db => db.UseSqlite(PrepareSqlite(connectionString)));
-        builder.Services.AddHostedService<StoreInitializer>();
+        var provider = StoreProviders.Resolve(options.Provider);
+        var connectionString = builder.Configuration.GetConnectionString(StoreOptions.ConnectionName)
+            ?? options.DefaultConnectionString
+            ?? provider.DefaultConnectionString
+            ?? throw new InvalidOperationException(
+                $"{StoreProviders.ProviderKey} is '{provider.Name}' but ConnectionStrings:{StoreOptions.ConnectionName} is not set " +
+                "(e.g. Host=db.example.com;Database=bridge;Username=bridge;Password=…).");
+
+        builder.Services.AddDbContextFactory<BridgeDbContext>(db => provider.Configure(db, connectionString));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(provider);
+        builder.Services.AddSingleton(sp => new StoreMigrator(
+            provider, MigrationScripts.Load(provider), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreMigrator>>()));
+        builder.Services.AddHostedService<StoreMigrationService>();
         builder.Services.AddSingleton<AttemptRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AttemptRecorder>());
         return builder;
-    }
-
-    private static string PrepareSqlite(string connectionString)
-    {
-        var csb = new SqliteConnectionStringBuilder(connectionString);
-        if (!string.IsNullOrEmpty(csb.DataSource) && csb.DataSource != ":memory:")
-        {
-            var directory = Path.GetDirectoryName(Path.GetFullPath(csb.DataSource));
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-        }
-        return csb.ToString();
     }
 }

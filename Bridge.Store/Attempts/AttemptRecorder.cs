@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -7,7 +8,8 @@ namespace Bridge.Store.Attempts;
 
 /// <summary>
 /// Records delivery attempts without slowing delivery: attempts are queued and written in batches by a background
-/// service, which drains the queue on shutdown.
+/// service, which drains the queue on shutdown. A batch that cannot be written (the database is down) is tried three
+/// times, then logged as lost with every message id and attempt number; recording goes on with the next batch.
 /// </summary>
 public sealed partial class AttemptRecorder(IDbContextFactory<BridgeDbContext> contexts, ILogger<AttemptRecorder> logger) : BackgroundService
 {
@@ -67,12 +69,12 @@ public sealed partial class AttemptRecorder(IDbContextFactory<BridgeDbContext> c
                     await db.SaveChangesAsync(cancellationToken);
                     break;
                 }
-                catch (DbUpdateException ex) when (tries < 3)
+                catch (Exception ex) when (ex is DbUpdateException or DbException && tries < 3)
                 {
                     LogRetry(logger, ex, batch.Count, tries);
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), cancellationToken);
                 }
-                catch (DbUpdateException ex)
+                catch (Exception ex) when (ex is DbUpdateException or DbException)
                 {
                     LogLost(logger, ex, batch.Count, string.Join(", ", batch.Select(a => $"{a.MessageId}#{a.Attempt}")));
                     break;

@@ -23,4 +23,7 @@ public sealed class ReplayRecord
 
     /// <summary>The dead-letter reason at the time of replay.</summary>
     public string? DeadLetterReason { get; set; }
+
+    /// <summary>The <see cref="ReplayJob"/> that replayed it, if it was replayed by a job.</summary>
+    public string? JobId { get; set; }
 }
