@@ -31,6 +31,12 @@ public static class SubscriberExtensions
         builder.Services.AddSingleton<DedupeGate>();
         builder.Services.AddSingleton<EndpointRegistry>();
         builder.Services.AddSingleton<EndpointPauses>();
+        builder.Services.AddSingleton<EndpointStateStore>();
+        builder.Services.AddOptions<EndpointOptions>()
+            .BindConfiguration(EndpointOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddHostedService<EndpointSync>();
         builder.Services.AddSingleton<WebhookClient>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService<DeliveryService>();

@@ -24,6 +24,9 @@ public sealed class WebhookEndpoint
     /// <summary>Why it was paused.</summary>
     public string? PauseReason { get; set; }
 
+    /// <summary>How the pause came about, while paused: <c>manual</c> (an operator) or <c>automatic</c> (a run of failed calls).</summary>
+    public string? PauseMode { get; set; }
+
     /// <summary>When this record last changed.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -15,5 +15,6 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<We
         builder.Property(w => w.Url).HasMaxLength(2048).IsRequired();
         builder.Property(w => w.PausedBy).HasMaxLength(128);
         builder.Property(w => w.PauseReason).HasMaxLength(512);
+        builder.Property(w => w.PauseMode).HasMaxLength(16);
     }
 }

@@ -59,6 +59,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
             .Build();
     }
 
+    /// <summary>Raised when the guard itself paused (a run of failures) or resumed (a successful probe) the endpoint.</summary>
     public event Action<EndpointGuard>? PauseChanged;
 
     public SubscriptionDefinition Definition { get; }
@@ -182,7 +183,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
                 var failures = Interlocked.Increment(ref _consecutiveFailures);
                 if (_pause is null && _protection.PauseAfterConsecutiveFailures > 0 && failures >= _protection.PauseAfterConsecutiveFailures)
                 {
-                    _pause = new EndpointPause(PauseMode.Automatic, now, "bridge", $"{failures} failed calls in a row; last: {result.Error}");
+                    _pause = new EndpointPause(PauseMode.Automatic, Now(), "bridge", $"{failures} failed calls in a row; last: {result.Error}");
                     pauseChanged = true;
                     LogPausedAutomatically(_logger, Address, failures, result.Error, _protection.ProbeInterval.TotalSeconds);
                 }
@@ -207,19 +208,19 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         Signal(pauseChanged);
     }
 
-    /// <summary>Pauses the endpoint until <see cref="ResumeAsync"/>: its envelopes wait, no probe is made.</summary>
-    public void PauseManually(string by, string? reason, DateTimeOffset? since = null)
+    /// <summary>Pauses the endpoint until <see cref="ResumeAsync"/>: its envelopes wait, no probe is made. The caller persists it.</summary>
+    public void PauseManually(string by, string? reason)
     {
         lock (_sync)
         {
-            _pause = new EndpointPause(PauseMode.Manual, since ?? _time.GetUtcNow(), by, reason);
+            _pause = new EndpointPause(PauseMode.Manual, Now(), by, reason);
         }
 
         LogPausedManually(_logger, Address, by, reason);
-        Signal(pauseChanged: true);
+        Signal(pauseChanged: false);
     }
 
-    /// <summary>Ends any pause and closes the circuit: deliveries go on at once.</summary>
+    /// <summary>Ends any pause and closes the circuit: deliveries go on at once. The caller persists it.</summary>
     public async Task ResumeAsync(string by)
     {
         lock (_sync)
@@ -235,7 +236,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         }
 
         LogResumed(_logger, Address, by);
-        Signal(pauseChanged: true);
+        Signal(pauseChanged: false);
     }
 
     /// <summary>Takes a pause (or its end) decided elsewhere, e.g. by another process; no change when it is the same.</summary>
@@ -244,11 +245,11 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         bool same;
         lock (_sync)
         {
-            same = _pause?.Mode == pause?.Mode;
+            same = Equals(_pause, pause);
             if (!same && pause is not null)
             {
+                _nextProbeAt = _pause?.Mode == PauseMode.Automatic ? _nextProbeAt : _time.GetUtcNow() + _protection.ProbeInterval;
                 _pause = pause;
-                _nextProbeAt = _time.GetUtcNow() + _protection.ProbeInterval;
             }
         }
 
@@ -272,6 +273,9 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
             await _rateLimit.DisposeAsync();
         }
     }
+
+    /// <summary>Now, to the millisecond the store keeps, so a pause read back equals the one written.</summary>
+    private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
     private bool HeldNoLock() => _pause is not null || _circuit.CircuitState != CircuitState.Closed;
 

@@ -32,13 +32,15 @@ public static class EndpointsApi
             .WithSummary("Pause a webhook endpoint")
             .WithDescription("Stops delivering to the endpoint: its envelopes wait in the subscription (they are not dead-lettered, no attempt is spent) until it is resumed. No probe is made while paused by hand.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/resume", ResumeAsync)
             .WithName("ResumeEndpoint")
             .WithSummary("Resume a webhook endpoint")
             .WithDescription("Ends a pause (by hand or automatic) and closes the circuit: the waiting envelopes are delivered, in order per ordering key.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -76,7 +78,15 @@ public static class EndpointsApi
             return Problems.Create(StatusCodes.Status400BadRequest, "invalid-request", "Invalid request", "reason must be at most 512 characters.");
         }
 
-        await services.Pauses.PauseAsync(guard, RequestedBy(context), request?.Reason, context.RequestAborted);
+        try
+        {
+            await services.Pauses.PauseAsync(guard, RequestedBy(context), request?.Reason, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return NotStored("paused", ex);
+        }
+
         return TypedResults.Ok(EndpointView.From(guard));
     }
 
@@ -91,9 +101,22 @@ public static class EndpointsApi
             return Problems.UnknownSubscription(topic, subscription);
         }
 
-        await services.Pauses.ResumeAsync(guard, RequestedBy(context), context.RequestAborted);
+        try
+        {
+            await services.Pauses.ResumeAsync(guard, RequestedBy(context), context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return NotStored("resumed", ex);
+        }
+
         return TypedResults.Ok(EndpointView.From(guard));
     }
+
+    private static ProblemHttpResult NotStored(string state, Exception exception) =>
+        Problems.Create(StatusCodes.Status503ServiceUnavailable, "store-unavailable", "Store unavailable",
+            $"The endpoint is {state} in this subscriber process, but the store could not keep it ({exception.GetType().Name}), so other "
+            + "processes do not see it and a restart forgets it; retry once the store is back.");
 
     private static string RequestedBy(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
 }
