@@ -52,10 +52,14 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        var directory = Path.Combine(Path.GetTempPath(), "bridge-postgres", Guid.NewGuid().ToString("N")[..12]);
+        var parent = Path.Combine(Path.GetTempPath(), "bridge-postgres");
+        var directory = Path.Combine(parent, Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
-        if (Environment.IsPrivilegedProcess)
+        if (Environment.IsPrivilegedProcess && !OperatingSystem.IsWindows())
         {
+            // The server's OS user must reach its directory whatever the umask.
+            File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             await RunAsync("chown", OsUser + ":" + OsUser, directory);
         }
 

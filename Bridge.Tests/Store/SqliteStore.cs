@@ -12,8 +12,14 @@ internal sealed class SqliteStore : StoreUnderTest
 
     public override IStoreProvider Provider { get; } = StoreProviders.Resolve("sqlite");
 
-    public override Task<string> CreateDatabaseAsync() =>
-        Task.FromResult($"Data Source={Path.Combine(_directory.Path, Guid.NewGuid().ToString("N") + ".db")}");
+    private readonly List<string> _databases = [];
+
+    public override Task<string> CreateDatabaseAsync()
+    {
+        var connectionString = $"Data Source={Path.Combine(_directory.Path, Guid.NewGuid().ToString("N") + ".db")}";
+        _databases.Add(connectionString);
+        return Task.FromResult(connectionString);
+    }
 
     public override string NormaliseType(string storeType) => storeType.Trim().ToUpperInvariant();
 
@@ -46,10 +52,13 @@ internal sealed class SqliteStore : StoreUnderTest
         return schema.Build();
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
+        foreach (var connectionString in _databases)
+        {
+            await using var pooled = new SqliteConnection(connectionString);
+            SqliteConnection.ClearPool(pooled);
+        }
         _directory.Dispose();
-        return ValueTask.CompletedTask;
     }
 }
