@@ -69,12 +69,12 @@ public sealed partial class AttemptRecorder(IDbContextFactory<BridgeDbContext> c
                     await db.SaveChangesAsync(cancellationToken);
                     break;
                 }
-                catch (Exception ex) when (ex is DbUpdateException or DbException && tries < 3)
+                catch (Exception ex) when (IsWriteFailure(ex) && tries < 3)
                 {
                     LogRetry(logger, ex, batch.Count, tries);
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), cancellationToken);
                 }
-                catch (Exception ex) when (ex is DbUpdateException or DbException)
+                catch (Exception ex) when (IsWriteFailure(ex))
                 {
                     LogLost(logger, ex, batch.Count, string.Join(", ", batch.Select(a => $"{a.MessageId}#{a.Attempt}")));
                     break;
@@ -82,6 +82,13 @@ public sealed partial class AttemptRecorder(IDbContextFactory<BridgeDbContext> c
             }
         }
     }
+
+    /// <summary>
+    /// The database refused the batch or could not be reached; EF wraps a connection failure its provider calls transient
+    /// in an <see cref="InvalidOperationException"/>.
+    /// </summary>
+    private static bool IsWriteFailure(Exception exception) =>
+        exception is DbUpdateException or DbException || exception.InnerException is DbException;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} delivery attempts failed (try {Try}); retrying")]
     private static partial void LogRetry(ILogger logger, Exception exception, int count, int @try);
