@@ -63,7 +63,7 @@ internal sealed partial class DeliveryProcessor(
 
         if (stopping.IsCancellationRequested)
         {
-            await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+            await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
             return;
         }
 
@@ -112,11 +112,11 @@ internal sealed partial class DeliveryProcessor(
             // The circuit opened meanwhile: no call was made; the envelope waits for the endpoint without spending an attempt.
             BridgeTelemetry.HeldForEndpoint.Add(1, tags);
             LogHeld(logger, envelope.Id, address.ToString(), "its circuit is open");
-            await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+            await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
             return;
         }
 
-        guard.Record(result);
+        guard.Record(result, envelope.Id);
 
         Record(definition, message, startedAt, result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
@@ -139,8 +139,9 @@ internal sealed partial class DeliveryProcessor(
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 BridgeTelemetry.FailedAttempts.Add(1, tags);
                 BridgeTelemetry.HeldForEndpoint.Add(1, tags);
-                LogHeld(logger, envelope.Id, address.ToString(), $"attempt {message.DeliveryCount} failed ({result.Error}) while the endpoint is held");
-                await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+                var wait = guard.HeldFailureDelay(envelope.Id);
+                LogHeld(logger, envelope.Id, address.ToString(), $"attempt {message.DeliveryCount} failed ({result.Error}) while the endpoint is held; offered again in {wait.TotalSeconds:0.#} s");
+                await SettleAsync(() => receiver.ReleaseAsync(message, wait, CancellationToken.None), message, address);
                 break;
 
             case AttemptOutcome.Failed when message.DeliveryCount >= definition.Webhook.MaxAttempts:
@@ -159,7 +160,7 @@ internal sealed partial class DeliveryProcessor(
 
             default:
                 // Cut off by shutdown: hand it back without spending an attempt.
-                await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+                await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
                 break;
         }
     }

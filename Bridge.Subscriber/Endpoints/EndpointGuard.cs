@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Bridge.Store.Attempts;
 using Bridge.Subscriber.Delivery;
 using Bridge.Telemetry;
@@ -23,6 +24,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly CircuitBreakerManualControl _control = new();
     private readonly EndpointRateLimit? _rateLimit;
+    private readonly ConcurrentDictionary<string, int> _heldFailures = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
     private DateTimeOffset _blockedUntil;
     private DateTimeOffset _nextProbeAt;
@@ -105,7 +107,8 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
 
     private string Address => Definition.Address.ToString();
 
-    private KeyValuePair<string, object?>[] Tags => [new("topic", Definition.Address.Topic), new("subscription", Definition.Address.Subscription)];
+    /// <summary>The metric tags of this endpoint: topic and subscription.</summary>
+    public KeyValuePair<string, object?>[] Tags => [new("topic", Definition.Address.Topic), new("subscription", Definition.Address.Subscription)];
 
     /// <summary>
     /// Waits until envelopes may be received: at once while the endpoint is healthy, until the probe is due while the
@@ -170,10 +173,47 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How long an envelope whose call failed while the endpoint is held waits (without spending an attempt) before it
+    /// is offered again: past the next probe (two probe intervals, four from its second such failure on), so the probes
+    /// go round the waiting envelopes rather than retrying one that may itself be at fault, while an endpoint that comes
+    /// back sees every envelope again within four intervals. Nothing while paused by hand: no probe is made.
+    /// </summary>
+    public TimeSpan HeldFailureDelay(string messageId)
+    {
+        TimeSpan step;
+        lock (_sync)
+        {
+            if (_pause?.Mode == PauseMode.Manual)
+            {
+                return TimeSpan.Zero;
+            }
+
+            step = _circuit.CircuitState == CircuitState.Closed ? TimeSpan.Zero : _protection.BreakDuration;
+            if (_pause?.Mode == PauseMode.Automatic && _protection.ProbeInterval > step)
+            {
+                step = _protection.ProbeInterval;
+            }
+        }
+
+        if (_heldFailures.Count >= 10_000)
+        {
+            _heldFailures.Clear();
+        }
+
+        var failures = _heldFailures.AddOrUpdate(messageId, 1, static (_, count) => count + 1);
+        return step * (failures == 1 ? 2 : 4);
+    }
+
     /// <summary>Counts a call's outcome: a run of failures pauses the endpoint; an answer ends an automatic pause.</summary>
-    public void Record(AttemptResult result)
+    public void Record(AttemptResult result, string messageId)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (result.Outcome != AttemptOutcome.Failed)
+        {
+            _heldFailures.TryRemove(messageId, out _);
+        }
+
         var pauseChanged = false;
         lock (_sync)
         {
@@ -351,7 +391,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
 }
 
 /// <summary>How an endpoint came to be paused.</summary>
-public enum PauseMode
+internal enum PauseMode
 {
     /// <summary>By an operator: only an operator resumes it.</summary>
     Manual,
@@ -365,7 +405,11 @@ public enum PauseMode
 /// <param name="Since">When it began.</param>
 /// <param name="By">Who paused it (<c>bridge</c> when automatic).</param>
 /// <param name="Reason">Why.</param>
-public sealed record EndpointPause(PauseMode Mode, DateTimeOffset Since, string By, string? Reason);
+internal sealed record EndpointPause(PauseMode Mode, DateTimeOffset Since, string By, string? Reason)
+{
+    /// <summary>The mode's name in the API, the metrics and the store: <c>manual</c> or <c>automatic</c>.</summary>
+    public string ModeName => Mode == PauseMode.Automatic ? "automatic" : "manual";
+}
 
 /// <summary>Leave to receive: a probe turn receives one envelope and must end with <see cref="EndpointGuard.EndProbe"/>.</summary>
 internal readonly record struct EndpointTurn(bool IsProbe);

@@ -41,15 +41,12 @@ internal sealed class EndpointRegistry : IAsyncDisposable
     }
 
     private IEnumerable<Measurement<int>> ObserveCircuits() =>
-        _guards.Values.Select(g => new Measurement<int>(CircuitValue(g.Circuit), Tags(g)));
+        _guards.Values.Select(g => new Measurement<int>(CircuitValue(g.Circuit), g.Tags));
 
     private IEnumerable<Measurement<int>> ObservePauses() =>
         _guards.Values.Select(g => g.Pause is { } pause
-            ? new Measurement<int>(1, [.. Tags(g), new("mode", pause.Mode == PauseMode.Manual ? "manual" : "automatic")])
-            : new Measurement<int>(0, Tags(g)));
-
-    private static KeyValuePair<string, object?>[] Tags(EndpointGuard guard) =>
-        [new("topic", guard.Definition.Address.Topic), new("subscription", guard.Definition.Address.Subscription)];
+            ? new Measurement<int>(1, [.. g.Tags, new("mode", pause.ModeName)])
+            : new Measurement<int>(0, g.Tags));
 
     private static int CircuitValue(CircuitState state) => state switch
     {
