@@ -35,6 +35,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's postgresql package creates and may start a default cluster on port 5432. The tests run their own
+  # throwaway server, so stop that one and keep it from starting at boot: nothing is left running.
+  if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters --no-header | while read -r version cluster _ status _; do
+      if [ "${status}" = "online" ]; then
+        pg_ctlcluster "${version}" "${cluster}" stop || true
+      fi
+      if [ -f "/etc/postgresql/${version}/${cluster}/start.conf" ]; then
+        echo manual > "/etc/postgresql/${version}/${cluster}/start.conf"
+      fi
+    done
+  fi
 fi
 
 echo "setup: ready (dotnet $(dotnet --version))"

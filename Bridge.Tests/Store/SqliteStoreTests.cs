@@ -1,0 +1,3 @@
+namespace Bridge.Tests.Store;
+
+public sealed class SqliteStoreTests() : StoreBehaviour(new SqliteStore());

@@ -1,0 +1,52 @@
+using Bridge.Store;
+using Bridge.Store.Migrations;
+using Bridge.Store.Providers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Bridge.Tests.Store;
+
+public sealed class StoreStartupTests
+{
+    [Fact]
+    public void An_unknown_provider_fails_start_up_naming_the_key()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() => Builder(("Bridge:Store:Provider", "oracle")).AddBridgeStore());
+
+        Assert.Equal("Bridge:Store:Provider is 'oracle', which this build does not provide. Available: sqlite, postgresql.", failure.Message);
+    }
+
+    [Fact]
+    public void PostgreSQL_without_a_connection_string_fails_start_up_naming_the_key()
+    {
+        var failure = Assert.Throws<InvalidOperationException>(() => Builder(("Bridge:Store:Provider", "PostgreSQL")).AddBridgeStore());
+
+        Assert.StartsWith("Bridge:Store:Provider is 'postgresql' but ConnectionStrings:bridgedb is not set", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_provider_has_the_same_migrations_numbered_without_gaps()
+    {
+        var scripts = StoreProviders.All.ToDictionary(p => p.Name, p => MigrationScripts.Load(p).Select(s => (s.Version, s.Name)).ToList());
+
+        Assert.Equal(["sqlite", "postgresql"], scripts.Keys);
+        Assert.All(scripts.Values, s => Assert.Equal([(1, "initial"), (2, "audit_and_operations")], s));
+    }
+
+    [Fact]
+    public void A_script_checksum_ignores_line_endings_and_nothing_else()
+    {
+        var lf = MigrationScript.Create(1, "x", "CREATE TABLE a (id INTEGER);\nCREATE INDEX i ON a (id);\n");
+
+        Assert.Equal(lf.Checksum, MigrationScript.Create(1, "x", "CREATE TABLE a (id INTEGER);\r\nCREATE INDEX i ON a (id);\r\n").Checksum);
+        Assert.NotEqual(lf.Checksum, MigrationScript.Create(1, "x", "CREATE TABLE a (id INTEGER);\nCREATE INDEX i ON a (id );\n").Checksum);
+        Assert.Matches("^[0-9a-f]{64}$", lf.Checksum);
+    }
+
+    private static HostApplicationBuilder Builder(params (string Key, string Value)[] settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
+        return builder;
+    }
+}
