@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Store;
 
 namespace Bridge.Tests.Audit;
 
@@ -69,4 +70,12 @@ public abstract class TimelineBehaviour : AuditTestBase
 public sealed class SqliteTimelineTests : TimelineBehaviour
 {
     protected override Task<TestTopology> OnStoreAsync(TestTopology topology) => Task.FromResult(topology);
+}
+
+/// <summary>The timeline with the store on PostgreSQL (a database of its own on the run's server).</summary>
+public sealed class PostgresTimelineTests : TimelineBehaviour
+{
+    protected override async Task<TestTopology> OnStoreAsync(TestTopology topology) => topology
+        .With("Bridge:Store:Provider", "postgresql")
+        .With("ConnectionStrings:bridgedb", await SharedPostgres.CreateDatabaseAsync());
 }
