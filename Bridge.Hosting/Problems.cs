@@ -50,6 +50,20 @@ public static class Problems
     public static ProblemHttpResult DeadLetterNotFound(string messageId) =>
         Create(StatusCodes.Status404NotFound, "dead-letter-not-found", "Dead letter not found", $"No dead letter with message id '{messageId}' in this subscription.");
 
+    /// <summary>404: no event recorded with that message id.</summary>
+    public static ProblemHttpResult EventNotFound(string messageId) =>
+        Create(StatusCodes.Status404NotFound, "event-not-found", "Event not found", $"No event with message id '{messageId}' is recorded.");
+
+    /// <summary>400: query parameters out of range or malformed; <paramref name="errors"/> lists every problem.</summary>
+    public static ProblemHttpResult InvalidQuery(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "invalid-query",
+            Title = "Invalid query",
+            Detail = "The query parameters are invalid; see errors.",
+        });
+
     /// <summary>Builds a ProblemDetails result.</summary>
     public static ProblemHttpResult Create(int status, string type, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);

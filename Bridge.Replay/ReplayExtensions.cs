@@ -15,12 +15,13 @@ public static class ReplayExtensions
         return builder;
     }
 
-    /// <summary>Maps the subscriptions, dead-letter and attempts APIs.</summary>
+    /// <summary>Maps the subscriptions, dead-letter, attempts and audit APIs.</summary>
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
         app.MapSubscriptionsApi();
         app.MapDeadLettersApi();
         app.MapAttemptsApi();
+        app.MapAuditApi();
         return app;
     }
 }

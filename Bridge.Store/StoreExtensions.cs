@@ -1,4 +1,4 @@
-using Bridge.Store.Attempts;
+using Bridge.Store.Audit;
 using Bridge.Store.Migrations;
 using Bridge.Store.Providers;
 using Microsoft.Extensions.Configuration;
@@ -15,7 +15,7 @@ public static class StoreExtensions
     /// <summary>
     /// Adds the <see cref="BridgeDbContext"/> factory on the provider named by <c>Bridge:Store:Provider</c>
     /// (<c>sqlite</c> or <c>postgresql</c>) and <c>ConnectionStrings:bridgedb</c>, migrates the schema at start-up,
-    /// and registers the <see cref="AttemptRecorder"/>. An unknown provider fails here, naming the key.
+    /// and registers the <see cref="AuditRecorder"/> (options <c>Bridge:Store:Audit</c>). An unknown provider fails here, naming the key.
     /// </summary>
     public static IHostApplicationBuilder AddBridgeStore(this IHostApplicationBuilder builder)
     {
@@ -40,8 +40,9 @@ public static class StoreExtensions
         builder.Services.AddSingleton(sp => new StoreMigrator(
             provider, MigrationScripts.Load(provider), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreMigrator>>()));
         builder.Services.AddHostedService<StoreMigrationService>();
-        builder.Services.AddSingleton<AttemptRecorder>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<AttemptRecorder>());
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<AuditRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRecorder>());
         return builder;
     }
 }

@@ -38,6 +38,7 @@ public static class SubscriberExtensions
             .ValidateOnStart();
         builder.Services.AddHostedService<EndpointSync>();
         builder.Services.AddSingleton<WebhookClient>();
+        builder.Services.AddSingleton<DeliveryAudit>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService<DeliveryService>();
         return builder;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Bridge.Hosting;
 using Bridge.Messaging;
 using Bridge.Publisher.Publishing;
+using Bridge.Store.Audit;
 using Bridge.Telemetry;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -138,6 +139,7 @@ public static partial class PublishApi
         activity?.SetTag("bridge.correlation_id", correlationId);
 
         var messages = events.Select(e => new OutgoingMessage(services.Envelopes.Create(e.Attributes, e.Data, correlationId, activity))).ToArray();
+        var acceptedAt = services.Time.GetUtcNow(); // before the broker has them, so no delivery attempt can precede it
         try
         {
             // Not tied to the request: once the broker has the envelopes, the caller must get its 202.
@@ -160,6 +162,7 @@ public static partial class PublishApi
             return ([], Problems.BrokerUnavailable(correlationId));
         }
 
+        services.Audit.RecordAccepted(topic, messages.Select(m => m.Envelope), acceptedAt); // queued: written in the background
         BridgeTelemetry.Published.Add(messages.Length, new KeyValuePair<string, object?>("topic", topic));
         LogPublished(services.Logger, messages.Length, topic, correlationId);
         return ([.. messages.Select(m => m.Envelope.Id)], null);
@@ -177,6 +180,8 @@ public sealed record PublishServices(
     TopologyCatalog Catalog,
     ITopicPublisher Publisher,
     EnvelopeFactory Envelopes,
+    AuditRecorder Audit,
+    TimeProvider Time,
     IOptions<PublisherOptions> Options,
     ILogger<PublishServices> Logger);
 

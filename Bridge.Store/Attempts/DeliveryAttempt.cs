@@ -54,4 +54,7 @@ public enum AttemptOutcome
 
     /// <summary>Interrupted by shutdown; the envelope is delivered again later.</summary>
     Cancelled,
+
+    /// <summary>A redelivery dedupe recognised as delivered before: completed without a call.</summary>
+    Duplicate,
 }

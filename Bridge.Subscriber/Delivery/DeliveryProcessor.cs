@@ -18,7 +18,7 @@ internal sealed partial class DeliveryProcessor(
     WebhookClient webhooks,
     DedupeGate dedupe,
     EndpointRegistry endpoints,
-    AttemptRecorder recorder,
+    DeliveryAudit audit,
     TimeProvider timeProvider,
     ILogger<DeliveryProcessor> logger)
 {
@@ -74,6 +74,7 @@ internal sealed partial class DeliveryProcessor(
             // Delivered before, but its completion was lost (a crash, an expired lock): complete without a second call.
             callEnded?.Invoke();
             BridgeTelemetry.DedupeHits.Add(1, tags);
+            audit.Duplicate(address, message);
             LogAlreadyDelivered(logger, envelope.Id, address.ToString(), message.DeliveryCount);
             await SettleAsync(() => receiver.CompleteAsync(message, CancellationToken.None), message, address);
             return;
@@ -118,7 +119,7 @@ internal sealed partial class DeliveryProcessor(
 
         guard.Record(result, envelope.Id);
 
-        Record(definition, message, startedAt, result);
+        audit.Attempted(address, message, startedAt, result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
         switch (result.Outcome)
         {
@@ -171,24 +172,9 @@ internal sealed partial class DeliveryProcessor(
         tags.Add("reason", reason);
         BridgeTelemetry.DeadLettered.Add(1, tags);
         LogDeadLettered(logger, message.Envelope.Id, address.ToString(), reason, description);
+        audit.DeadLettered(address, message, reason, description);
         await SettleAsync(() => receiver.DeadLetterAsync(message, reason, description, CancellationToken.None), message, address);
     }
-
-    private void Record(SubscriptionDefinition definition, ReceivedMessage message, DateTimeOffset startedAt, AttemptResult result) =>
-        recorder.Record(new DeliveryAttempt
-        {
-            Topic = definition.Address.Topic,
-            Subscription = definition.Address.Subscription,
-            MessageId = message.Envelope.Id,
-            CorrelationId = message.Envelope.CorrelationId,
-            Attempt = message.DeliveryCount,
-            StartedAt = startedAt,
-            DurationMs = result.Duration.TotalMilliseconds,
-            StatusCode = result.StatusCode,
-            Outcome = result.Outcome,
-            Error = Truncate(result.Error, 2048),
-            ResponseExcerpt = Truncate(result.ResponseExcerpt, 1024),
-        });
 
     private async Task RenewWhileRunningAsync(ISubscriptionReceiver receiver, ReceivedMessage message, TimeSpan lockDuration, CancellationToken cancellationToken)
     {
@@ -228,8 +214,6 @@ internal sealed partial class DeliveryProcessor(
             LogSettleFailed(logger, ex, message.Envelope.Id, address.ToString());
         }
     }
-
-    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {MessageId} to {Subscription} failed unexpectedly (correlation {CorrelationId}); it will be delivered again")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string messageId, string subscription, string correlationId);

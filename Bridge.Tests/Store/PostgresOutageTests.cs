@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Bridge.Store;
 using Bridge.Store.Attempts;
+using Bridge.Store.Audit;
 using Bridge.Store.Migrations;
 using Bridge.Store.Providers;
 using Microsoft.Extensions.Configuration;
@@ -44,17 +45,18 @@ public sealed class PostgresOutageTests
         await using var services = new ServiceCollection()
             .AddLogging(logging => logging.AddProvider(logs))
             .AddDbContextFactory<BridgeDbContext>(db => StoreProviders.Resolve("postgresql").Configure(db, Unreachable))
-            .AddSingleton<AttemptRecorder>()
+            .AddOptions()
+            .AddSingleton<AuditRecorder>()
             .BuildServiceProvider();
-        var recorder = services.GetRequiredService<AttemptRecorder>();
+        var recorder = services.GetRequiredService<AuditRecorder>();
         await recorder.StartAsync(Ct);
 
-        recorder.Record(Attempt("m-1"));
-        await LoggedAsync("1 delivery attempt records could not be written: m-1#1");
-        recorder.Record(Attempt("m-2"));
-        await LoggedAsync("1 delivery attempt records could not be written: m-2#1");
+        recorder.RecordAttempt(Attempt("m-1"));
+        await LoggedAsync("1 audit records could not be written: attempt orders/erp m-1#1 (correlation c-1)");
+        recorder.RecordAttempt(Attempt("m-2"));
+        await LoggedAsync("1 audit records could not be written: attempt orders/erp m-2#1 (correlation c-1)");
 
-        Assert.Equal(4, logs.Lines.Count(l => l.StartsWith("Warning: Writing 1 delivery attempts failed", StringComparison.Ordinal)));
+        Assert.Equal(4, logs.Lines.Count(l => l.StartsWith("Warning: Writing 1 audit records failed", StringComparison.Ordinal)));
         Assert.False(recorder.ExecuteTask!.IsCompleted, "The recorder must keep running while the database is down.");
         await recorder.StopAsync(Ct);
 

@@ -1,0 +1,137 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Bridge.Envelopes;
+using Bridge.Store.Attempts;
+using Bridge.Store.DeadLetters;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Store.Audit;
+
+/// <summary>
+/// The audit trail's one writer: accepted events, delivery attempts with the delivery state they lead to, and dead
+/// letters. Recording never slows the caller: entries are queued and written in batches by a background service, which
+/// drains the queue on shutdown. A batch that cannot be written (the database is down, or another process inserted the
+/// same delivery meanwhile) is tried three times, then logged as lost with every entry; recording goes on with the
+/// next batch. An entry queued by a process that dies before writing it is lost; the envelope itself never is.
+/// </summary>
+public sealed partial class AuditRecorder(
+    IDbContextFactory<BridgeDbContext> contexts,
+    IOptions<AuditOptions> options,
+    ILogger<AuditRecorder> logger) : BackgroundService
+{
+    private const int BatchSize = 500;
+    private const int Tries = 3;
+    private readonly Channel<AuditEntry> _queue = Channel.CreateUnbounded<AuditEntry>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Queues the envelopes the broker accepted on <paramref name="topic"/>.</summary>
+    public void RecordAccepted(string topic, IEnumerable<Envelope> envelopes, DateTimeOffset acceptedAt)
+    {
+        ArgumentNullException.ThrowIfNull(envelopes);
+        foreach (var envelope in envelopes)
+        {
+            _queue.Writer.TryWrite(new AcceptedEntry(topic, envelope, acceptedAt));
+        }
+    }
+
+    /// <summary>
+    /// Queues an attempt; its delivery (one per envelope and subscription) is created or brought up to date with it:
+    /// attempts, latest status code and error, and status — delivered, or failing until a dead letter ends it. The
+    /// recorder owns <paramref name="attempt"/> from now on.
+    /// </summary>
+    public void RecordAttempt(DeliveryAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        _queue.Writer.TryWrite(new AttemptEntry(attempt));
+    }
+
+    /// <summary>Queues a dead letter; it ends its delivery as dead-lettered. The recorder owns <paramref name="deadLetter"/> from now on.</summary>
+    public void RecordDeadLetter(DeadLetterRecord deadLetter)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetter);
+        _queue.Writer.TryWrite(new DeadLetterEntry(deadLetter));
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<AuditEntry>(BatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                await WriteAvailableAsync(batch, CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: drain below.
+        }
+
+        await WriteAvailableAsync(batch, CancellationToken.None);
+    }
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCanceled: true })
+        {
+            // Stopped before the background loop ever ran: write what was queued here.
+            await WriteAvailableAsync(new List<AuditEntry>(BatchSize), CancellationToken.None);
+        }
+    }
+
+    private async Task WriteAvailableAsync(List<AuditEntry> batch, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < BatchSize && _queue.Reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            for (var tries = 1; ; tries++)
+            {
+                try
+                {
+                    await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                    await AuditBatch.WriteAsync(db, batch, options.Value.KeepPayload, cancellationToken);
+                    break;
+                }
+                catch (Exception ex) when (IsWriteFailure(ex) && tries < Tries)
+                {
+                    LogRetry(logger, ex, batch.Count, tries);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), cancellationToken);
+                }
+                catch (Exception ex) when (IsWriteFailure(ex))
+                {
+                    LogLost(logger, ex, batch.Count, string.Join(", ", batch.Select(e => e.Describe())));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The database refused the batch (a unique delivery another process inserted first, a constraint) or could not be
+    /// reached; EF wraps a connection failure its provider calls transient in an <see cref="InvalidOperationException"/>.
+    /// </summary>
+    private static bool IsWriteFailure(Exception exception) =>
+        exception is DbUpdateException or DbException || exception.InnerException is DbException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} audit records failed (try {Try}); retrying")]
+    private static partial void LogRetry(ILogger logger, Exception exception, int count, int @try);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} audit records could not be written: {Records}")]
+    private static partial void LogLost(ILogger logger, Exception exception, int count, string records);
+}

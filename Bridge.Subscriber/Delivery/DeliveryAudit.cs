@@ -1,0 +1,54 @@
+using Bridge.Messaging;
+using Bridge.Store.Attempts;
+using Bridge.Store.Audit;
+using Bridge.Store.DeadLetters;
+using Bridge.Topology;
+
+namespace Bridge.Subscriber.Delivery;
+
+/// <summary>What delivery tells the audit trail: each attempt (with the delivery it changes), each dead letter, each duplicate.</summary>
+internal sealed class DeliveryAudit(AuditRecorder recorder, TimeProvider timeProvider)
+{
+    /// <summary>An attempt that called the webhook.</summary>
+    public void Attempted(SubscriptionAddress address, ReceivedMessage message, DateTimeOffset startedAt, AttemptResult result) =>
+        recorder.RecordAttempt(Attempt(address, message, startedAt, result.Outcome, result.StatusCode, result.Duration, result.Error, result.ResponseExcerpt));
+
+    /// <summary>A redelivery dedupe completed without a call, because the envelope was delivered before.</summary>
+    public void Duplicate(SubscriptionAddress address, ReceivedMessage message) =>
+        recorder.RecordAttempt(Attempt(address, message, timeProvider.GetUtcNow(), AttemptOutcome.Duplicate, null, TimeSpan.Zero, null, null));
+
+    /// <summary>The envelope was dead-lettered by delivery.</summary>
+    public void DeadLettered(SubscriptionAddress address, ReceivedMessage message, string reason, string description) =>
+        recorder.RecordDeadLetter(new DeadLetterRecord
+        {
+            Topic = address.Topic,
+            Subscription = address.Subscription,
+            MessageId = message.Envelope.Id,
+            CorrelationId = message.Envelope.CorrelationId,
+            Type = message.Envelope.Type,
+            Reason = reason,
+            Description = Truncate(description, 2048),
+            DeliveryCount = message.DeliveryCount,
+            DeadLetteredAt = timeProvider.GetUtcNow(),
+            State = DeadLetterState.Open,
+        });
+
+    private static DeliveryAttempt Attempt(
+        SubscriptionAddress address, ReceivedMessage message, DateTimeOffset startedAt, AttemptOutcome outcome,
+        int? statusCode, TimeSpan duration, string? error, string? responseExcerpt) => new()
+        {
+            Topic = address.Topic,
+            Subscription = address.Subscription,
+            MessageId = message.Envelope.Id,
+            CorrelationId = message.Envelope.CorrelationId,
+            Attempt = message.DeliveryCount,
+            StartedAt = startedAt,
+            DurationMs = duration.TotalMilliseconds,
+            StatusCode = statusCode,
+            Outcome = outcome,
+            Error = Truncate(error, 2048),
+            ResponseExcerpt = Truncate(responseExcerpt, 1024),
+        };
+
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}
