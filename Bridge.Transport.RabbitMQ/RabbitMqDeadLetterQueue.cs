@@ -8,7 +8,7 @@ namespace Bridge.Transport.RabbitMQ;
 /// <summary>
 /// Browses, resubmits and purges a subscription's dead-letter queue. RabbitMQ queues cannot be peeked, so a browse takes up to
 /// <see cref="RabbitMqTransportOptions.MaxDeadLettersScanned"/> messages unacknowledged on a private channel and closes
-/// it, which returns them. Sequence numbers order dead letters by the time they were dead-lettered.
+/// it, which returns them. Sequence numbers order dead letters by the time they were dead-lettered, then by queue position.
 /// </summary>
 internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLetterQueue
 {
@@ -123,13 +123,28 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
                 await settle(channel);
             }
             await channel.CloseAsync(cancellationToken); // returns every message not acknowledged above
-            found.Sort((a, b) => a.SequenceNumber.CompareTo(b.SequenceNumber));
-            return found;
+            return Sequenced(found);
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Orders dead letters by the millisecond they were dead-lettered; within one millisecond, by their place in the
+    /// queue (the order they were dead-lettered in). The sequence number is that millisecond × 1000 + the rank.
+    /// </summary>
+    private static List<DeadLetter> Sequenced(List<DeadLetter> read)
+    {
+        var ranks = new Dictionary<long, int>();
+        return [.. read
+            .Select(d =>
+            {
+                var rank = ranks[d.SequenceNumber] = ranks.GetValueOrDefault(d.SequenceNumber, -1) + 1;
+                return d with { SequenceNumber = d.SequenceNumber + Math.Min(rank, 999) };
+            })
+            .OrderBy(d => d.SequenceNumber)];
     }
 
     private DeadLetter Read(SubscriptionAddress address, BasicGetResult got)
@@ -144,8 +159,7 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
         var deliveryCount = headers.TryGetValue(RabbitMqNames.DeliveryCountHeader, out var c)
             ? Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture)
             : held.DeliveryCount - 1;
-        var sequence = (at * 1000) + (long)((uint)StringComparer.Ordinal.GetHashCode(envelope.Id) % 1000);
-        return new DeadLetter(address, envelope, sequence, reason, description.Length == 0 ? null : description, deliveryCount,
+        return new DeadLetter(address, envelope, at * 1000, reason, description.Length == 0 ? null : description, deliveryCount,
             held.EnqueuedTime, DateTimeOffset.FromUnixTimeMilliseconds(at));
     }
 
