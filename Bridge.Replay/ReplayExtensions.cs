@@ -6,11 +6,14 @@ namespace Bridge.Replay;
 /// <summary>Registers and maps the replay service.</summary>
 public static class ReplayExtensions
 {
-    /// <summary>Adds Bridge core and the replay services.</summary>
+    /// <summary>Adds Bridge core and the replay services: replays and purges.</summary>
     public static IHostApplicationBuilder AddReplay(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddBridgeCore();
+        builder.Services.AddSingleton<DeadLetterScanner>();
+        builder.Services.AddSingleton<DeadLetterAudit>();
+        builder.Services.AddSingleton<DeadLetterPurger>();
         builder.Services.AddSingleton<Replayer>();
         return builder;
     }

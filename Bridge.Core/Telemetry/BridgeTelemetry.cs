@@ -33,6 +33,9 @@ public static class BridgeTelemetry
     /// <summary>Envelopes replayed from dead letters (tags: topic, subscription).</summary>
     public static readonly Counter<long> Replayed = Meter.CreateCounter<long>("bridge.replay.envelopes", "{envelope}", "Dead letters sent back to their subscription.");
 
+    /// <summary>Dead letters removed without replay (tags: topic, subscription).</summary>
+    public static readonly Counter<long> Purged = Meter.CreateCounter<long>("bridge.dead_letters.purged", "{envelope}", "Dead letters purged without replay.");
+
     /// <summary>Redeliveries of envelopes already delivered, completed without a webhook call.</summary>
     public static readonly Counter<long> DedupeHits = Meter.CreateCounter<long>("bridge.dedupe.hits", "{envelope}", "Redeliveries completed without a webhook call because the envelope was already delivered.");
 
