@@ -1,28 +1,38 @@
 using Bridge.Hosting;
 using Bridge.Replay.Replaying;
+using Bridge.Webhooks;
 
 namespace Bridge.Replay;
 
 /// <summary>Registers and maps the replay service.</summary>
 public static class ReplayExtensions
 {
-    /// <summary>Adds Bridge core and the replay services: replays and purges.</summary>
+    /// <summary>Adds Bridge core and the replay services: replays, purges, replay jobs and their runner.</summary>
     public static IHostApplicationBuilder AddReplay(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddBridgeCore();
+        builder.Services.AddOptions<ReplayJobOptions>().BindConfiguration(ReplayJobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        builder.Services.AddWebhookSender();
         builder.Services.AddSingleton<DeadLetterScanner>();
         builder.Services.AddSingleton<DeadLetterAudit>();
         builder.Services.AddSingleton<DeadLetterPurger>();
         builder.Services.AddSingleton<Replayer>();
+        builder.Services.AddSingleton<ReplayJobStore>();
+        builder.Services.AddSingleton<CorrectedEndpoint>();
+        builder.Services.AddSingleton<ReplayJobExecutor>();
+        builder.Services.AddSingleton<ReplayJobRunner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayJobRunner>());
         return builder;
     }
 
-    /// <summary>Maps the subscriptions, dead-letter and attempts APIs.</summary>
+    /// <summary>Maps the subscriptions, dead-letter, replay-job and attempts APIs.</summary>
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
         app.MapSubscriptionsApi();
         app.MapDeadLettersApi();
+        app.MapReplayJobsApi();
         app.MapAttemptsApi();
         return app;
     }
