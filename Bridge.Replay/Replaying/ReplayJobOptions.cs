@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Bridge.Replay.Replaying;
 
 /// <summary>Settings of replay jobs, section <c>Bridge:Replay:Jobs</c>.</summary>
-public sealed class ReplayJobOptions
+public sealed class ReplayJobOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Bridge:Replay:Jobs";
@@ -29,4 +29,15 @@ public sealed class ReplayJobOptions
     /// <summary>Highest rate a job may ask for, in dead letters per second.</summary>
     [Range(1, 100_000)]
     public int MaxRatePerSecond { get; set; } = 1_000;
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DefaultRatePerSecond > MaxRatePerSecond)
+        {
+            yield return new ValidationResult(
+                $"{SectionName}:DefaultRatePerSecond ({DefaultRatePerSecond}) must not exceed {SectionName}:MaxRatePerSecond ({MaxRatePerSecond}).",
+                [nameof(DefaultRatePerSecond)]);
+        }
+    }
 }

@@ -47,6 +47,11 @@ public sealed class CorrectedEndpointTests : ReplayTestBase
         });
         Assert.Empty(await DeadLetterIdsAsync(client, "broken"));
         Assert.Equal(6, Receiver["broken"].Received.Count); // nothing went back into the subscription
+        var newest = await GetJsonAsync(client, "/api/replay-jobs?subscription=broken&limit=1");
+        Assert.Equal(job.GetProperty("id").GetString(), newest.GetProperty("items")[0].GetProperty("id").GetString());
+        var older = await GetJsonAsync(client, $"/api/replay-jobs?subscription=broken&limit=1&before={newest.GetProperty("next").GetString()}");
+        Assert.Equal(failing.GetProperty("id").GetString(), older.GetProperty("items")[0].GetProperty("id").GetString());
+        Assert.Empty((await GetJsonAsync(client, $"/api/replay-jobs?subscription=broken&before={failing.GetProperty("id").GetString()}")).GetProperty("items").EnumerateArray());
         Assert.Equal(6L, QueryFile("bridge.db", $"SELECT COUNT(*) FROM replays WHERE JobId = '{job.GetProperty("id").GetString()}' AND RequestedBy LIKE '%{target}'"));
     }
 
