@@ -15,15 +15,18 @@ public sealed class DeadLetterAudit(IDbContextFactory<BridgeDbContext> contexts)
     public async Task ResolveAsync(
         SubscriptionAddress address, IReadOnlyCollection<string> messageIds, DeadLetterState state, string resolvedBy, DateTimeOffset at, CancellationToken cancellationToken)
     {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await ResolveAsync(db, address, messageIds, state, resolvedBy, at, cancellationToken);
+    }
+
+    /// <summary>As above, on the caller's context (and transaction).</summary>
+    internal static async Task ResolveAsync(
+        BridgeDbContext db, SubscriptionAddress address, IReadOnlyCollection<string> messageIds, DeadLetterState state, string resolvedBy, DateTimeOffset at,
+        CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(messageIds);
         ArgumentNullException.ThrowIfNull(resolvedBy);
-        if (messageIds.Count == 0)
-        {
-            return;
-        }
-
         var by = Truncate(resolvedBy, ResolvedByMaxLength);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         foreach (var chunk in messageIds.Chunk(Chunk))
         {
             await db.DeadLetters

@@ -4,8 +4,8 @@ namespace Bridge.Replay.Replaying;
 
 /// <summary>
 /// Paces a job at most <c>ratePerSecond</c> dead letters per second with a token bucket: every period of
-/// <c>batch / rate</c> seconds (about 50 ms, at most 1 s) it grants one batch, so replays flow evenly, never in bursts
-/// of more than one batch.
+/// <c>batch / rate</c> seconds (about 100 ms, at most 1 s) it grants one batch of about a tenth of the rate, so replays
+/// flow evenly, never in bursts of more than one batch.
 /// </summary>
 internal sealed class ReplayPacer : IAsyncDisposable
 {
@@ -14,7 +14,7 @@ internal sealed class ReplayPacer : IAsyncDisposable
     public ReplayPacer(int ratePerSecond)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(ratePerSecond, 1);
-        BatchSize = Math.Max(1, ratePerSecond / 20);
+        BatchSize = Math.Max(1, ratePerSecond / 10);
         _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = BatchSize,

@@ -14,7 +14,7 @@ namespace Bridge.Replay.Replaying;
 /// audit row marked replayed, a metric.
 /// </summary>
 public sealed partial class Replayer(
-    IDeadLetterQueue deadLetters, DeadLetterAudit audit, IDbContextFactory<BridgeDbContext> contexts, TimeProvider timeProvider, ILogger<Replayer> logger)
+    IDeadLetterQueue deadLetters, IDbContextFactory<BridgeDbContext> contexts, TimeProvider timeProvider, ILogger<Replayer> logger)
 {
     private const int RequestedByMaxLength = 128;
 
@@ -95,8 +95,13 @@ public sealed partial class Replayer(
 
         var now = timeProvider.GetUtcNow();
         var by = DeadLetterAudit.Truncate(requestedBy, RequestedByMaxLength);
-        await using (var db = await contexts.CreateDbContextAsync(CancellationToken.None))
+        // One transaction for the records and the audit rows (one commit per batch); run through the provider's
+        // execution strategy, which may retry the whole unit.
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             db.Replays.AddRange(replayed.Select(id => new ReplayRecord
             {
                 Topic = address.Topic,
@@ -108,9 +113,9 @@ public sealed partial class Replayer(
                 JobId = jobId,
             }));
             await db.SaveChangesAsync(CancellationToken.None);
-        }
-
-        await audit.ResolveAsync(address, replayed, DeadLetterState.Replayed, by, now, CancellationToken.None);
+            await DeadLetterAudit.ResolveAsync(db, address, replayed, DeadLetterState.Replayed, by, now, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} dead letter(s) of {Subscription} (requested by {RequestedBy})")]
