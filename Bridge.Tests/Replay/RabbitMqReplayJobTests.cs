@@ -12,7 +12,9 @@ public sealed class RabbitMqReplayJobTests : ReplayTestBase
         var hook = Receiver["rabbit"];
         var fixedUp = false;
         hook.Decide = (_, _) => fixedUp ? 200 : 400;
-        var topology = Topology("rabbit", concurrency: 8)
+        // Rejections (400) dead-letter on the first call whatever MaxAttempts is; 3 keeps the broker's delivery limit clear
+        // of the redeliveries RabbitMQ counts for messages it pushed ahead.
+        var topology = Topology("rabbit", maxAttempts: 3, concurrency: 8)
             .With("Bridge:Transport", "rabbitmq")
             .With("ConnectionStrings:messaging", server.ConnectionString)
             .With("Bridge:RabbitMQ:Prefix", "rj" + Guid.NewGuid().ToString("N")[..8]);
