@@ -76,6 +76,18 @@ public abstract class ReplayTestBase : BridgeTestBase
     protected static async Task<(int Status, string? ProblemType)> PostAsync(HttpClient client, string path, object? body)
     {
         using var response = body is null ? await client.PostAsync(path, null) : await client.PostAsJsonAsync(path, body);
+        return await StatusAndProblemAsync(response);
+    }
+
+    /// <summary>Gets and returns the status and the ProblemDetails <c>type</c> (null when the answer is not a problem).</summary>
+    protected static async Task<(int Status, string? ProblemType)> GetStatusAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return await StatusAndProblemAsync(response);
+    }
+
+    private static async Task<(int Status, string? ProblemType)> StatusAndProblemAsync(HttpResponseMessage response)
+    {
         var type = response.Content.Headers.ContentType?.MediaType == "application/problem+json"
             ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("type").GetString()
             : null;
