@@ -14,7 +14,7 @@ namespace Bridge.Subscriber.Endpoints;
 /// paused the subscription's loop receives nothing, so its envelopes wait in the broker; one envelope probes the
 /// endpoint when the break is over (and, while paused automatically, once every probe interval).
 /// </summary>
-internal sealed partial class EndpointGuard : IAsyncDisposable
+internal sealed partial class EndpointGuard
 {
     private readonly object _sync = new();
     private readonly TimeProvider _time;
@@ -38,7 +38,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         _time = time;
         _logger = logger;
         _protection = definition.Webhook.Protection;
-        _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate) : null;
+        _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate, time) : null;
         _pipeline = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptResult>
             {
@@ -303,14 +303,6 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
             {
                 Signal(pauseChanged: false);
             }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_rateLimit is not null)
-        {
-            await _rateLimit.DisposeAsync();
         }
     }
 

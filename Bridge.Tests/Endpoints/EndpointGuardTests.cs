@@ -19,7 +19,7 @@ public sealed class EndpointGuardTests
     [Fact]
     public async Task Circuit_opens_refuses_calls_then_lets_one_probe_through_after_the_break_and_closes_on_success()
     {
-        await using var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 0, CircuitBreaker = new() { MinimumThroughput = 2, BreakDuration = TimeSpan.FromMilliseconds(600) } });
+        var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 0, CircuitBreaker = new() { MinimumThroughput = 2, BreakDuration = TimeSpan.FromMilliseconds(600) } });
         var calls = 0;
 
         await guard.CallAsync(_ => Count(ref calls, Failed), CancellationToken.None);
@@ -51,7 +51,7 @@ public sealed class EndpointGuardTests
     [Fact]
     public async Task A_run_of_failures_pauses_and_an_answer_resumes_while_a_refusal_also_counts_as_an_answer()
     {
-        await using var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 3, CircuitBreaker = new() { MinimumThroughput = 1000 } });
+        var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 3, CircuitBreaker = new() { MinimumThroughput = 1000 } });
 
         guard.Record(Failed, "m1");
         guard.Record(Failed, "m1");
@@ -72,7 +72,7 @@ public sealed class EndpointGuardTests
     [Fact]
     public async Task An_envelope_failing_while_held_waits_past_the_next_probe_and_longer_each_time_but_not_under_a_manual_pause()
     {
-        await using var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 2, ProbeInterval = TimeSpan.FromSeconds(10), CircuitBreaker = new() { MinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(4) } });
+        var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 2, ProbeInterval = TimeSpan.FromSeconds(10), CircuitBreaker = new() { MinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(4) } });
         await guard.CallAsync(_ => Task.FromResult(Failed), CancellationToken.None);
         await guard.CallAsync(_ => Task.FromResult(Failed), CancellationToken.None);
         Assert.Equal(CircuitState.Open, guard.Circuit);
@@ -94,7 +94,7 @@ public sealed class EndpointGuardTests
     [Fact]
     public async Task Manual_pause_gives_no_turn_not_even_a_probe_until_resumed()
     {
-        await using var guard = Guard(new WebhookOptions { ProbeInterval = TimeSpan.FromMilliseconds(100) });
+        var guard = Guard(new WebhookOptions { ProbeInterval = TimeSpan.FromMilliseconds(100) });
         guard.PauseManually("ops", "partner maintenance");
         guard.Record(Delivered, "m1");
 
@@ -116,7 +116,7 @@ public sealed class EndpointGuardTests
         var topology = new TopologyOptions();
         topology.Topics["orders"] = new TopicOptions();
         topology.Topics["orders"].Subscriptions[name] = new SubscriptionOptions { Webhook = new WebhookOptions { Url = "https://hooks.example/x", Secret = TestSecret } };
-        await using var registry = new EndpointRegistry(new TopologyCatalog(Options.Create(topology)), TimeProvider.System, NullLoggerFactory.Instance);
+        var registry = new EndpointRegistry(new TopologyCatalog(Options.Create(topology)), TimeProvider.System, NullLoggerFactory.Instance);
         var guard = registry.Get(new SubscriptionAddress("orders", name));
 
         Assert.Equal([("bridge.endpoint.paused", 0, null), ("bridge.endpoint.circuit_state", 0, null)], Observe(name));
