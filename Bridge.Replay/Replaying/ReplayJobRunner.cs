@@ -14,6 +14,7 @@ internal sealed partial class ReplayJobRunner(
 {
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0);
+    private int _resume = 1; // resume the jobs the store shows Running: at start-up, and after a job or a poll failed
 
     /// <summary>The jobs running in this process.</summary>
     public IEnumerable<ReplayJobProgress> Jobs => _running.Values.Select(r => r.Progress);
@@ -45,23 +46,22 @@ internal sealed partial class ReplayJobRunner(
         store.Cancelled += Cancel;
         try
         {
-            var resume = true;
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
-                    if (resume)
+                    if (Interlocked.Exchange(ref _resume, 0) == 1)
                     {
                         foreach (var job in await store.WithStatusAsync(ReplayJobStatus.Running, int.MaxValue, stoppingToken))
                         {
                             Start(job, resumed: true, stoppingToken);
                         }
-                        resume = false;
                     }
                     await StartQueuedAsync(stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    Volatile.Write(ref _resume, 1);
                     LogPollFailed(logger, ex);
                 }
 
@@ -132,6 +132,8 @@ internal sealed partial class ReplayJobRunner(
             }
             catch (Exception ex)
             {
+                // e.g. the store went away: the job stays Running there and is resumed by the next poll that works.
+                Volatile.Write(ref _resume, 1);
                 LogJobCrashed(logger, ex, job.Id);
             }
             finally
@@ -154,7 +156,7 @@ internal sealed partial class ReplayJobRunner(
     [LoggerMessage(Level = LogLevel.Error, Message = "Looking for replay jobs failed; trying again")]
     private static partial void LogPollFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Replay job {JobId} stopped unexpectedly")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replay job {JobId} stopped unexpectedly; it is resumed once the runner can read the store again")]
     private static partial void LogJobCrashed(ILogger logger, Exception exception, string jobId);
 
     private sealed class Running(ReplayJobProgress progress, CancellationTokenSource cancel)
