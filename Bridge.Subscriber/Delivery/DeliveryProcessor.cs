@@ -6,6 +6,7 @@ using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;
 using Bridge.Topology;
+using Bridge.Webhooks;
 
 namespace Bridge.Subscriber.Delivery;
 
@@ -91,7 +92,7 @@ internal sealed partial class DeliveryProcessor(
 
         var guard = endpoints.Get(address);
         var startedAt = timeProvider.GetUtcNow();
-        AttemptResult? called;
+        WebhookCallResult? called;
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
         {
             var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Bridge.Store.Attempts;
-using Bridge.Subscriber.Delivery;
 using Bridge.Telemetry;
 using Bridge.Topology;
+using Bridge.Webhooks;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -20,7 +20,7 @@ internal sealed partial class EndpointGuard
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly EndpointProtection _protection;
-    private readonly ResiliencePipeline<AttemptResult> _pipeline;
+    private readonly ResiliencePipeline<WebhookCallResult> _pipeline;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly CircuitBreakerManualControl _control = new();
     private readonly EndpointRateLimit? _rateLimit;
@@ -39,8 +39,8 @@ internal sealed partial class EndpointGuard
         _logger = logger;
         _protection = definition.Webhook.Protection;
         _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate, time) : null;
-        _pipeline = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptResult>
+        _pipeline = new ResiliencePipelineBuilder<WebhookCallResult> { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<WebhookCallResult>
             {
                 FailureRatio = _protection.FailureRatio,
                 MinimumThroughput = _protection.MinimumThroughput,
@@ -153,7 +153,7 @@ internal sealed partial class EndpointGuard
         _rateLimit is null ? ValueTask.FromResult(wanted) : _rateLimit.AcquireAsync(wanted, cancellationToken);
 
     /// <summary>Makes a call through the circuit breaker; null when the open circuit refused it (no call was made).</summary>
-    public async Task<AttemptResult?> CallAsync(Func<CancellationToken, Task<AttemptResult>> call, CancellationToken cancellationToken)
+    public async Task<WebhookCallResult?> CallAsync(Func<CancellationToken, Task<WebhookCallResult>> call, CancellationToken cancellationToken)
     {
         try
         {
@@ -206,7 +206,7 @@ internal sealed partial class EndpointGuard
     }
 
     /// <summary>Counts a call's outcome: a run of failures pauses the endpoint; an answer ends an automatic pause.</summary>
-    public void Record(AttemptResult result, string messageId)
+    public void Record(WebhookCallResult result, string messageId)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (result.Outcome != AttemptOutcome.Failed)

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Bridge.Store.Attempts;
-using Bridge.Subscriber.Delivery;
 using Bridge.Subscriber.Endpoints;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -12,9 +11,9 @@ namespace Bridge.Tests.Endpoints;
 /// <summary>The endpoint guard's state machine, in memory with real time (short breaks).</summary>
 public sealed class EndpointGuardTests
 {
-    private static readonly AttemptResult Failed = new(AttemptOutcome.Failed, 503, TimeSpan.Zero, "HTTP 503", null, null);
-    private static readonly AttemptResult Delivered = new(AttemptOutcome.Delivered, 200, TimeSpan.Zero, null, null, null);
-    private static readonly AttemptResult Rejected = new(AttemptOutcome.Rejected, 400, TimeSpan.Zero, "HTTP 400", null, null);
+    private static readonly WebhookCallResult Failed = new(AttemptOutcome.Failed, 503, TimeSpan.Zero, "HTTP 503", null, null);
+    private static readonly WebhookCallResult Delivered = new(AttemptOutcome.Delivered, 200, TimeSpan.Zero, null, null, null);
+    private static readonly WebhookCallResult Rejected = new(AttemptOutcome.Rejected, 400, TimeSpan.Zero, "HTTP 400", null, null);
 
     [Fact]
     public async Task Circuit_opens_refuses_calls_then_lets_one_probe_through_after_the_break_and_closes_on_success()
@@ -138,7 +137,7 @@ public sealed class EndpointGuardTests
         return new EndpointGuard(definition, TimeProvider.System, NullLogger.Instance);
     }
 
-    private static Task<AttemptResult> Count(ref int calls, AttemptResult result)
+    private static Task<WebhookCallResult> Count(ref int calls, WebhookCallResult result)
     {
         calls++;
         return Task.FromResult(result);
