@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Bridge.Store.Attempts;
+using Bridge.Webhooks;
 using Bridge.Subscriber.Endpoints;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
