@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Bridge.Store.Attempts;
-using Bridge.Webhooks;
 using Bridge.Subscriber.Endpoints;
+using Bridge.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
