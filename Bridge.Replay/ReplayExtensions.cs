@@ -1,25 +1,44 @@
 using Bridge.Hosting;
 using Bridge.Replay.Replaying;
+using Bridge.Webhooks;
+using Microsoft.Extensions.Options;
 
 namespace Bridge.Replay;
 
 /// <summary>Registers and maps the replay service.</summary>
 public static class ReplayExtensions
 {
-    /// <summary>Adds Bridge core and the replay services.</summary>
+    /// <summary>Adds Bridge core and the replay services: replays, purges, replay jobs and their runner, the sweeper, the dead-letter metrics.</summary>
     public static IHostApplicationBuilder AddReplay(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddBridgeCore();
+        builder.Services.AddOptions<ReplayOptions>().BindConfiguration(ReplayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<ReplayJobOptions>().BindConfiguration(ReplayJobOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SweeperOptions>().BindConfiguration(SweeperOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SweeperOptions>, SweeperOptionsValidator>();
+
+        builder.Services.AddWebhookSender();
+        builder.Services.AddSingleton<DeadLetterScanner>();
+        builder.Services.AddSingleton<DeadLetterAudit>();
+        builder.Services.AddSingleton<DeadLetterPurger>();
         builder.Services.AddSingleton<Replayer>();
+        builder.Services.AddSingleton<ReplayJobStore>();
+        builder.Services.AddSingleton<CorrectedEndpoint>();
+        builder.Services.AddSingleton<ReplayJobExecutor>();
+        builder.Services.AddSingleton<ReplayJobRunner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayJobRunner>());
+        builder.Services.AddHostedService<ReplaySweeper>();
+        builder.Services.AddHostedService<ReplayMetrics>();
         return builder;
     }
 
-    /// <summary>Maps the subscriptions, dead-letter, attempts and audit APIs.</summary>
+    /// <summary>Maps the subscriptions, dead-letter, replay-job, attempts and audit APIs.</summary>
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
         app.MapSubscriptionsApi();
         app.MapDeadLettersApi();
+        app.MapReplayJobsApi();
         app.MapAttemptsApi();
         app.MapAuditApi();
         return app;

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 
 namespace Bridge.Transport.Embedded;
 
-/// <summary>Reads and resubmits dead letters kept in the broker file.</summary>
+/// <summary>Reads, resubmits and purges dead letters kept in the broker file.</summary>
 internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDeadLetterQueue
 {
     private const string Columns = "seq, message_id, body, reason, description, delivery_count, enqueued_at, dead_lettered_at";
@@ -38,26 +38,35 @@ internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDead
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    public async Task<IReadOnlyList<string>> ResubmitAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ResubmitAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) =>
+        ForEachAsync(address, messageIds, """
+            INSERT INTO messages (queue, message_id, ordering_key, body, enqueued_at, visible_at)
+            SELECT queue, message_id, ordering_key, body, $now, $now FROM dead_letters WHERE queue = $queue AND message_id = $id ORDER BY seq;
+            DELETE FROM dead_letters WHERE queue = $queue AND message_id = $id;
+            """, cancellationToken);
+
+    public Task<IReadOnlyList<string>> PurgeAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) =>
+        ForEachAsync(address, messageIds, "DELETE FROM dead_letters WHERE queue = $queue AND message_id = $id", cancellationToken);
+
+    /// <summary>Runs <paramref name="sql"/> once per distinct id, in the order given, in one write; returns the ids it changed rows for.</summary>
+    private async Task<IReadOnlyList<string>> ForEachAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, string sql, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
         var queue = EmbeddedDatabase.QueueName(address);
-        var moved = await database.Writer.ExecuteAsync(write =>
+        var changed = await database.Writer.ExecuteAsync(write =>
         {
-            var now = database.NowMs;
             var done = new List<string>(messageIds.Count);
-            var move = write.Command("""
-                INSERT INTO messages (queue, message_id, ordering_key, body, enqueued_at, visible_at)
-                SELECT queue, message_id, ordering_key, body, $now, $now FROM dead_letters WHERE queue = $queue AND message_id = $id;
-                DELETE FROM dead_letters WHERE queue = $queue AND message_id = $id;
-                """);
-            move.Parameters.AddWithValue("$now", now);
-            move.Parameters.AddWithValue("$queue", queue);
-            var id = move.Parameters.Add("$id", SqliteType.Text);
+            var command = write.Command(sql);
+            if (sql.Contains("$now", StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue("$now", database.NowMs);
+            }
+            command.Parameters.AddWithValue("$queue", queue);
+            var id = command.Parameters.Add("$id", SqliteType.Text);
             foreach (var messageId in messageIds.Distinct(StringComparer.Ordinal))
             {
                 id.Value = messageId;
-                if (move.ExecuteNonQuery() > 0)
+                if (command.ExecuteNonQuery() > 0)
                 {
                     done.Add(messageId);
                 }
@@ -65,7 +74,7 @@ internal sealed class EmbeddedDeadLetterQueue(EmbeddedDatabase database) : IDead
             return done;
         }).WaitAsync(cancellationToken);
         database.Pulse(queue);
-        return moved;
+        return changed;
     }
 
     /// <summary>Reads a stored envelope; one that cannot be read is shown with its raw bytes as a JSON string, so it can still be inspected.</summary>

@@ -123,15 +123,18 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         database.Pulse(_queue);
     }
 
-    public async Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken)
+    public async Task ReleaseAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         await database.Writer.ExecuteAsync(write =>
         {
+            // A delayed release keeps the message visible, so it still holds back its key's successors, and unlockable
+            // until the delay is over (locked_until without a lock token).
             var command = write.Command("""
-                UPDATE messages SET lock_token = NULL, locked_until = 0, delivery_count = MAX(delivery_count - 1, 0)
+                UPDATE messages SET lock_token = NULL, locked_until = $until, delivery_count = MAX(delivery_count - 1, 0)
                 WHERE seq = $seq AND lock_token = $token
                 """);
+            command.Parameters.AddWithValue("$until", delay > TimeSpan.Zero ? database.NowMs + (long)delay.TotalMilliseconds : 0);
             command.Parameters.AddWithValue("$seq", message.SequenceNumber);
             command.Parameters.AddWithValue("$token", message.LockToken);
             return command.ExecuteNonQuery() == 1 ? 0 : throw new MessageLockLostException(message.Envelope.Id);

@@ -6,9 +6,9 @@ using RabbitMQ.Client;
 namespace Bridge.Transport.RabbitMQ;
 
 /// <summary>
-/// Browses a subscription's dead-letter queue. RabbitMQ queues cannot be peeked, so a browse takes up to
+/// Browses, resubmits and purges a subscription's dead-letter queue. RabbitMQ queues cannot be peeked, so a browse takes up to
 /// <see cref="RabbitMqTransportOptions.MaxDeadLettersScanned"/> messages unacknowledged on a private channel and closes
-/// it, which returns them. Sequence numbers order dead letters by the time they were dead-lettered.
+/// it, which returns them. Sequence numbers order dead letters by the time they were dead-lettered, then by queue position.
 /// </summary>
 internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLetterQueue
 {
@@ -16,13 +16,13 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
 
     public async Task<IReadOnlyList<DeadLetter>> ListAsync(SubscriptionAddress address, long afterSequence, int limit, CancellationToken cancellationToken)
     {
-        var all = await BrowseAsync(address, (_, _) => Task.CompletedTask, cancellationToken);
+        var all = await BrowseAsync(address, null, null, cancellationToken);
         return [.. all.Where(d => d.SequenceNumber > afterSequence).Take(Math.Clamp(limit, 1, 1000))];
     }
 
     public async Task<DeadLetter?> GetAsync(SubscriptionAddress address, string messageId, CancellationToken cancellationToken)
     {
-        var all = await BrowseAsync(address, (_, _) => Task.CompletedTask, cancellationToken);
+        var all = await BrowseAsync(address, null, null, cancellationToken);
         return all.LastOrDefault(d => d.Envelope.Id == messageId);
     }
 
@@ -32,39 +32,98 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
         return (await channel.QueueDeclarePassiveAsync(broker.Names.DeadLetterQueue(address), cancellationToken)).MessageCount;
     }
 
-    public async Task<IReadOnlyList<string>> ResubmitAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ResubmitAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messageIds);
-        var wanted = messageIds.ToHashSet(StringComparer.Ordinal);
-        var moved = new List<string>();
         var queue = broker.Names.Queue(address);
-        await BrowseAsync(address, async (channel, got) =>
+        return TakeAsync(address, messageIds, async got =>
         {
-            if (got.BasicProperties.MessageId is not { } id || !wanted.Contains(id))
-            {
-                return;
-            }
-
             var envelope = EnvelopeSerializer.Deserialize(got.Body.Span);
             await broker.WithPublishChannelAsync(async publish =>
             {
                 await publish.BasicPublishAsync("", queue, mandatory: true, RabbitMqPublisher.Properties(envelope, broker.Time.GetUtcNow()), got.Body, cancellationToken);
                 return 0;
             }, cancellationToken);
-            await channel.BasicAckAsync(got.DeliveryTag, multiple: false, cancellationToken);
-            moved.Add(id);
         }, cancellationToken);
-        return moved;
     }
 
-    private async Task<List<DeadLetter>> BrowseAsync(SubscriptionAddress address, Func<IChannel, BasicGetResult, Task> visit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> PurgeAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken) =>
+        TakeAsync(address, messageIds, null, cancellationToken);
+
+    /// <summary>
+    /// Finds the given dead letters (the browse stops once each was seen), then, in the order given, hands each to
+    /// <paramref name="forward"/> (when set) and acknowledges it, which removes it. Returns the ids removed.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> TakeAsync(
+        SubscriptionAddress address, IReadOnlyCollection<string> messageIds, Func<BasicGetResult, Task>? forward, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        var order = messageIds.Distinct(StringComparer.Ordinal).ToList();
+        var wanted = order.ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, List<BasicGetResult>>(StringComparer.Ordinal);
+        var taken = new List<string>();
+        await BrowseAsync(address, got =>
+        {
+            if (got.BasicProperties.MessageId is { } id && wanted.Contains(id))
+            {
+                (found.TryGetValue(id, out var copies) ? copies : found[id] = []).Add(got);
+            }
+            return found.Count < order.Count;
+        }, async channel =>
+        {
+            foreach (var id in order)
+            {
+                foreach (var got in found.GetValueOrDefault(id) ?? [])
+                {
+                    if (forward is not null)
+                    {
+                        await forward(got);
+                    }
+                    await channel.BasicAckAsync(got.DeliveryTag, multiple: false, cancellationToken);
+                }
+                if (found.ContainsKey(id))
+                {
+                    taken.Add(id);
+                }
+            }
+        }, cancellationToken);
+        return taken;
+    }
+
+    /// <param name="address">The subscription.</param>
+    /// <param name="visit">Sees each message read; returns false to stop reading.</param>
+    /// <param name="settle">Runs on the browse's channel before it closes, e.g. to acknowledge messages.</param>
+    /// <param name="cancellationToken">Stops the browse.</param>
+    private async Task<List<DeadLetter>> BrowseAsync(
+        SubscriptionAddress address, Func<BasicGetResult, bool>? visit, Func<IChannel, Task>? settle, CancellationToken cancellationToken)
     {
         // One browse at a time per subscription in this process: a browse holds the messages it has read.
         var gate = _browsing.GetOrAdd(address, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         try
         {
-            return await BrowseLockedAsync(address, visit, cancellationToken);
+            var queue = broker.Names.DeadLetterQueue(address);
+            var found = new List<DeadLetter>();
+            await using var channel = await broker.CreateChannelAsync(confirms: false, cancellationToken);
+            for (var i = 0; i < broker.Options.MaxDeadLettersScanned; i++)
+            {
+                if (await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is not { } got)
+                {
+                    break;
+                }
+
+                found.Add(Read(address, got));
+                if (visit is not null && !visit(got))
+                {
+                    break;
+                }
+            }
+
+            if (settle is not null)
+            {
+                await settle(channel);
+            }
+            await channel.CloseAsync(cancellationToken); // returns every message not acknowledged above
+            return Sequenced(found);
         }
         finally
         {
@@ -72,25 +131,20 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
         }
     }
 
-    private async Task<List<DeadLetter>> BrowseLockedAsync(SubscriptionAddress address, Func<IChannel, BasicGetResult, Task> visit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Orders dead letters by the millisecond they were dead-lettered; within one millisecond, by their place in the
+    /// queue (the order they were dead-lettered in). The sequence number is that millisecond × 1000 + the rank.
+    /// </summary>
+    private static List<DeadLetter> Sequenced(List<DeadLetter> read)
     {
-        var queue = broker.Names.DeadLetterQueue(address);
-        var found = new List<DeadLetter>();
-        await using var channel = await broker.CreateChannelAsync(confirms: false, cancellationToken);
-        for (var i = 0; i < broker.Options.MaxDeadLettersScanned; i++)
-        {
-            if (await channel.BasicGetAsync(queue, autoAck: false, cancellationToken) is not { } got)
+        var ranks = new Dictionary<long, int>();
+        return [.. read
+            .Select(d =>
             {
-                break;
-            }
-
-            found.Add(Read(address, got));
-            await visit(channel, got);
-        }
-
-        await channel.CloseAsync(cancellationToken); // returns every message not acknowledged above
-        found.Sort((a, b) => a.SequenceNumber.CompareTo(b.SequenceNumber));
-        return found;
+                var rank = ranks[d.SequenceNumber] = ranks.GetValueOrDefault(d.SequenceNumber, -1) + 1;
+                return d with { SequenceNumber = d.SequenceNumber + Math.Min(rank, 999) };
+            })
+            .OrderBy(d => d.SequenceNumber)];
     }
 
     private DeadLetter Read(SubscriptionAddress address, BasicGetResult got)
@@ -105,8 +159,7 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
         var deliveryCount = headers.TryGetValue(RabbitMqNames.DeliveryCountHeader, out var c)
             ? Convert.ToInt32(c, System.Globalization.CultureInfo.InvariantCulture)
             : held.DeliveryCount - 1;
-        var sequence = (at * 1000) + (long)((uint)StringComparer.Ordinal.GetHashCode(envelope.Id) % 1000);
-        return new DeadLetter(address, envelope, sequence, reason, description.Length == 0 ? null : description, deliveryCount,
+        return new DeadLetter(address, envelope, at * 1000, reason, description.Length == 0 ? null : description, deliveryCount,
             held.EnqueuedTime, DateTimeOffset.FromUnixTimeMilliseconds(at));
     }
 

@@ -41,7 +41,7 @@ internal sealed class RabbitMqReceiver(SubscriptionSession session, Func<ValueTa
 
     public Task AbandonAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) => session.AbandonAsync(message, delay, cancellationToken);
 
-    public Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken) => session.ReleaseAsync(message, cancellationToken);
+    public Task ReleaseAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) => session.ReleaseAsync(message, delay, cancellationToken);
 
     public Task DeadLetterAsync(ReceivedMessage message, string reason, string? description, CancellationToken cancellationToken)
     {

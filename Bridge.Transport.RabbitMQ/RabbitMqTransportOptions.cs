@@ -38,7 +38,7 @@ public sealed class RabbitMqTransportOptions
     /// <summary>
     /// Most messages a process keeps per subscription waiting behind a busy ordering key or for a delayed retry. While
     /// they wait they would fill the prefetch window and starve the other keys, so the process consumes afresh beside
-    /// them; past this many it stops doing so, and the other keys wait too.
+    /// them; past this many it stops doing so, and the other keys wait too (0: never).
     /// </summary>
     [Range(0, 100_000)]
     public int MaxHeld { get; set; } = 1_000;

@@ -19,6 +19,7 @@ internal sealed partial class SubscriptionSession
     private string? _consumerTag;
     private ushort _prefetch;
     private int _generation;
+    private int _mostWanted;
 
     /// <summary>Waits until a delivery arrives or <paramref name="timeout"/> passes, whichever is first.</summary>
     public async Task WaitForArrivalAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -53,12 +54,15 @@ internal sealed partial class SubscriptionSession
     private async Task ConsumeAsync(IChannel channel, int wanted)
     {
         // Not cancellable: a consume-ok lost to a cancellation would leave a consumer this session does not know.
-        var window = _broker.Options.Prefetch > 0 ? _broker.Options.Prefetch : (ushort)Math.Clamp(wanted, 1, 10_000);
+        // The window is the most any receive asked for, so a receive asking for fewer (a probe, a rate limit) never shrinks it.
+        _mostWanted = Math.Max(_mostWanted, wanted);
+        var window = _broker.Options.Prefetch > 0 ? _broker.Options.Prefetch : (ushort)Math.Clamp(_mostWanted, 1, 10_000);
         if (ReferenceEquals(_consuming, channel))
         {
             var stuck = _parked.Count(h => h.Generation == _generation) + _waiting.Count(h => h.Generation == _generation);
             var busy = _inFlight.Values.Count(h => h.Generation == _generation);
-            if (stuck == 0 || _prefetch - busy - stuck >= wanted || _parked.Count + _waiting.Count >= _broker.Options.MaxHeld)
+            var starved = stuck > 0 && _prefetch - busy - stuck < wanted && _parked.Count + _waiting.Count < _broker.Options.MaxHeld;
+            if (!starved && _prefetch >= window)
             {
                 return;
             }

@@ -13,7 +13,7 @@ namespace Bridge.Transport.RabbitMQ;
 /// a message with an ordering key is instead offered again here (count + 1), so its successors cannot overtake it.</item>
 /// <item>Abandon with a delay, or of a keyed message: kept and offered again when due (count + 1). Abandon of an unkeyed
 /// message without delay returns it to the queue.</item>
-/// <item>Release: offered again at once without counting.</item>
+/// <item>Release: offered again (at once, or after its delay) without counting.</item>
 /// <item>Ordering key: only one message per key is out at a time; later ones fetched meanwhile wait here, in order.</item>
 /// </list>
 /// </summary>
@@ -131,10 +131,10 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
     public Task AbandonAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
         SettleAsync(message, (channel, held) => RetryAsync(channel, held, delay, null, cancellationToken), cancellationToken);
 
-    public Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
+    public Task ReleaseAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
         SettleAsync(message, (_, held) =>
         {
-            _waiting.Add(held with { DueAt = Now });
+            _waiting.Add(held with { DueAt = delay > TimeSpan.Zero ? Now + delay : Now });
             return Task.CompletedTask;
         }, cancellationToken);
 

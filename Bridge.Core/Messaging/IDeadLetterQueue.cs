@@ -3,7 +3,7 @@ using Bridge.Topology;
 
 namespace Bridge.Messaging;
 
-/// <summary>A transport capability: reading and resubmitting a subscription's dead letters.</summary>
+/// <summary>A transport capability: reading, resubmitting and purging a subscription's dead letters.</summary>
 public interface IDeadLetterQueue
 {
     /// <summary>Lists dead letters oldest first, after the given sequence number.</summary>
@@ -12,8 +12,11 @@ public interface IDeadLetterQueue
     /// <summary>Finds the dead letter of a message, or null.</summary>
     Task<DeadLetter?> GetAsync(SubscriptionAddress address, string messageId, CancellationToken cancellationToken);
 
-    /// <summary>Moves the given dead letters back into the subscription as fresh deliveries (delivery count 0). Returns the ids moved.</summary>
+    /// <summary>Moves the given dead letters back into the subscription as fresh deliveries (delivery count 0), in the order given, keeping each envelope's id. Returns the ids moved.</summary>
     Task<IReadOnlyList<string>> ResubmitAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken);
+
+    /// <summary>Removes the given dead letters for good, without replaying them. Returns the ids removed.</summary>
+    Task<IReadOnlyList<string>> PurgeAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, CancellationToken cancellationToken);
 
     /// <summary>Counts the subscription's dead letters.</summary>
     Task<long> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken);

@@ -23,10 +23,10 @@ public interface ISubscriptionReceiver : IAsyncDisposable
     Task AbandonAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Hands the message back unprocessed (e.g. the receiver is shutting down): it is delivered again at once and,
-    /// where the broker allows it, this delivery does not count toward the maximum delivery count.
+    /// Hands the message back without spending a delivery (its count stays as it was), to be offered again after
+    /// <paramref name="delay"/> (at once for zero). With an ordering key, its successors keep waiting behind it.
     /// </summary>
-    Task ReleaseAsync(ReceivedMessage message, CancellationToken cancellationToken);
+    Task ReleaseAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken);
 
     /// <summary>Moves the message to the subscription's dead-letter queue with a reason.</summary>
     Task DeadLetterAsync(ReceivedMessage message, string reason, string? description, CancellationToken cancellationToken);

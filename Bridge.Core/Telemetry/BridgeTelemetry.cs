@@ -33,6 +33,15 @@ public static class BridgeTelemetry
     /// <summary>Envelopes replayed from dead letters (tags: topic, subscription).</summary>
     public static readonly Counter<long> Replayed = Meter.CreateCounter<long>("bridge.replay.envelopes", "{envelope}", "Dead letters sent back to their subscription.");
 
+    /// <summary>Dead letters removed without replay (tags: topic, subscription).</summary>
+    public static readonly Counter<long> Purged = Meter.CreateCounter<long>("bridge.dead_letters.purged", "{envelope}", "Dead letters purged without replay.");
+
+    /// <summary>Name of the observable gauge of dead letters waiting per subscription (tags: topic, subscription).</summary>
+    public const string DeadLetterDepthName = "bridge.dead_letters.depth";
+
+    /// <summary>Name of the observable gauge of dead letters a running replay job has still to handle (tags: job, topic, subscription).</summary>
+    public const string ReplayJobRemainingName = "bridge.replay.jobs.remaining";
+
     /// <summary>Redeliveries of envelopes already delivered, completed without a webhook call.</summary>
     public static readonly Counter<long> DedupeHits = Meter.CreateCounter<long>("bridge.dedupe.hits", "{envelope}", "Redeliveries completed without a webhook call because the envelope was already delivered.");
 

@@ -71,3 +71,7 @@ public sealed record AttemptView(
 /// <param name="Replayed">How many dead letters went back into the subscription.</param>
 /// <param name="MessageIds">Their ids, when replayed by id.</param>
 public sealed record ReplayResult(int Replayed, IReadOnlyList<string> MessageIds);
+
+/// <summary>Result of a purge.</summary>
+/// <param name="Purged">How many dead letters were removed.</param>
+public sealed record PurgeResult(int Purged);

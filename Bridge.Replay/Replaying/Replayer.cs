@@ -1,5 +1,6 @@
 using Bridge.Messaging;
 using Bridge.Store;
+using Bridge.Store.DeadLetters;
 using Bridge.Store.Replays;
 using Bridge.Telemetry;
 using Bridge.Topology;
@@ -7,26 +8,34 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Bridge.Replay.Replaying;
 
-/// <summary>Sends dead letters back into their subscription and records every replay.</summary>
-public sealed partial class Replayer(IDeadLetterQueue deadLetters, IDbContextFactory<BridgeDbContext> contexts, TimeProvider timeProvider, ILogger<Replayer> logger)
+/// <summary>
+/// Sends dead letters back into their subscription (the broker keeps each envelope's id, so delivery dedupe knows a
+/// replay of something already delivered) and records every replay: a <see cref="ReplayRecord"/>, the dead letter's
+/// audit row marked replayed, a metric.
+/// </summary>
+public sealed partial class Replayer(
+    IDeadLetterQueue deadLetters, IDbContextFactory<BridgeDbContext> contexts, TimeProvider timeProvider, ILogger<Replayer> logger)
 {
-    private const int PageSize = 500;
+    private const int RequestedByMaxLength = 128;
 
     /// <summary>Replays the given dead letters; returns the ids that were found and replayed.</summary>
     public async Task<IReadOnlyList<string>> ReplayAsync(SubscriptionAddress address, IReadOnlyCollection<string> messageIds, string requestedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messageIds);
-        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        var found = new List<DeadLetter>();
         foreach (var id in messageIds)
         {
-            if (await deadLetters.GetAsync(address, id, cancellationToken) is { } found)
+            if (await deadLetters.GetAsync(address, id, cancellationToken) is { } deadLetter)
             {
-                reasons[id] = found.Reason;
+                found.Add(deadLetter);
             }
         }
 
-        var replayed = await deadLetters.ResubmitAsync(address, [.. reasons.Keys], cancellationToken);
-        await RecordAsync(address, replayed, reasons, requestedBy);
+        var replayed = await ReplayBatchAsync(address, found, requestedBy, null, cancellationToken);
+        if (replayed.Count > 0)
+        {
+            LogReplayed(logger, replayed.Count, address.ToString(), requestedBy);
+        }
         return replayed;
     }
 
@@ -41,28 +50,36 @@ public sealed partial class Replayer(IDeadLetterQueue deadLetters, IDbContextFac
         var total = 0;
         while (true)
         {
-            var page = (await deadLetters.ListAsync(address, after, PageSize, cancellationToken))
+            var page = (await deadLetters.ListAsync(address, after, DeadLetterScanner.PageSize, cancellationToken))
                 .TakeWhile(d => d.DeadLetteredTime <= cutoff)
                 .ToList();
             if (page.Count == 0)
             {
+                LogReplayed(logger, total, address.ToString(), requestedBy);
                 return total;
             }
 
             after = page[^1].SequenceNumber;
-            var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var deadLetter in page)
-            {
-                reasons.TryAdd(deadLetter.Envelope.Id, deadLetter.Reason);
-            }
-
-            var replayed = await deadLetters.ResubmitAsync(address, [.. reasons.Keys], cancellationToken);
-            await RecordAsync(address, replayed, reasons, requestedBy);
-            total += replayed.Count;
+            total += (await ReplayBatchAsync(address, page, requestedBy, null, cancellationToken)).Count;
         }
     }
 
-    private async Task RecordAsync(SubscriptionAddress address, IReadOnlyList<string> replayed, Dictionary<string, string> reasons, string requestedBy)
+    /// <summary>Resubmits the dead letters in the order given and records each one moved; returns the ids moved.</summary>
+    internal async Task<IReadOnlyList<string>> ReplayBatchAsync(
+        SubscriptionAddress address, IReadOnlyList<DeadLetter> batch, string requestedBy, string? jobId, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+
+        var replayed = await deadLetters.ResubmitAsync(address, [.. batch.Select(d => d.Envelope.Id)], cancellationToken);
+        await RecordAsync(address, replayed, batch, requestedBy, jobId);
+        return replayed;
+    }
+
+    /// <summary>Records the replay of <paramref name="replayed"/> (ids out of <paramref name="batch"/>).</summary>
+    internal async Task RecordAsync(SubscriptionAddress address, IReadOnlyCollection<string> replayed, IReadOnlyList<DeadLetter> batch, string requestedBy, string? jobId)
     {
         if (replayed.Count == 0)
         {
@@ -70,19 +87,35 @@ public sealed partial class Replayer(IDeadLetterQueue deadLetters, IDbContextFac
         }
 
         BridgeTelemetry.Replayed.Add(replayed.Count, new("topic", address.Topic), new("subscription", address.Subscription));
-        LogReplayed(logger, replayed.Count, address.ToString(), requestedBy);
-        var now = timeProvider.GetUtcNow();
-        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-        db.Replays.AddRange(replayed.Select(id => new ReplayRecord
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var deadLetter in batch)
         {
-            Topic = address.Topic,
-            Subscription = address.Subscription,
-            MessageId = id,
-            ReplayedAt = now,
-            RequestedBy = requestedBy,
-            DeadLetterReason = reasons.GetValueOrDefault(id),
-        }));
-        await db.SaveChangesAsync(CancellationToken.None);
+            reasons.TryAdd(deadLetter.Envelope.Id, deadLetter.Reason);
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var by = DeadLetterAudit.Truncate(requestedBy, RequestedByMaxLength);
+        // One transaction for the records and the audit rows (one commit per batch); run through the provider's
+        // execution strategy, which may retry the whole unit.
+        await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            db.Replays.AddRange(replayed.Select(id => new ReplayRecord
+            {
+                Topic = address.Topic,
+                Subscription = address.Subscription,
+                MessageId = id,
+                ReplayedAt = now,
+                RequestedBy = by,
+                DeadLetterReason = reasons.GetValueOrDefault(id),
+                JobId = jobId,
+            }));
+            await db.SaveChangesAsync(CancellationToken.None);
+            await DeadLetterAudit.ResolveAsync(db, address, replayed, DeadLetterState.Replayed, by, now, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        });
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replayed {Count} dead letter(s) of {Subscription} (requested by {RequestedBy})")]

@@ -27,6 +27,9 @@ public sealed class WebhookEndpoint
     /// <summary>How the pause came about, while paused: <c>manual</c> (an operator) or <c>automatic</c> (a run of failed calls).</summary>
     public string? PauseMode { get; set; }
 
+    /// <summary>Incremented by every write of the row (a concurrency token): a process that sees another version knows someone else changed it.</summary>
+    public long Version { get; set; }
+
     /// <summary>When this record last changed.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

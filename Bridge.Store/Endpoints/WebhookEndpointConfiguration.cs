@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Bridge.Store.Endpoints;
 
-/// <summary>Maps <see cref="WebhookEndpoint"/> to <c>webhook_endpoints</c> (migration 0002).</summary>
+/// <summary>Maps <see cref="WebhookEndpoint"/> to <c>webhook_endpoints</c> (migrations 0002, 0003).</summary>
 internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<WebhookEndpoint>
 {
     public void Configure(EntityTypeBuilder<WebhookEndpoint> builder)
@@ -16,5 +16,6 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<We
         builder.Property(w => w.PausedBy).HasMaxLength(128);
         builder.Property(w => w.PauseReason).HasMaxLength(512);
         builder.Property(w => w.PauseMode).HasMaxLength(16);
+        builder.Property(w => w.Version).IsConcurrencyToken();
     }
 }

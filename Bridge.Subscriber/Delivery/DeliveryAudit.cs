@@ -3,6 +3,7 @@ using Bridge.Store.Attempts;
 using Bridge.Store.Audit;
 using Bridge.Store.DeadLetters;
 using Bridge.Topology;
+using Bridge.Webhooks;
 
 namespace Bridge.Subscriber.Delivery;
 
@@ -10,7 +11,7 @@ namespace Bridge.Subscriber.Delivery;
 internal sealed class DeliveryAudit(AuditRecorder recorder, TimeProvider timeProvider)
 {
     /// <summary>An attempt that called the webhook.</summary>
-    public void Attempted(SubscriptionAddress address, ReceivedMessage message, DateTimeOffset startedAt, AttemptResult result) =>
+    public void Attempted(SubscriptionAddress address, ReceivedMessage message, DateTimeOffset startedAt, WebhookCallResult result) =>
         recorder.RecordAttempt(Attempt(address, message, startedAt, result.Outcome, result.StatusCode, result.Duration, result.Error, result.ResponseExcerpt));
 
     /// <summary>A redelivery dedupe completed without a call, because the envelope was delivered before.</summary>

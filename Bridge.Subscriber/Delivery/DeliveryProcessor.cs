@@ -6,6 +6,7 @@ using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;
 using Bridge.Topology;
+using Bridge.Webhooks;
 
 namespace Bridge.Subscriber.Delivery;
 
@@ -63,7 +64,7 @@ internal sealed partial class DeliveryProcessor(
 
         if (stopping.IsCancellationRequested)
         {
-            await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+            await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
             return;
         }
 
@@ -91,7 +92,7 @@ internal sealed partial class DeliveryProcessor(
 
         var guard = endpoints.Get(address);
         var startedAt = timeProvider.GetUtcNow();
-        AttemptResult? called;
+        WebhookCallResult? called;
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
         {
             var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);
@@ -113,11 +114,11 @@ internal sealed partial class DeliveryProcessor(
             // The circuit opened meanwhile: no call was made; the envelope waits for the endpoint without spending an attempt.
             BridgeTelemetry.HeldForEndpoint.Add(1, tags);
             LogHeld(logger, envelope.Id, address.ToString(), "its circuit is open");
-            await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+            await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
             return;
         }
 
-        guard.Record(result);
+        guard.Record(result, envelope.Id);
 
         audit.Attempted(address, message, startedAt, result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
@@ -140,8 +141,9 @@ internal sealed partial class DeliveryProcessor(
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 BridgeTelemetry.FailedAttempts.Add(1, tags);
                 BridgeTelemetry.HeldForEndpoint.Add(1, tags);
-                LogHeld(logger, envelope.Id, address.ToString(), $"attempt {message.DeliveryCount} failed ({result.Error}) while the endpoint is held");
-                await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+                var wait = guard.HeldFailureDelay(envelope.Id);
+                LogHeld(logger, envelope.Id, address.ToString(), $"attempt {message.DeliveryCount} failed ({result.Error}) while the endpoint is held; offered again in {wait.TotalSeconds:0.#} s");
+                await SettleAsync(() => receiver.ReleaseAsync(message, wait, CancellationToken.None), message, address);
                 break;
 
             case AttemptOutcome.Failed when message.DeliveryCount >= definition.Webhook.MaxAttempts:
@@ -160,7 +162,7 @@ internal sealed partial class DeliveryProcessor(
 
             default:
                 // Cut off by shutdown: hand it back without spending an attempt.
-                await SettleAsync(() => receiver.ReleaseAsync(message, CancellationToken.None), message, address);
+                await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
                 break;
         }
     }

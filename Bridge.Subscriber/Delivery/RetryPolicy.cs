@@ -1,23 +1,8 @@
-using System.Net;
-using Bridge.Store.Attempts;
-
 namespace Bridge.Subscriber.Delivery;
 
-/// <summary>Classifies webhook answers and computes retry delays.</summary>
+/// <summary>Computes retry delays (answers are classified by <see cref="Bridge.Webhooks.WebhookSender.Classify"/>).</summary>
 internal static class RetryPolicy
 {
-    /// <summary>2xx delivered; 408, 429 and 5xx transient; every other status a permanent rejection.</summary>
-    public static AttemptOutcome Classify(HttpStatusCode status)
-    {
-        var code = (int)status;
-        return code switch
-        {
-            >= 200 and < 300 => AttemptOutcome.Delivered,
-            408 or 429 or >= 500 => AttemptOutcome.Failed,
-            _ => AttemptOutcome.Rejected,
-        };
-    }
-
     /// <summary>
     /// Delay before the attempt after <paramref name="attempt"/>: exponential from <paramref name="baseDelay"/>
     /// with "equal jitter" (half fixed, half random), capped at <paramref name="maxDelay"/>. A <c>Retry-After</c>

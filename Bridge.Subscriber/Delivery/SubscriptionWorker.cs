@@ -171,7 +171,7 @@ internal sealed partial class SubscriptionWorker(
         {
             try
             {
-                await receiver.ReleaseAsync(message, CancellationToken.None);
+                await receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None);
                 BridgeTelemetry.HeldForEndpoint.Add(1, new("topic", definition.Address.Topic), new("subscription", definition.Address.Subscription));
             }
 #pragma warning disable CA1031 // Its lock expires and the broker delivers it again: nothing is lost, but say so.

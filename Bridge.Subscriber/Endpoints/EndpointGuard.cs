@@ -1,7 +1,8 @@
+using System.Collections.Concurrent;
 using Bridge.Store.Attempts;
-using Bridge.Subscriber.Delivery;
 using Bridge.Telemetry;
 using Bridge.Topology;
+using Bridge.Webhooks;
 using Polly;
 using Polly.CircuitBreaker;
 
@@ -13,16 +14,17 @@ namespace Bridge.Subscriber.Endpoints;
 /// paused the subscription's loop receives nothing, so its envelopes wait in the broker; one envelope probes the
 /// endpoint when the break is over (and, while paused automatically, once every probe interval).
 /// </summary>
-internal sealed partial class EndpointGuard : IAsyncDisposable
+internal sealed partial class EndpointGuard
 {
     private readonly object _sync = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly EndpointProtection _protection;
-    private readonly ResiliencePipeline<AttemptResult> _pipeline;
+    private readonly ResiliencePipeline<WebhookCallResult> _pipeline;
     private readonly CircuitBreakerStateProvider _circuit = new();
     private readonly CircuitBreakerManualControl _control = new();
     private readonly EndpointRateLimit? _rateLimit;
+    private readonly ConcurrentDictionary<string, int> _heldFailures = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
     private DateTimeOffset _blockedUntil;
     private DateTimeOffset _nextProbeAt;
@@ -36,9 +38,9 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         _time = time;
         _logger = logger;
         _protection = definition.Webhook.Protection;
-        _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate) : null;
-        _pipeline = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<AttemptResult>
+        _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate, time) : null;
+        _pipeline = new ResiliencePipelineBuilder<WebhookCallResult> { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<WebhookCallResult>
             {
                 FailureRatio = _protection.FailureRatio,
                 MinimumThroughput = _protection.MinimumThroughput,
@@ -105,7 +107,8 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
 
     private string Address => Definition.Address.ToString();
 
-    private KeyValuePair<string, object?>[] Tags => [new("topic", Definition.Address.Topic), new("subscription", Definition.Address.Subscription)];
+    /// <summary>The metric tags of this endpoint: topic and subscription.</summary>
+    public KeyValuePair<string, object?>[] Tags => [new("topic", Definition.Address.Topic), new("subscription", Definition.Address.Subscription)];
 
     /// <summary>
     /// Waits until envelopes may be received: at once while the endpoint is healthy, until the probe is due while the
@@ -150,7 +153,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         _rateLimit is null ? ValueTask.FromResult(wanted) : _rateLimit.AcquireAsync(wanted, cancellationToken);
 
     /// <summary>Makes a call through the circuit breaker; null when the open circuit refused it (no call was made).</summary>
-    public async Task<AttemptResult?> CallAsync(Func<CancellationToken, Task<AttemptResult>> call, CancellationToken cancellationToken)
+    public async Task<WebhookCallResult?> CallAsync(Func<CancellationToken, Task<WebhookCallResult>> call, CancellationToken cancellationToken)
     {
         try
         {
@@ -170,10 +173,47 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// How long an envelope whose call failed while the endpoint is held waits (without spending an attempt) before it
+    /// is offered again: past the next probe (two probe intervals, four from its second such failure on), so the probes
+    /// go round the waiting envelopes rather than retrying one that may itself be at fault, while an endpoint that comes
+    /// back sees every envelope again within four intervals. Nothing while paused by hand: no probe is made.
+    /// </summary>
+    public TimeSpan HeldFailureDelay(string messageId)
+    {
+        TimeSpan step;
+        lock (_sync)
+        {
+            if (_pause?.Mode == PauseMode.Manual)
+            {
+                return TimeSpan.Zero;
+            }
+
+            step = _circuit.CircuitState == CircuitState.Closed ? TimeSpan.Zero : _protection.BreakDuration;
+            if (_pause?.Mode == PauseMode.Automatic && _protection.ProbeInterval > step)
+            {
+                step = _protection.ProbeInterval;
+            }
+        }
+
+        if (_heldFailures.Count >= 10_000)
+        {
+            _heldFailures.Clear();
+        }
+
+        var failures = _heldFailures.AddOrUpdate(messageId, 1, static (_, count) => count + 1);
+        return step * (failures == 1 ? 2 : 4);
+    }
+
     /// <summary>Counts a call's outcome: a run of failures pauses the endpoint; an answer ends an automatic pause.</summary>
-    public void Record(AttemptResult result)
+    public void Record(WebhookCallResult result, string messageId)
     {
         ArgumentNullException.ThrowIfNull(result);
+        if (result.Outcome != AttemptOutcome.Failed)
+        {
+            _heldFailures.TryRemove(messageId, out _);
+        }
+
         var pauseChanged = false;
         lock (_sync)
         {
@@ -266,14 +306,6 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_rateLimit is not null)
-        {
-            await _rateLimit.DisposeAsync();
-        }
-    }
-
     /// <summary>Now, to the millisecond the store keeps, so a pause read back equals the one written.</summary>
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
@@ -351,7 +383,7 @@ internal sealed partial class EndpointGuard : IAsyncDisposable
 }
 
 /// <summary>How an endpoint came to be paused.</summary>
-public enum PauseMode
+internal enum PauseMode
 {
     /// <summary>By an operator: only an operator resumes it.</summary>
     Manual,
@@ -365,7 +397,11 @@ public enum PauseMode
 /// <param name="Since">When it began.</param>
 /// <param name="By">Who paused it (<c>bridge</c> when automatic).</param>
 /// <param name="Reason">Why.</param>
-public sealed record EndpointPause(PauseMode Mode, DateTimeOffset Since, string By, string? Reason);
+internal sealed record EndpointPause(PauseMode Mode, DateTimeOffset Since, string By, string? Reason)
+{
+    /// <summary>The mode's name in the API, the metrics and the store: <c>manual</c> or <c>automatic</c>.</summary>
+    public string ModeName => Mode == PauseMode.Automatic ? "automatic" : "manual";
+}
 
 /// <summary>Leave to receive: a probe turn receives one envelope and must end with <see cref="EndpointGuard.EndProbe"/>.</summary>
 internal readonly record struct EndpointTurn(bool IsProbe);

@@ -4,18 +4,20 @@ namespace Bridge.Subscriber.Endpoints;
 internal sealed class EndpointPauses(EndpointStateStore store)
 {
     /// <summary>Pauses the endpoint; throws when the store cannot keep it (it then holds in this process only).</summary>
-    public Task PauseAsync(EndpointGuard guard, string by, string? reason, CancellationToken cancellationToken)
+    public Task PauseAsync(EndpointGuard guard, string by, string? reason)
     {
         ArgumentNullException.ThrowIfNull(guard);
-        guard.PauseManually(by, reason);
-        return store.SaveAsync(guard, cancellationToken);
+        return store.ChangeAsync(guard, () =>
+        {
+            guard.PauseManually(by, reason);
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>Resumes the endpoint; throws when the store cannot keep it (it then holds in this process only).</summary>
-    public async Task ResumeAsync(EndpointGuard guard, string by, CancellationToken cancellationToken)
+    public Task ResumeAsync(EndpointGuard guard, string by)
     {
         ArgumentNullException.ThrowIfNull(guard);
-        await guard.ResumeAsync(by);
-        await store.SaveAsync(guard, cancellationToken);
+        return store.ChangeAsync(guard, () => guard.ResumeAsync(by));
     }
 }

@@ -1,52 +1,50 @@
-using System.Threading.RateLimiting;
-
 namespace Bridge.Subscriber.Endpoints;
 
 /// <summary>
-/// The optional rate limit of a webhook endpoint: a token bucket refilled evenly (in steps of at most 10 ms), so calls
-/// start at most <c>perSecond</c> a second without bursts above a hundredth of that.
+/// The optional rate limit of a webhook endpoint, paced by the clock (a generic cell rate algorithm): calls start at
+/// most <c>perSecond</c> a second over any stretch of time, in bursts of at most a hundredth of that (at least one).
+/// No timer refills it, so a busy machine cannot bunch calls up.
 /// </summary>
-internal sealed class EndpointRateLimit(int perSecond) : IAsyncDisposable
+internal sealed class EndpointRateLimit
 {
-    private readonly TokenBucketRateLimiter _bucket = Create(perSecond);
+    private readonly object _sync = new();
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _interval;
+    private readonly TimeSpan _tolerance;
+    private DateTimeOffset _next = DateTimeOffset.MinValue;
 
-    /// <summary>Waits for one call, then takes up to <paramref name="wanted"/> − 1 more that are free now; returns how many.</summary>
-    public async ValueTask<int> AcquireAsync(int wanted, CancellationToken cancellationToken)
+    public EndpointRateLimit(int perSecond, TimeProvider time)
     {
-        using (var first = await _bucket.AcquireAsync(1, cancellationToken))
-        {
-            if (!first.IsAcquired)
-            {
-                return 0;
-            }
-        }
-
-        var granted = 1;
-        while (granted < wanted)
-        {
-            using var more = _bucket.AttemptAcquire(1);
-            if (!more.IsAcquired)
-            {
-                break;
-            }
-            granted++;
-        }
-        return granted;
+        ArgumentOutOfRangeException.ThrowIfLessThan(perSecond, 1);
+        _time = time;
+        _interval = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / perSecond);
+        _tolerance = _interval * (Math.Max(1, perSecond / 100) - 1);
     }
 
-    public ValueTask DisposeAsync() => _bucket.DisposeAsync();
-
-    private static TokenBucketRateLimiter Create(int perSecond)
+    /// <summary>Reserves the next call, and up to <paramref name="wanted"/> − 1 more that may start at the same moment; waits until they may; returns how many.</summary>
+    public async ValueTask<int> AcquireAsync(int wanted, CancellationToken cancellationToken)
     {
-        var tokensPerPeriod = Math.Max(1, perSecond / 100);
-        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        TimeSpan wait;
+        var granted = 1;
+        lock (_sync)
         {
-            TokenLimit = tokensPerPeriod,
-            TokensPerPeriod = tokensPerPeriod,
-            ReplenishmentPeriod = TimeSpan.FromTicks(TimeSpan.TicksPerSecond * tokensPerPeriod / perSecond),
-            QueueLimit = 1,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+            var now = _time.GetUtcNow();
+            var next = _next < now ? now : _next;
+            var start = next - _tolerance > now ? next - _tolerance : now;
+            wait = start - now;
+            next += _interval;
+            while (granted < wanted && next - _tolerance <= start)
+            {
+                next += _interval;
+                granted++;
+            }
+            _next = next;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken);
+        }
+        return granted;
     }
 }

@@ -10,7 +10,7 @@ namespace Bridge.Subscriber.Endpoints;
 /// (<c>bridge.endpoint.circuit_state</c>: 0 closed, 1 half-open, 2 open, 3 isolated; <c>bridge.endpoint.paused</c>: 1
 /// while paused, tag <c>mode</c>).
 /// </summary>
-internal sealed class EndpointRegistry : IAsyncDisposable
+internal sealed class EndpointRegistry
 {
     private readonly Dictionary<SubscriptionAddress, EndpointGuard> _guards;
 
@@ -32,24 +32,13 @@ internal sealed class EndpointRegistry : IAsyncDisposable
     public EndpointGuard Get(SubscriptionAddress address) =>
         _guards.TryGetValue(address, out var guard) ? guard : throw new InvalidOperationException($"Subscription {address} is not configured.");
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var guard in _guards.Values)
-        {
-            await guard.DisposeAsync();
-        }
-    }
-
     private IEnumerable<Measurement<int>> ObserveCircuits() =>
-        _guards.Values.Select(g => new Measurement<int>(CircuitValue(g.Circuit), Tags(g)));
+        _guards.Values.Select(g => new Measurement<int>(CircuitValue(g.Circuit), g.Tags));
 
     private IEnumerable<Measurement<int>> ObservePauses() =>
         _guards.Values.Select(g => g.Pause is { } pause
-            ? new Measurement<int>(1, [.. Tags(g), new("mode", pause.Mode == PauseMode.Manual ? "manual" : "automatic")])
-            : new Measurement<int>(0, Tags(g)));
-
-    private static KeyValuePair<string, object?>[] Tags(EndpointGuard guard) =>
-        [new("topic", guard.Definition.Address.Topic), new("subscription", guard.Definition.Address.Subscription)];
+            ? new Measurement<int>(1, [.. g.Tags, new("mode", pause.ModeName)])
+            : new Measurement<int>(0, g.Tags));
 
     private static int CircuitValue(CircuitState state) => state switch
     {

@@ -9,7 +9,10 @@ namespace Bridge.Subscriber.Endpoints;
 /// <summary>
 /// Keeps endpoint pauses in the store (<c>webhook_endpoints</c>), so a pause outlives a restart and reaches every
 /// subscriber process: each process writes its own decisions and takes up the others' every
-/// <see cref="EndpointOptions.SyncInterval"/>. The circuit itself is each process's own.
+/// <see cref="EndpointOptions.SyncInterval"/>. Every write increments the row's version (optimistic concurrency), so a
+/// process notices any change it has not seen, whatever the clocks say. An operator's pause wins: a process's own
+/// automatic decision (a pause after failures, a resume after a probe) never replaces a pause made by hand that it
+/// had not seen yet. The circuit itself is each process's own.
 /// </summary>
 internal sealed partial class EndpointStateStore(
     IDbContextFactory<BridgeDbContext> contexts,
@@ -17,71 +20,124 @@ internal sealed partial class EndpointStateStore(
     TimeProvider time,
     ILogger<EndpointStateStore> logger)
 {
-    private readonly SemaphoreSlim _writing = new(1, 1);
-    private readonly ConcurrentDictionary<SubscriptionAddress, DateTimeOffset> _seen = new();
+    private const string Automatic = "automatic";
+    private readonly SemaphoreSlim _sync = new(1, 1);
+    private readonly ConcurrentDictionary<SubscriptionAddress, long> _seen = new();
 
-    /// <summary>Writes the guard's pause as it is now.</summary>
-    public async Task SaveAsync(EndpointGuard guard, CancellationToken cancellationToken)
+    /// <summary>Makes an operator's change to the guard and stores it, as one step against concurrent loads.</summary>
+    public async Task ChangeAsync(EndpointGuard guard, Func<Task> change)
     {
         ArgumentNullException.ThrowIfNull(guard);
-        await _writing.WaitAsync(cancellationToken);
+        ArgumentNullException.ThrowIfNull(change);
+        await _sync.WaitAsync();
         try
         {
-            var address = guard.Definition.Address;
-            var pause = guard.Pause;
-            var now = DateTimeOffset.FromUnixTimeMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds());
-            var updatedAt = _seen.TryGetValue(address, out var last) && last >= now ? last.AddMilliseconds(1) : now;
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var row = await db.WebhookEndpoints.FindAsync([address.Topic, address.Subscription], cancellationToken);
-            if (row is null)
-            {
-                row = new WebhookEndpoint { Topic = address.Topic, Subscription = address.Subscription, Url = guard.Definition.Webhook.Url.ToString() };
-                db.WebhookEndpoints.Add(row);
-            }
-
-            row.Url = guard.Definition.Webhook.Url.ToString();
-            row.Paused = pause is not null;
-            row.PausedAt = pause?.Since;
-            row.PausedBy = pause?.By;
-            row.PauseReason = pause?.Reason is { Length: > 512 } reason ? reason[..512] : pause?.Reason;
-            row.PauseMode = pause is null ? null : ModeName(pause.Mode);
-            row.UpdatedAt = updatedAt;
-            await db.SaveChangesAsync(cancellationToken);
-            _seen[address] = updatedAt;
+            await change();
+            await WriteAsync(guard, automatic: false);
         }
         finally
         {
-            _writing.Release();
+            _sync.Release();
         }
     }
 
-    /// <summary>Takes up pauses written since the last look (by another process, or before a restart).</summary>
+    /// <summary>Stores a decision the guard took itself, unless an operator's pause it has not seen is in the way (that one is taken up instead).</summary>
+    public async Task SaveAutomaticAsync(EndpointGuard guard)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        await _sync.WaitAsync();
+        try
+        {
+            await WriteAsync(guard, automatic: true);
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    /// <summary>Takes up changes written since the last look (by another process, or before a restart).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.WebhookEndpoints.AsNoTracking().ToListAsync(cancellationToken);
-        foreach (var row in rows)
+        await _sync.WaitAsync(cancellationToken);
+        try
         {
-            var address = new SubscriptionAddress(row.Topic, row.Subscription);
-            if (registry.Find(address) is not { } guard || (_seen.TryGetValue(address, out var last) && row.UpdatedAt <= last))
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            foreach (var row in await db.WebhookEndpoints.AsNoTracking().ToListAsync(cancellationToken))
             {
-                continue;
+                if (registry.Find(new SubscriptionAddress(row.Topic, row.Subscription)) is { } guard)
+                {
+                    await TakeUpAsync(guard, row);
+                }
+            }
+        }
+        finally
+        {
+            _sync.Release();
+        }
+    }
+
+    private async Task WriteAsync(EndpointGuard guard, bool automatic)
+    {
+        var address = guard.Definition.Address;
+        for (var tries = 1; ; tries++)
+        {
+            await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+            var row = await db.WebhookEndpoints.FindAsync([address.Topic, address.Subscription], CancellationToken.None);
+            if (row is not null && automatic && row.Version != _seen.GetValueOrDefault(address) && row.Paused && row.PauseMode != Automatic)
+            {
+                await TakeUpAsync(guard, row);
+                return;
             }
 
-            _seen[address] = row.UpdatedAt;
-            var pause = row.Paused
-                ? new EndpointPause(row.PauseMode == ModeName(PauseMode.Automatic) ? PauseMode.Automatic : PauseMode.Manual,
-                    row.PausedAt ?? row.UpdatedAt, row.PausedBy ?? "unknown", row.PauseReason)
-                : null;
-            if (!Equals(guard.Pause, pause))
+            if (row is null)
             {
-                LogTakenUp(logger, address.ToString(), pause is null ? "resumed" : $"paused ({ModeName(pause.Mode)}, by {pause.By})");
-                await guard.ApplyAsync(pause);
+                row = new WebhookEndpoint { Topic = address.Topic, Subscription = address.Subscription, Url = "" };
+                db.WebhookEndpoints.Add(row);
+            }
+
+            var pause = guard.Pause;
+            row.Url = guard.Definition.Webhook.Url.ToString();
+            row.Paused = pause is not null;
+            row.PausedAt = pause?.Since;
+            row.PausedBy = Truncate(pause?.By, 128);
+            row.PauseReason = Truncate(pause?.Reason, 512);
+            row.PauseMode = pause?.ModeName;
+            row.UpdatedAt = time.GetUtcNow();
+            row.Version++;
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+                _seen[address] = row.Version;
+                return;
+            }
+            catch (DbUpdateException) when (tries < 3)
+            {
+                // Another process wrote the row (or inserted it) meanwhile: read it again and decide again.
             }
         }
     }
 
-    private static string ModeName(PauseMode mode) => mode == PauseMode.Automatic ? "automatic" : "manual";
+    private async Task TakeUpAsync(EndpointGuard guard, WebhookEndpoint row)
+    {
+        var address = guard.Definition.Address;
+        if (_seen.TryGetValue(address, out var seen) && seen == row.Version)
+        {
+            return;
+        }
+
+        _seen[address] = row.Version;
+        var pause = row.Paused
+            ? new EndpointPause(row.PauseMode == Automatic ? PauseMode.Automatic : PauseMode.Manual, row.PausedAt ?? row.UpdatedAt, row.PausedBy ?? "unknown", row.PauseReason)
+            : null;
+        if (!Equals(guard.Pause, pause))
+        {
+            LogTakenUp(logger, address.ToString(), pause is null ? "resumed" : $"paused ({pause.ModeName}, by {pause.By})");
+            await guard.ApplyAsync(pause);
+        }
+    }
+
+    private static string? Truncate(string? value, int max) => value is { Length: > 0 } && value.Length > max ? value[..max] : value;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Subscription} was {State} elsewhere; taking it up")]
     private static partial void LogTakenUp(ILogger logger, string subscription, string state);

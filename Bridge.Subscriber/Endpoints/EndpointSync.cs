@@ -31,6 +31,7 @@ internal sealed partial class EndpointSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.SyncInterval;
+        var dirty = new HashSet<EndpointGuard>();
         var nextLoad = time.GetUtcNow() + interval;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -54,9 +55,10 @@ internal sealed partial class EndpointSync(
 
             while (_changed.Reader.TryRead(out var guard))
             {
-                await TryAsync(() => store.SaveAsync(guard, stoppingToken), "write");
+                dirty.Add(guard);
             }
 
+            await SaveAsync(dirty);
             if (time.GetUtcNow() >= nextLoad)
             {
                 await TryAsync(() => store.LoadAsync(stoppingToken), "read");
@@ -67,19 +69,35 @@ internal sealed partial class EndpointSync(
         // Whatever was decided last is kept for the next start.
         while (_changed.Reader.TryRead(out var guard))
         {
-            await TryAsync(() => store.SaveAsync(guard, CancellationToken.None), "write");
+            dirty.Add(guard);
+        }
+
+        await SaveAsync(dirty);
+    }
+
+    /// <summary>Stores each changed guard; one that cannot be stored stays in <paramref name="dirty"/> for the next pass.</summary>
+    private async Task SaveAsync(HashSet<EndpointGuard> dirty)
+    {
+        foreach (var guard in dirty.ToList())
+        {
+            if (await TryAsync(() => store.SaveAutomaticAsync(guard), "written"))
+            {
+                dirty.Remove(guard);
+            }
         }
     }
 
-    private async Task TryAsync(Func<Task> work, string what)
+    private async Task<bool> TryAsync(Func<Task> work, string what)
     {
         try
         {
             await work();
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogStoreFailed(logger, ex, what);
+            return false;
         }
     }
 

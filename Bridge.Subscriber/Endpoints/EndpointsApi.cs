@@ -80,7 +80,7 @@ public static class EndpointsApi
 
         try
         {
-            await services.Pauses.PauseAsync(guard, RequestedBy(context), request?.Reason, context.RequestAborted);
+            await services.Pauses.PauseAsync(guard, RequestedBy(context), request?.Reason);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -103,7 +103,7 @@ public static class EndpointsApi
 
         try
         {
-            await services.Pauses.ResumeAsync(guard, RequestedBy(context), context.RequestAborted);
+            await services.Pauses.ResumeAsync(guard, RequestedBy(context));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -167,7 +167,7 @@ public sealed record EndpointView(
                 Polly.CircuitBreaker.CircuitState.Open => "open",
                 _ => "isolated",
             },
-            pause is not null, pause?.Mode.ToString().ToLowerInvariant(), pause?.Since, pause?.By, pause?.Reason,
+            pause is not null, pause?.ModeName, pause?.Since, pause?.By, pause?.Reason,
             guard.ConsecutiveFailures, guard.NextProbeAt,
             definition.Webhook.Concurrency, definition.Webhook.Protection.RateLimitPerSecond);
     }

@@ -96,8 +96,9 @@ public sealed class DeliveryTests : BridgeTestBase
         Assert.Equal(3, deadLetter.GetProperty("deliveryCount").GetInt32());
         Assert.Equal(3, Receiver["down"].Received.Count);
 
-        var detail = await GetJsonAsync(client, $"/api/topics/orders/subscriptions/down/dead-letters/{messageId}");
-        Assert.Equal(3, detail.GetProperty("attempts").GetArrayLength());
+        // Attempts are written in the background: wait for the third.
+        var detail = await EventuallyAsync(() => GetJsonAsync(client, $"/api/topics/orders/subscriptions/down/dead-letters/{messageId}"),
+            d => d.GetProperty("attempts").GetArrayLength() == 3, "the dead letter with three attempts");
         Assert.Equal(messageId, detail.GetProperty("envelope").GetProperty("id").GetString());
 
         Receiver["down"].DefaultStatus = 200;

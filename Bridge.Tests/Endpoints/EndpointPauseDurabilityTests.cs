@@ -15,12 +15,16 @@ public sealed class EndpointPauseDurabilityTests : BridgeTestBase
     public async Task A_pause_survives_a_restart_and_holds_envelopes_from_the_first_moment()
     {
         var topology = new TestTopology().Subscription(Topic, "crm", Receiver.UrlOf("crm"));
+        string id;
         await using (var first = await StartBridgeAsync(topology))
         {
             using var client = first.CreateClient();
             await PauseAsync(client, "crm", "partner migration");
+            id = await PublishAsync(client, Topic, new { orderId = "1" }, "order.created");
             await first.StopAsync();
         }
+
+        // Waiting in the broker at start-up: the pause must be in force before delivery begins.
 
         await using var second = await StartBridgeAsync(topology);
         using var again = second.CreateClient();
@@ -29,7 +33,6 @@ public sealed class EndpointPauseDurabilityTests : BridgeTestBase
         Assert.Equal("manual", endpoint.GetProperty("pauseMode").GetString());
         Assert.Equal("partner migration", endpoint.GetProperty("pauseReason").GetString());
 
-        var id = await PublishAsync(again, Topic, new { orderId = "1" }, "order.created");
         await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Empty(Receiver["crm"].Received);
 

@@ -12,7 +12,7 @@ public sealed class CompetingSubscribersTests : BridgeTestBase
     {
         var server = await SharedRabbitMq.GetAsync();
         var hook = Receiver["shared"];
-        hook.Delay = TimeSpan.FromMilliseconds(500); // 3 processes × 4 slots × 2/s: the 150 events take several seconds
+        hook.Delay = TimeSpan.FromSeconds(1); // 3 processes × 4 slots × 1/s: the 150 events take over 12 s, so the kill lands mid-stream even on a busy machine
         var topology = new TestTopology()
             .Subscription("orders", "shared", Receiver.UrlOf("shared"), maxAttempts: 20, concurrency: 4, lockDuration: "00:00:05")
             .With("Bridge:Transport", "rabbitmq")

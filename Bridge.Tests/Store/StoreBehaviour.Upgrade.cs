@@ -20,7 +20,7 @@ public abstract partial class StoreBehaviour
                 """, Ct);
         }
 
-        Assert.Equal([2], await Store.MigrateAsync(ConnectionString));
+        Assert.Equal([2, 3], await Store.MigrateAsync(ConnectionString));
 
         await using var after = Store.CreateContext(ConnectionString);
         var attempt = await after.DeliveryAttempts.SingleAsync(Ct);
@@ -31,7 +31,29 @@ public abstract partial class StoreBehaviour
         Assert.Equal(("m-1", "operator", "MaxAttemptsExceeded"), (replay.MessageId, replay.RequestedBy, replay.DeadLetterReason));
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1750000000456), replay.ReplayedAt);
         Assert.Null(replay.JobId);
-        Assert.Equal([(1, "initial"), (2, "audit_and_operations")], await HistoryAsync());
+        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode")], await HistoryAsync());
+        await AssertSchemaMatchesModelAsync();
+    }
+
+    [Fact]
+    public async Task An_endpoint_row_written_at_version_2_is_kept_by_the_upgrade_with_no_mode_and_version_0()
+    {
+        Assert.Equal([1, 2], await Store.MigrateAsync(ConnectionString, Store.Migrator([.. Store.Scripts.Take(2)])));
+        await using (var db = Store.CreateContext(ConnectionString))
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO webhook_endpoints ("Topic", "Subscription", "Url", "Paused", "PausedAt", "PausedBy", "PauseReason", "UpdatedAt")
+                VALUES ('orders', 'erp', 'https://hooks.example/erp', TRUE, 1750000000123, 'ops', 'maintenance', 1750000000123);
+                """, Ct);
+        }
+
+        Assert.Equal([3], await Store.MigrateAsync(ConnectionString));
+
+        await using var after = Store.CreateContext(ConnectionString);
+        var endpoint = await after.WebhookEndpoints.SingleAsync(Ct);
+        Assert.Equal(("orders", "erp", true, "ops", "maintenance"), (endpoint.Topic, endpoint.Subscription, endpoint.Paused, endpoint.PausedBy, endpoint.PauseReason));
+        Assert.Null(endpoint.PauseMode);
+        Assert.Equal(0, endpoint.Version);
         await AssertSchemaMatchesModelAsync();
     }
 }

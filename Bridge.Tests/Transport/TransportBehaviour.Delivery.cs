@@ -202,14 +202,39 @@ public abstract partial class TransportBehaviour
         await PublishAsync(topic, NewEnvelope(UniqueName("released")));
 
         var first = await ReceiveOneAsync(receiver);
-        await receiver.ReleaseAsync(first, Ct);
+        await receiver.ReleaseAsync(first, TimeSpan.Zero, Ct);
         var second = await ReceiveOneAsync(receiver);
-        await receiver.ReleaseAsync(second, Ct);
+        await receiver.ReleaseAsync(second, TimeSpan.Zero, Ct);
         var third = await ReceiveOneAsync(receiver);
 
         Assert.Equal(first.Envelope.Id, third.Envelope.Id);
         Assert.Equal(1, third.DeliveryCount);
         await receiver.CompleteAsync(third, Ct);
+    }
+
+    [Fact]
+    public async Task A_delayed_release_waits_out_its_delay_spends_no_delivery_and_keeps_its_successors_behind_it()
+    {
+        var topic = UniqueName("deferred");
+        var address = await ProvisionAsync(topic, Subscription(topic, "sub", maxDeliveryCount: 2, lockDuration: LongLockDuration));
+        await using var receiver = Transport.Receivers.CreateReceiver(address);
+        await PublishAsync(topic, NewEnvelope("k1", orderingKey: "k"), NewEnvelope("k2", orderingKey: "k"), NewEnvelope("free"));
+
+        var heads = await ReceiveAtLeastAsync(receiver, 2, maxMessages: 10);
+        Assert.Equal(["free", "k1"], Ids(heads).Order(StringComparer.Ordinal));
+        var delay = TimeSpan.FromMilliseconds(800);
+        var released = Stopwatch.StartNew();
+        await receiver.ReleaseAsync(heads.Single(m => m.Envelope.Id == "k1"), delay, Ct);
+        await receiver.CompleteAsync(heads.Single(m => m.Envelope.Id == "free"), Ct);
+
+        // Neither k1 (its delay runs) nor k2 (behind k1) comes meanwhile.
+        await AssertNothingReceivedAsync(receiver);
+        var again = await ReceiveOneAsync(receiver, maxMessages: 10);
+        Assert.Equal("k1", again.Envelope.Id);
+        Assert.True(released.Elapsed >= delay - TimingTolerance, $"k1 came back after {released.ElapsedMilliseconds} ms, before its delay.");
+        Assert.Equal(1, again.DeliveryCount);
+        await receiver.CompleteAsync(again, Ct);
+        Assert.Equal("k2", (await ReceiveOneAsync(receiver, maxMessages: 10)).Envelope.Id);
     }
 
     [Fact]

@@ -105,6 +105,25 @@ public abstract partial class TransportBehaviour
     }
 
     [Fact]
+    public async Task A_receive_asking_for_more_than_the_ones_before_gets_as_many_at_once()
+    {
+        var topic = UniqueName("widening");
+        var address = await ProvisionAsync(topic, Subscription(topic, "sub", lockDuration: LongLockDuration));
+        await PublishAsync(topic, [.. Enumerable.Range(1, 5).Select(i => NewEnvelope($"m{i}"))]);
+        await using var receiver = Transport.Receivers.CreateReceiver(address);
+
+        // A probe-sized receive first, then the full concurrency: all of it must be handed out while the first is still out.
+        var first = await ReceiveOneAsync(receiver, maxMessages: 1);
+        var more = await ReceiveAtLeastAsync(receiver, 3, maxMessages: 3);
+
+        Assert.Equal(4, Ids([first, .. more]).Distinct().Count());
+        foreach (var message in more.Prepend(first))
+        {
+            await receiver.CompleteAsync(message, Ct);
+        }
+    }
+
+    [Fact]
     public async Task Envelope_over_the_size_limit_is_rejected_with_MessageTooLargeException_and_not_stored()
     {
         var topic = UniqueName("sizes");

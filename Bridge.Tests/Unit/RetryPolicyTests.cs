@@ -1,6 +1,7 @@
 using System.Net;
 using Bridge.Store.Attempts;
 using Bridge.Subscriber.Delivery;
+using Bridge.Webhooks;
 
 namespace Bridge.Tests.Unit;
 
@@ -19,7 +20,7 @@ public sealed class RetryPolicyTests
     [InlineData(503, AttemptOutcome.Failed)]
     [InlineData(302, AttemptOutcome.Rejected)]
     public void Status_codes_are_classified_as_delivered_rejected_or_transient(int status, AttemptOutcome expected) =>
-        Assert.Equal(expected, RetryPolicy.Classify((HttpStatusCode)status));
+        Assert.Equal(expected, WebhookSender.Classify((HttpStatusCode)status));
 
     [Fact]
     public void Delays_grow_exponentially_with_jitter_between_half_and_full()

@@ -95,7 +95,6 @@ CREATE TABLE webhook_endpoints (
     "PausedAt" bigint,
     "PausedBy" character varying(128),
     "PauseReason" character varying(512),
-    "PauseMode" character varying(16),
     "UpdatedAt" bigint NOT NULL,
     CONSTRAINT "PK_webhook_endpoints" PRIMARY KEY ("Topic", "Subscription")
 );

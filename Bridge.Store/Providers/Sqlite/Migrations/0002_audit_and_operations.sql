@@ -91,7 +91,6 @@ CREATE TABLE "webhook_endpoints" (
     "PausedAt" INTEGER NULL,
     "PausedBy" TEXT NULL,
     "PauseReason" TEXT NULL,
-    "PauseMode" TEXT NULL,
     "UpdatedAt" INTEGER NOT NULL,
     CONSTRAINT "PK_webhook_endpoints" PRIMARY KEY ("Topic", "Subscription")
 );

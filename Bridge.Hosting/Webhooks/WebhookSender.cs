@@ -1,0 +1,135 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Bridge.Envelopes;
+using Bridge.Store.Attempts;
+
+namespace Bridge.Webhooks;
+
+/// <summary>
+/// Makes one signed webhook call the way every Bridge delivery does: the envelope as CloudEvents structured JSON,
+/// Standard Webhooks headers (<c>webhook-id</c> = the envelope id, <c>webhook-timestamp</c>, <c>webhook-signature</c>),
+/// the correlation id, and a per-call timeout. Used by the subscriber and by replays to a corrected endpoint.
+/// </summary>
+public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider)
+{
+    /// <summary>The named HttpClient used for webhook calls.</summary>
+    public const string HttpClientName = "bridge-webhooks";
+
+    private const int ExcerptBytes = 1024;
+    private static readonly MediaTypeHeaderValue ContentType = MediaTypeHeaderValue.Parse(CloudEventAttributes.StructuredMediaType + "; charset=utf-8");
+    private readonly ConcurrentDictionary<string, WebhookSigner> _signers = new(StringComparer.Ordinal);
+
+    /// <summary>2xx delivered; 408, 429 and 5xx transient; every other status a permanent rejection.</summary>
+    public static AttemptOutcome Classify(HttpStatusCode status) => (int)status switch
+    {
+        >= 200 and < 300 => AttemptOutcome.Delivered,
+        408 or 429 or >= 500 => AttemptOutcome.Failed,
+        _ => AttemptOutcome.Rejected,
+    };
+
+    /// <summary>
+    /// Posts <paramref name="body"/> (the serialised <paramref name="envelope"/>) to <paramref name="url"/>, signed with
+    /// <paramref name="secret"/>. Never throws for what the endpoint does: every outcome is in the result.
+    /// </summary>
+    public async Task<WebhookCallResult> SendAsync(Uri url, string secret, TimeSpan timeout, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var signer = _signers.GetOrAdd(secret, s => new WebhookSigner(s));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = ContentType;
+        request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, envelope.Id);
+        request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signer.Sign(envelope.Id, timestamp, body.Span));
+        request.Headers.TryAddWithoutValidation("X-Correlation-Id", envelope.CorrelationId);
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var client = httpClientFactory.CreateClient(HttpClientName);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var excerpt = await ReadExcerptAsync(response, deadline.Token);
+            var outcome = Classify(response.StatusCode);
+            var status = (int)response.StatusCode;
+            return new WebhookCallResult(
+                outcome,
+                status,
+                Stopwatch.GetElapsedTime(started),
+                outcome == AttemptOutcome.Delivered ? null : $"HTTP {status} {response.ReasonPhrase}".TrimEnd(),
+                excerpt,
+                RetryAfter(response));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Failed(AttemptOutcome.Cancelled, started, "Cancelled by shutdown.");
+        }
+        catch (OperationCanceledException)
+        {
+            return Failed(AttemptOutcome.Failed, started, $"Timed out after {timeout.TotalSeconds:0.###} s.");
+        }
+        catch (HttpRequestException ex)
+        {
+            return Failed(AttemptOutcome.Failed, started, "Connection failed: " + ex.Message);
+        }
+        catch (IOException ex)
+        {
+            // e.g. the receiver cut the response short: we cannot know it took the envelope, so it counts as failed.
+            return Failed(AttemptOutcome.Failed, started, "Response failed: " + ex.Message);
+        }
+    }
+
+    private static WebhookCallResult Failed(AttemptOutcome outcome, long started, string error) =>
+        new(outcome, null, Stopwatch.GetElapsedTime(started), error, null, null);
+
+    private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[ExcerptBytes];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+        {
+            total += read;
+        }
+        return total == 0 ? null : Encoding.UTF8.GetString(buffer, 0, total);
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - timeProvider.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}
+
+/// <summary>What one webhook call came to.</summary>
+/// <param name="Outcome">Delivered, rejected (permanent), failed (transient) or cancelled.</param>
+/// <param name="StatusCode">HTTP status, when an answer came.</param>
+/// <param name="Duration">Time the call took.</param>
+/// <param name="Error">Why it did not succeed.</param>
+/// <param name="ResponseExcerpt">The start of the response body.</param>
+/// <param name="RetryAfter">Delay the receiver asked for with <c>Retry-After</c>.</param>
+public sealed record WebhookCallResult(
+    AttemptOutcome Outcome,
+    int? StatusCode,
+    TimeSpan Duration,
+    string? Error,
+    string? ResponseExcerpt,
+    TimeSpan? RetryAfter);
