@@ -45,6 +45,10 @@ internal static class AuditBatch
     /// The existing deliveries of the batch in one query. Topics, subscriptions and message ids are matched each as a
     /// set, which the unique (topic, subscription, message id) index answers; a row of another combination may come too.
     /// </summary>
+    /// <summary>Builds the model and compiles the delivery query, so the first batch is written as fast as the others.</summary>
+    public static async Task WarmUpAsync(BridgeDbContext db, CancellationToken cancellationToken) =>
+        await LoadDeliveriesAsync(db, [new AttemptEntry(new DeliveryAttempt { Topic = "", Subscription = "", MessageId = "", CorrelationId = "" })], cancellationToken);
+
     private static async Task<Dictionary<(string, string, string), DeliveryRecord>> LoadDeliveriesAsync(
         BridgeDbContext db, IReadOnlyList<AuditEntry> batch, CancellationToken cancellationToken)
     {

@@ -58,6 +58,7 @@ public sealed partial class AuditRecorder(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<AuditEntry>(BatchSize);
+        await WarmUpAsync(stoppingToken);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
@@ -119,6 +120,20 @@ public sealed partial class AuditRecorder(
                     break;
                 }
             }
+        }
+    }
+
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await AuditBatch.WarmUpAsync(db, cancellationToken);
+        }
+#pragma warning disable CA1031 // Only an optimisation: whatever failed here, the first batch meets it and deals with it.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 
