@@ -79,6 +79,17 @@ public abstract class BridgeTestBase : IAsyncLifetime
         return command.ExecuteScalar();
     }
 
+    /// <summary>Row counts of every table of the bridge's files; compare with <see cref="StoreSnapshot.AssertUnchanged"/>.</summary>
+    protected StoreSnapshot SnapshotStore() => StoreSnapshot.Take(Data.Path);
+
+    /// <summary>Waits for background writers (audit, endpoint state) to settle, then asserts nothing was stored since <paramref name="before"/>.</summary>
+    protected async Task AssertStoreUnchangedAsync(StoreSnapshot before, string what)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        before.AssertUnchanged(SnapshotStore(), what);
+    }
+
     protected static Task<JsonElement> AttemptsAsync(HttpClient client, string messageId) => GetJsonAsync(client, $"/api/messages/{messageId}/attempts");
 
     protected static Task<JsonElement> DeadLettersAsync(HttpClient client, string topic, string subscription) =>

@@ -1,0 +1,11 @@
+namespace Bridge.Hosting.Security;
+
+/// <summary>The claims Bridge's authentication puts on a caller, whatever the scheme (API key, HMAC, a token issuer).</summary>
+public static class BridgeClaims
+{
+    /// <summary>The id of the publisher (a Workato workspace, a partner) the caller acts for.</summary>
+    public const string PublisherId = "bridge:publisher";
+
+    /// <summary>One claim per scope granted: <c>publish:{topic}</c>, <c>publish:*</c> or <c>admin</c>.</summary>
+    public const string Scope = "scope";
+}
