@@ -22,10 +22,29 @@ public static class OpenApiExtensions
                 Description = description,
                 Content = new Dictionary<string, OpenApiMediaType>
                 {
-                    [mediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = type }, Example = JsonNode.Parse(example) },
+                    [mediaType] = new OpenApiMediaType { Schema = Schema(type), Example = JsonNode.Parse(example) },
                 },
             };
             return Task.CompletedTask;
         });
     }
+
+    /// <summary>Adds <paramref name="example"/> (JSON) to every media type of the operation's request body.</summary>
+    public static TBuilder WithRequestExample<TBuilder>(this TBuilder builder, string example)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        return builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+            {
+                media.Example = JsonNode.Parse(example);
+            }
+            return Task.CompletedTask;
+        });
+    }
+
+    private static OpenApiSchema Schema(JsonSchemaType type) =>
+        type.HasFlag(JsonSchemaType.Array)
+            ? new OpenApiSchema { Type = type, Items = new OpenApiSchema { Type = type == JsonSchemaType.Array ? JsonSchemaType.Object : null } }
+            : new OpenApiSchema { Type = type };
 }

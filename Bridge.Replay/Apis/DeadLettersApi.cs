@@ -42,6 +42,7 @@ public static class DeadLettersApi
         api.MapPost("/purge", PurgeAsync)
             .WithName("PurgeDeadLetters")
             .WithSummary("Purge dead letters by filter")
+            .WithRequestExample(""" { "reason": "WebhookRejected", "type": "order.created", "from": "2025-06-14T00:00:00Z", "to": "2025-06-15T00:00:00Z" } """)
             .WithDescription("Removes, without replay, the dead letters the filter takes (reason, type, from, to, messageIds) that were dead-lettered "
                 + "before the call. An empty filter purges everything and must say so with \"all\": true. Audited like a single purge.")
             .ProducesValidationProblem()

@@ -21,6 +21,7 @@ public static class ReplayJobsApi
         app.MapPost("/api/topics/{topic}/subscriptions/{subscription}/replay-jobs", CreateAsync)
             .WithTags("Replay jobs")
             .WithName("CreateReplayJob")
+            .WithRequestExample(""" { "filter": { "reason": "MaxAttemptsExceeded", "type": "order.created" }, "ratePerSecond": 10, "targetUrl": "https://recipes.example.com/webhooks/orders-v2" } """)
             .WithSummary("Start a replay job")
             .WithDescription("Queues a job that replays the subscription's dead letters the filter takes (reason, type, from, to, messageIds) "
                 + "that were dead-lettered before now, in dead-letter order, at most ratePerSecond. With targetUrl the job delivers each one "

@@ -29,6 +29,7 @@ public static class EndpointsApi
 
         api.MapPost("/pause", PauseAsync)
             .WithName("PauseEndpoint")
+            .WithRequestExample(""" { "reason": "Warehouse API maintenance until 14:00 UTC" } """)
             .WithSummary("Pause a webhook endpoint")
             .WithDescription("Stops delivering to the endpoint: its envelopes wait in the subscription (they are not dead-lettered, no attempt is spent) until it is resumed. No probe is made while paused by hand.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
