@@ -9,10 +9,13 @@ namespace Bridge.Publisher.Idempotency;
 /// The idempotency keys in the store (<c>idempotency_keys</c>). A key is claimed by inserting its row; the primary key
 /// (scope, topic, key) lets only one of any number of concurrent requests insert it. Only the claim's holder (its
 /// token) may complete or release it. An expired row no longer matches: it is removed and the key claimed anew.
+/// On SQLite, which has one writer at a time, this process's writes queue here rather than in SQLite's busy retries.
 /// </summary>
-internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contexts, TimeProvider time, IOptions<IdempotencyOptions> options)
+internal sealed class IdempotencyStore(
+    IDbContextFactory<BridgeDbContext> contexts, TimeProvider time, IOptions<IdempotencyOptions> options, IOptions<StoreOptions> store)
 {
     private const int Tries = 5;
+    private readonly SemaphoreSlim? _writer = string.Equals(store.Value.Provider.Trim(), "sqlite", StringComparison.OrdinalIgnoreCase) ? new(1, 1) : null;
 
     /// <summary>Claims the key for a request with <paramref name="fingerprint"/>, or says who has it.</summary>
     public async Task<ClaimResult> ClaimAsync(IdempotencyScope scope, string fingerprint, CancellationToken cancellationToken)
@@ -22,10 +25,10 @@ internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contex
             var now = time.GetUtcNow();
             var token = Guid.NewGuid().ToString("N");
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var inserted = await db.Database.ExecuteSqlRawAsync(IdempotencyTable.InsertClaimSql,
+            var inserted = await WriteAsync(() => db.Database.ExecuteSqlRawAsync(IdempotencyTable.InsertClaimSql,
                 [scope.Scope, scope.Topic, scope.Key, fingerprint, nameof(IdempotencyState.InFlight), token,
                     now.ToUnixTimeMilliseconds(), (now + options.Value.Lease).ToUnixTimeMilliseconds(), (now + options.Value.Window).ToUnixTimeMilliseconds()],
-                cancellationToken);
+                cancellationToken), cancellationToken);
             if (inserted == 1)
             {
                 return new ClaimResult(ClaimStatus.Claimed, new IdempotentPublish(scope, now), token, null);
@@ -65,7 +68,7 @@ internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
         var now = time.GetUtcNow();
-        var updated = await Rows(db, scope)
+        var updated = await WriteAsync(() => Rows(db, scope)
             .Where(r => r.ClaimToken == token && r.State == IdempotencyState.InFlight)
             .ExecuteUpdateAsync(set => set
                 .SetProperty(r => r.State, IdempotencyState.Completed)
@@ -73,7 +76,7 @@ internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contex
                 .SetProperty(r => r.StatusCode, response.StatusCode)
                 .SetProperty(r => r.ContentType, response.ContentType)
                 .SetProperty(r => r.ResponseBody, response.Body)
-                .SetProperty(r => r.ResponseHeaders, response.HeadersJson), CancellationToken.None);
+                .SetProperty(r => r.ResponseHeaders, response.HeadersJson), CancellationToken.None), CancellationToken.None);
         return updated == 1;
     }
 
@@ -81,7 +84,7 @@ internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contex
     public async Task ReleaseAsync(IdempotencyScope scope, string token)
     {
         await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
-        await Rows(db, scope).Where(r => r.ClaimToken == token && r.State == IdempotencyState.InFlight).ExecuteDeleteAsync(CancellationToken.None);
+        await WriteAsync(() => Rows(db, scope).Where(r => r.ClaimToken == token && r.State == IdempotencyState.InFlight).ExecuteDeleteAsync(CancellationToken.None), CancellationToken.None);
     }
 
     /// <summary>Removes every expired key; returns how many.</summary>
@@ -89,7 +92,7 @@ internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contex
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        return await db.Set<IdempotencyRecord>().Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+        return await WriteAsync(() => db.Set<IdempotencyRecord>().Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken), cancellationToken);
     }
 
     private async Task<ClaimResult?> DecideAsync(
@@ -98,7 +101,7 @@ internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contex
         if (row.ExpiresAt <= now)
         {
             // Past its window the key no longer matches: remove it (unless someone else did) and claim it anew.
-            await Rows(db, scope).Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken);
+            await WriteAsync(() => Rows(db, scope).Where(r => r.ExpiresAt <= now).ExecuteDeleteAsync(cancellationToken), cancellationToken);
             return null;
         }
 
@@ -115,10 +118,28 @@ internal sealed class IdempotencyStore(IDbContextFactory<BridgeDbContext> contex
         // The request holding the claim died (its lease is over): take the claim over, keeping its time and so its message ids.
         var token = Guid.NewGuid().ToString("N");
         var lease = now + options.Value.Lease;
-        var taken = await Rows(db, scope)
+        var taken = await WriteAsync(() => Rows(db, scope)
             .Where(r => r.ClaimToken == row.ClaimToken && r.State == IdempotencyState.InFlight)
-            .ExecuteUpdateAsync(set => set.SetProperty(r => r.ClaimToken, token).SetProperty(r => r.LeaseExpiresAt, lease), cancellationToken);
+            .ExecuteUpdateAsync(set => set.SetProperty(r => r.ClaimToken, token).SetProperty(r => r.LeaseExpiresAt, lease), cancellationToken), cancellationToken);
         return taken == 1 ? new ClaimResult(ClaimStatus.TakenOver, new IdempotentPublish(scope, row.CreatedAt), token, null) : null;
+    }
+
+    private async Task<int> WriteAsync(Func<Task<int>> write, CancellationToken cancellationToken)
+    {
+        if (_writer is null)
+        {
+            return await write();
+        }
+
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return await write();
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     /// <summary>A different request (422) or a completed one (replay); null for the same request still in flight.</summary>
