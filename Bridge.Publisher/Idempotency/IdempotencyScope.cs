@@ -27,6 +27,6 @@ internal sealed record IdempotencyScope(string Scope, string Topic, string Key)
         return new IdempotencyScope(scope, topic, key);
     }
 
-    /// <summary>For logs: the key of a scope, without the publisher.</summary>
+    /// <summary>For logs: publisher scope, topic and key.</summary>
     public override string ToString() => $"{Scope}/{Topic}/{Key}";
 }
