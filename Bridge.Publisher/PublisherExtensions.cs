@@ -1,4 +1,5 @@
 using Bridge.Hosting;
+using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Publishing;
 
 namespace Bridge.Publisher;
@@ -16,6 +17,7 @@ public static class PublisherExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<EnvelopeFactory>();
+        builder.Services.AddPublishIdempotency();
         return builder;
     }
 }

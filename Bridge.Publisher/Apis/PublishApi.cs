@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Bridge.Hosting;
 using Bridge.Messaging;
+using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Publishing;
 using Bridge.Store.Audit;
 using Bridge.Telemetry;
@@ -16,10 +17,13 @@ public static partial class PublishApi
 {
     private const string HeaderPrefix = "ce-";
 
+    /// <summary>The name of the batch endpoint.</summary>
+    public const string BatchEndpointName = "PublishBatch";
+
     /// <summary>Maps the publish endpoints.</summary>
     public static RouteGroupBuilder MapPublishApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/topics/{topic}/events").WithTags("Publish");
+        var api = app.MapGroup("/api/topics/{topic}/events").WithTags("Publish").WithIdempotencyKey();
 
         api.MapPost("/", PublishEventAsync)
             .WithName("PublishEvent")
@@ -32,12 +36,14 @@ public static partial class PublishApi
                 """{ "orderId": "12345", "customerId": "789", "amount": 1500, "source": "Dataverse" }""")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/batch", PublishBatchAsync)
-            .WithName("PublishBatch")
+            .WithName(BatchEndpointName)
             .WithSummary("Publish a batch of events to a topic")
             .WithDescription("The body is a JSON array of { type, subject, source, orderingKey, properties, data }, or, as "
                 + "application/cloudevents-batch+json, an array of CloudEvents. The batch is stored atomically: all events are accepted (202) or none is.")
@@ -45,8 +51,10 @@ public static partial class PublishApi
                 """[ { "type": "order.created", "subject": "orders/12345", "orderingKey": "customer-789", "properties": { "region": "eu" }, "data": { "orderId": "12345" } } ]""")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return api;
@@ -138,7 +146,9 @@ public static partial class PublishApi
         activity?.SetTag("messaging.batch.message_count", events.Count);
         activity?.SetTag("bridge.correlation_id", correlationId);
 
-        var messages = events.Select(e => new OutgoingMessage(services.Envelopes.Create(e.Attributes, e.Data, correlationId, activity))).ToArray();
+        var messages = events
+            .Select((e, i) => new OutgoingMessage(services.Envelopes.Create(e.Attributes, e.Data, correlationId, activity, IdempotentPublish.MessageIdFor(context, i))))
+            .ToArray();
         var acceptedAt = services.Time.GetUtcNow(); // before the broker has them, so no delivery attempt can precede it
         try
         {

@@ -7,15 +7,18 @@ namespace Bridge.Publisher.Publishing;
 /// <summary>Stamps ids, time, correlation and trace context onto a published event.</summary>
 public sealed class EnvelopeFactory(TimeProvider timeProvider, IOptions<PublisherOptions> options)
 {
-    /// <summary>Creates the envelope of one event, in the trace context of <paramref name="activity"/>.</summary>
-    public Envelope Create(EventAttributes attributes, ReadOnlyMemory<byte> data, string correlationId, Activity? activity)
+    /// <summary>
+    /// Creates the envelope of one event, in the trace context of <paramref name="activity"/>. Its id is the caller's,
+    /// else <paramref name="derivedId"/> (an id derived from the request's Idempotency-Key), else a new one.
+    /// </summary>
+    public Envelope Create(EventAttributes attributes, ReadOnlyMemory<byte> data, string correlationId, Activity? activity, string? derivedId = null)
     {
         ArgumentNullException.ThrowIfNull(attributes);
         var now = timeProvider.GetUtcNow();
         var context = activity ?? Activity.Current;
         return new Envelope
         {
-            Id = attributes.Id ?? Guid.CreateVersion7(now).ToString("N"),
+            Id = attributes.Id ?? derivedId ?? Guid.CreateVersion7(now).ToString("N"),
             Source = attributes.Source ?? options.Value.DefaultSource,
             Type = attributes.Type ?? options.Value.DefaultType,
             Subject = attributes.Subject,
