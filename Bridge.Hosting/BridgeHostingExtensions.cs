@@ -1,3 +1,4 @@
+using Bridge.Hosting.Security;
 using Bridge.Store;
 using Bridge.Topology;
 using Bridge.Transport.Embedded;
@@ -46,6 +47,7 @@ public static class BridgeHostingExtensions
         builder.Services.AddHostedService<TopologyProvisioning>();
         builder.Services.AddHealthChecks().AddCheck<TopologyProvisioning.HealthCheck>("broker");
         builder.AddBridgeStore();
+        builder.AddBridgeSecurity();
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using Bridge.Hosting.Security;
 using Bridge.Publisher;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,5 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapPublishApi();
+app.MapPublishersApi();
 
 app.Run();

@@ -30,6 +30,7 @@ public static partial class Extensions
         // Numbers are numbers: the API contract does not accept them as strings.
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         builder.Services.AddHttpClient();
+        builder.Services.AddRateLimiter(_ => { }); // policies come from the features (e.g. the publisher's per-publisher limit)
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return builder;
     }
@@ -51,6 +52,7 @@ public static partial class Extensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter(); // after authentication, so a limit can be per caller
         app.MapOpenApi(OpenApiPath);
         app.MapHealthChecks(HealthEndpointPath).WithTags("Health").WithName("Health");
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })

@@ -1,3 +1,4 @@
+using Bridge.Hosting.Security;
 using Bridge.Publisher;
 using Bridge.Replay;
 using Bridge.Standalone.Samples;
@@ -24,6 +25,7 @@ public static class StandaloneExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPublishApi();
+        app.MapPublishersApi();
         app.MapSubscriberApi();
         app.MapReplayApi();
         app.MapSamples();

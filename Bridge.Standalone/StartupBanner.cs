@@ -30,6 +30,7 @@ internal sealed partial class StartupBanner(IServer server, IHostApplicationLife
     [LoggerMessage(Level = LogLevel.Information, Message = """
         Bridge standalone is running.
               Publish:      POST {Url}/api/topics/{{topic}}/events   (batch: …/events/batch)
+              Credentials:   Authorization: Bearer <API key>   (the bootstrap key is Bridge:Security:BootstrapKey; publishers and keys: {Url}/api/publishers)
               Subscriptions: GET {Url}/api/subscriptions
               Dead letters:  GET {Url}/api/topics/{{topic}}/subscriptions/{{subscription}}/dead-letters
               Health:        GET {Url}/health   Liveness: GET {Url}/alive

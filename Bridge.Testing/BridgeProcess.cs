@@ -23,7 +23,23 @@ public sealed partial class BridgeProcess : IAsyncDisposable
 
     public string Output => string.Join(Environment.NewLine, _output);
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>The bootstrap key this process was started with: publisher <c>bootstrap</c>, scopes <c>admin</c> and <c>publish:*</c>.</summary>
+    public string BootstrapKey { get; private set; } = "";
+
+    /// <summary>A client that authenticates with the bootstrap key.</summary>
+    public HttpClient CreateClient()
+    {
+        var client = CreateAnonymousClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", BootstrapKey);
+        return client;
+    }
+
+    /// <summary>A client without credentials.</summary>
+    public HttpClient CreateAnonymousClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A fresh random bootstrap key (development and tests only).</summary>
+    public static string NewBootstrapKey() =>
+        "brk_testboot_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>Starts the bridge with <paramref name="settings"/> (configuration keys and values) on the files in <paramref name="dataDirectory"/>.</summary>
     public static async Task<BridgeProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string> settings)
@@ -41,6 +57,8 @@ public sealed partial class BridgeProcess : IAsyncDisposable
         start.ArgumentList.Add("--contentRoot=" + Path.GetDirectoryName(dll));
         start.ArgumentList.Add($"--ConnectionStrings:bridgedb=Data Source={Path.Combine(dataDirectory, "bridge.db")}");
         start.ArgumentList.Add($"--ConnectionStrings:messaging=Data Source={Path.Combine(dataDirectory, "broker.db")}");
+        var bootstrapKey = settings.TryGetValue("Bridge:Security:BootstrapKey", out var given) ? given : NewBootstrapKey();
+        start.ArgumentList.Add($"--Bridge:Security:BootstrapKey={bootstrapKey}");
         foreach (var (key, value) in settings)
         {
             start.ArgumentList.Add($"--{key}={value}");
@@ -51,7 +69,7 @@ public sealed partial class BridgeProcess : IAsyncDisposable
         start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var bridge = new BridgeProcess(process);
+        var bridge = new BridgeProcess(process) { BootstrapKey = bootstrapKey };
         process.OutputDataReceived += (_, e) => bridge.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => bridge.OnLine(e.Data);
         process.Exited += (_, _) => bridge._listening.TrySetException(new InvalidOperationException("The bridge exited before listening:\n" + bridge.Output));

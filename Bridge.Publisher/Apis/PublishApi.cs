@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bridge.Hosting;
+using Bridge.Hosting.Security;
 using Bridge.Messaging;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Publishing;
@@ -23,7 +24,7 @@ public static partial class PublishApi
     /// <summary>Maps the publish endpoints.</summary>
     public static RouteGroupBuilder MapPublishApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/topics/{topic}/events").WithTags("Publish").WithIdempotencyKey();
+        var api = app.MapGroup("/api/topics/{topic}/events").WithTags("Publish").RequirePublishScope().WithIdempotencyKey();
 
         api.MapPost("/", PublishEventAsync)
             .WithName("PublishEvent")

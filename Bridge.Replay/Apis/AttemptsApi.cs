@@ -1,3 +1,4 @@
+using Bridge.Hosting.Security;
 using Bridge.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ public static class AttemptsApi
     /// <summary>Maps the attempts endpoints.</summary>
     public static RouteGroupBuilder MapAttemptsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/messages").WithTags("Attempts");
+        var api = app.MapGroup("/api/messages").WithTags("Attempts").RequireAdmin();
         api.MapGet("/{messageId}/attempts", ListAttemptsAsync)
             .WithName("ListAttempts")
             .WithSummary("List the delivery attempts of an envelope")

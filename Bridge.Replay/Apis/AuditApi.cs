@@ -1,4 +1,5 @@
 using Bridge.Hosting;
+using Bridge.Hosting.Security;
 using Bridge.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ public static class AuditApi
     /// <summary>Maps <c>/api/events</c>.</summary>
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/events").WithTags("Audit");
+        var api = app.MapGroup("/api/events").WithTags("Audit").RequireAdmin();
 
         api.MapGet("/", SearchEventsAsync)
             .WithName("SearchEvents")

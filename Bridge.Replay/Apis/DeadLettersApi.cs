@@ -1,4 +1,5 @@
 using Bridge.Hosting;
+using Bridge.Hosting.Security;
 using Bridge.Messaging;
 using Bridge.Replay.Replaying;
 using Bridge.Store;
@@ -17,7 +18,7 @@ public static class DeadLettersApi
     /// <summary>Maps <c>/api/topics/{topic}/subscriptions/{subscription}/dead-letters</c>.</summary>
     public static RouteGroupBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/topics/{topic}/subscriptions/{subscription}/dead-letters").WithTags("Dead letters");
+        var api = app.MapGroup("/api/topics/{topic}/subscriptions/{subscription}/dead-letters").WithTags("Dead letters").RequireAdmin();
 
         api.MapGet("/", ListAsync)
             .WithName("ListDeadLetters")

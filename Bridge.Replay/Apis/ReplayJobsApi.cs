@@ -1,4 +1,5 @@
 using Bridge.Hosting;
+using Bridge.Hosting.Security;
 using Bridge.Replay.Replaying;
 using Bridge.Store.Replays;
 using Bridge.Topology;
@@ -19,6 +20,7 @@ public static class ReplayJobsApi
     public static RouteGroupBuilder MapReplayJobsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/topics/{topic}/subscriptions/{subscription}/replay-jobs", CreateAsync)
+            .RequireAdmin()
             .WithTags("Replay jobs")
             .WithName("CreateReplayJob")
             .WithRequestExample(""" { "filter": { "reason": "MaxAttemptsExceeded", "type": "order.created" }, "ratePerSecond": 10, "targetUrl": "https://recipes.example.com/webhooks/orders-v2" } """)
@@ -30,7 +32,7 @@ public static class ReplayJobsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        var api = app.MapGroup("/api/replay-jobs").WithTags("Replay jobs");
+        var api = app.MapGroup("/api/replay-jobs").WithTags("Replay jobs").RequireAdmin();
 
         api.MapGet("/", ListAsync)
             .WithName("ListReplayJobs")

@@ -1,3 +1,4 @@
+using Bridge.Hosting.Security;
 using Bridge.Messaging;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -10,7 +11,7 @@ public static class SubscriptionsApi
     /// <summary>Maps the subscriptions endpoints.</summary>
     public static RouteGroupBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/subscriptions").WithTags("Subscriptions");
+        var api = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireAdmin();
         api.MapGet("/", ListSubscriptionsAsync)
             .WithName("ListSubscriptions")
             .WithSummary("List subscriptions")

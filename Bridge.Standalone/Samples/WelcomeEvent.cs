@@ -1,10 +1,14 @@
+using System.Net.Http.Headers;
+using Bridge.Hosting.Security;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Options;
 
 namespace Bridge.Standalone.Samples;
 
 /// <summary>DEVELOPMENT ONLY: publishes one event through the real publisher API at start-up, so the first run shows it delivered.</summary>
 internal sealed partial class WelcomeEvent(
-    IServer server, IHostApplicationLifetime lifetime, Bridge.Topology.TopologyCatalog catalog, IHttpClientFactory httpClients, ILogger<WelcomeEvent> logger) : IHostedService
+    IServer server, IHostApplicationLifetime lifetime, Bridge.Topology.TopologyCatalog catalog, IHttpClientFactory httpClients,
+    IOptions<SecurityOptions> security, ILogger<WelcomeEvent> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -29,6 +33,7 @@ internal sealed partial class WelcomeEvent(
             {
                 Content = JsonContent.Create(new { message = "Hello from Bridge", orderId = "12345", amount = 1500 }),
             };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", security.Value.BootstrapKey);
             request.Headers.Add("ce-type", "bridge.sample.welcome");
             request.Headers.Add("ce-subject", "samples/welcome");
             using var response = await client.SendAsync(request, cancellationToken);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Bridge.Hosting;
+using Bridge.Hosting.Security;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,12 +16,13 @@ public static class EndpointsApi
     public static IEndpointRouteBuilder MapEndpointsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/endpoints", List)
+            .RequireAdmin()
             .WithTags("Endpoints")
             .WithName("ListEndpoints")
             .WithSummary("List webhook endpoints")
             .WithDescription("The webhook endpoint of every subscription: circuit state, pause, failed calls in a row, next probe and limits.");
 
-        var api = app.MapGroup("/api/topics/{topic}/subscriptions/{subscription}/endpoint").WithTags("Endpoints");
+        var api = app.MapGroup("/api/topics/{topic}/subscriptions/{subscription}/endpoint").WithTags("Endpoints").RequireAdmin();
         api.MapGet("/", Get)
             .WithName("GetEndpoint")
             .WithSummary("Get a webhook endpoint")

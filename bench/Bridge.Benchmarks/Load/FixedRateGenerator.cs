@@ -19,10 +19,11 @@ internal static class FixedRateGenerator
     /// </summary>
     public sealed record Outcome(IReadOnlyCollection<string> Accepted, long Failed, long Sent, long MeasuredFromTicks, double MaxLagMs);
 
-    public static async Task<Outcome> RunAsync(Uri url, double rate, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken = default)
+    public static async Task<Outcome> RunAsync(Uri url, string apiKey, double rate, TimeSpan warmup, TimeSpan measure, CancellationToken cancellationToken = default)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
         var accepted = new ConcurrentBag<string>();
         long failed = 0, inFlight = 0, sent = 0;
         var maxLag = 0.0;

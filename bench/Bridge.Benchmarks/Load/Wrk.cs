@@ -13,7 +13,7 @@ internal static partial class Wrk
     public const string Binary = "/usr/bin/wrk";
 
     /// <summary>POSTs <paramref name="body"/> to <paramref name="url"/> for <paramref name="duration"/> as fast as the server answers.</summary>
-    public static async Task<WrkResult> RunAsync(Uri url, string body, string contentType, int connections, TimeSpan duration)
+    public static async Task<WrkResult> RunAsync(Uri url, string body, string contentType, int connections, TimeSpan duration, string? apiKey = null)
     {
         var directory = Directory.CreateTempSubdirectory("bridge-bench-wrk-");
         try
@@ -33,6 +33,7 @@ internal static partial class Wrk
             start.Environment["BENCH_BODY_FILE"] = bodyFile;
             start.Environment["BENCH_CONTENT_TYPE"] = contentType;
             start.Environment["BENCH_IDS_FILE"] = idsFile;
+            start.Environment["BENCH_AUTHORIZATION"] = apiKey is null ? "" : "Bearer " + apiKey;
 
             using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start.");
             var output = process.StandardOutput.ReadToEndAsync();

@@ -10,6 +10,10 @@ end
 wrk.method = "POST"
 wrk.body = read(os.getenv("BENCH_BODY_FILE"))
 wrk.headers["Content-Type"] = os.getenv("BENCH_CONTENT_TYPE")
+local authorization = os.getenv("BENCH_AUTHORIZATION")
+if authorization ~= nil and authorization ~= "" then
+  wrk.headers["Authorization"] = authorization
+end
 
 local threads = {}
 

@@ -46,6 +46,9 @@ internal sealed class BridgeUnderTest : IAsyncDisposable
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Url"] = sink.Url.ToString(),
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Secret"] = Secret,
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Concurrency"] = "64",
+            // Measure the bridge, not the per-publisher throttle.
+            ["Bridge:Security:RateLimit:PermitsPerSecond"] = "1000000",
+            ["Bridge:Security:RateLimit:Burst"] = "1000000",
         };
         if (rabbitMq is not null)
         {

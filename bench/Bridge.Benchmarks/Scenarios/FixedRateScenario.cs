@@ -26,7 +26,7 @@ internal static class FixedRateScenario
         var pid = bridge.ProcessId;
         var sampler = sampleMemory ? new RssSampler(pid) : null;
         var cpu = CpuMeter.Start(pid);
-        var outcome = await FixedRateGenerator.RunAsync(bridge.EventsUrl, rate, options.Warmup, measure);
+        var outcome = await FixedRateGenerator.RunAsync(bridge.EventsUrl, bridge.Process.BootstrapKey, rate, options.Warmup, measure);
         var drain = await bridge.Sink.Arrivals.DrainAsync(outcome.Accepted, options.DrainStall, options.DrainLimit);
         var cpuUsed = cpu.Stop();
         if (sampler is not null)

@@ -21,12 +21,12 @@ internal static class MaxRateScenario
         // warm-up, the single-publish phase has warmed the bridge) keeps the backlog within the drain limit.
         var warmupTime = batch ? TimeSpan.FromSeconds(Math.Min(1, options.Warmup.TotalSeconds)) : options.Warmup;
         var measureTime = batch ? options.BatchMeasure : options.Measure;
-        var warmup = await Wrk.RunAsync(url, body, "application/json", options.Connections, warmupTime);
+        var warmup = await Wrk.RunAsync(url, body, "application/json", options.Connections, warmupTime, bridge.Process.BootstrapKey);
         await arrivals.DrainAsync(warmup.Ids, options.DrainStall, options.DrainLimit);
 
         var cpu = CpuMeter.Start(bridge.ProcessId);
         var started = BenchClock.UtcTicks;
-        var run = await Wrk.RunAsync(url, body, "application/json", options.Connections, measureTime);
+        var run = await Wrk.RunAsync(url, body, "application/json", options.Connections, measureTime, bridge.Process.BootstrapKey);
         var drain = await arrivals.DrainAsync(run.Ids, options.DrainStall, options.DrainLimit);
         var cpuUsed = cpu.Stop();
 

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Hosting.Security;
+
+/// <summary>
+/// Bridge's authentication schemes behind one policy scheme (<see cref="Scheme"/>) whose selector picks a handler by the
+/// request's headers: a signed request goes to <see cref="HmacScheme"/>, anything else to <see cref="ApiKeyScheme"/>.
+/// Another scheme (a JWT bearer for Entra ID) is one more branch in <see cref="Select"/>; endpoints are untouched.
+/// </summary>
+public static class BridgeAuthentication
+{
+    /// <summary>The scheme endpoints authenticate with.</summary>
+    public const string Scheme = "Bridge";
+
+    /// <summary><c>Authorization: Bearer brk_…</c>.</summary>
+    public const string ApiKeyScheme = "BridgeApiKey";
+
+    /// <summary><c>Bridge-Key-Id</c>, <c>Bridge-Timestamp</c>, <c>Bridge-Signature</c>.</summary>
+    public const string HmacScheme = "BridgeHmac";
+
+    /// <summary>Header naming the HMAC key.</summary>
+    public const string KeyIdHeader = "Bridge-Key-Id";
+
+    /// <summary>Header with the signing time, Unix seconds.</summary>
+    public const string TimestampHeader = "Bridge-Timestamp";
+
+    /// <summary>Header with the signature, <c>v1=&lt;base64&gt;</c>.</summary>
+    public const string SignatureHeader = "Bridge-Signature";
+
+    internal const string FailureItem = "bridge:authentication-failure";
+    internal const string RateClaim = "bridge:rate";
+    internal const string KeyClaim = "bridge:key";
+
+    internal static string Select(HttpContext context) =>
+        context.Request.Headers.ContainsKey(SignatureHeader) || context.Request.Headers.ContainsKey(KeyIdHeader) ? HmacScheme : ApiKeyScheme;
+
+    internal static AuthenticateResult Fail(HttpContext context, string reason)
+    {
+        context.Items[FailureItem] = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+
+    internal static AuthenticateResult Succeed(Credential credential, string scheme)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, credential.PublisherId),
+            new(BridgeClaims.PublisherId, credential.PublisherId),
+            new(KeyClaim, credential.KeyId),
+        };
+        claims.AddRange(credential.Scopes.Select(s => new Claim(BridgeClaims.Scope, s)));
+        if (credential.RateLimitPerSecond is { } rate)
+        {
+            claims.Add(new Claim(RateClaim, rate.ToString(CultureInfo.InvariantCulture)));
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, scheme)), scheme));
+    }
+}
+
+/// <summary>Authenticates <c>Authorization: Bearer brk_{keyId}_{secret}</c>.</summary>
+internal sealed class ApiKeyHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var headers = Request.Headers.Authorization;
+        if (headers.Count == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (headers.Count > 1 || headers[0] is not { } header || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return BridgeAuthentication.Fail(Context, "The Authorization header must be exactly one 'Bearer <API key>'.");
+        }
+
+        if (!ApiKeys.TryParse(header["Bearer ".Length..].Trim(), out var keyId, out var secret))
+        {
+            return BridgeAuthentication.Fail(Context, "The bearer token is not a Bridge API key (brk_…).");
+        }
+
+        var credential = await credentials.FindAsync(keyId, Context.RequestAborted);
+        if (credential is null || credential.Kind != Credential.ApiKeyKind || credential.SecretHash is null || !ApiKeys.Matches(secret, credential.SecretHash))
+        {
+            return BridgeAuthentication.Fail(Context, "The API key is not valid.");
+        }
+
+        return credential.Unusable(time.GetUtcNow()) is { } reason
+            ? BridgeAuthentication.Fail(Context, reason)
+            : BridgeAuthentication.Succeed(credential, Scheme.Name);
+    }
+}
+
+/// <summary>
+/// Authenticates a request signed with an HMAC key: <c>Bridge-Signature: v1=base64(HMAC-SHA256(secret, "{timestamp}\n{METHOD}\n{path?query}\n{hex SHA-256 of body}"))</c>,
+/// <c>Bridge-Timestamp</c> within <see cref="SecurityOptions.HmacWindow"/> of now, each signature accepted once.
+/// </summary>
+internal sealed class HmacHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials,
+    HmacSecrets secrets, SeenSignatures seen, IOptions<SecurityOptions> security, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private const int MaxSignedBody = 64 * 1024 * 1024;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var headers = Request.Headers;
+        if (headers.Authorization.Count > 0)
+        {
+            return BridgeAuthentication.Fail(Context, "Send one credential: either an Authorization header or a signature, not both.");
+        }
+
+        if (headers[BridgeAuthentication.KeyIdHeader].Count != 1 || headers[BridgeAuthentication.TimestampHeader].Count != 1
+            || headers[BridgeAuthentication.SignatureHeader].Count != 1)
+        {
+            return BridgeAuthentication.Fail(Context, "A signed request carries exactly one each of Bridge-Key-Id, Bridge-Timestamp and Bridge-Signature.");
+        }
+
+        var now = time.GetUtcNow();
+        if (!long.TryParse(headers[BridgeAuthentication.TimestampHeader].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || seconds > 100_000_000_000 || Math.Abs((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Ticks) > security.Value.HmacWindow.Ticks)
+        {
+            return BridgeAuthentication.Fail(Context, $"Bridge-Timestamp must be the signing time in Unix seconds, within {security.Value.HmacWindow.TotalSeconds:0} s of the server's clock.");
+        }
+
+        var keyId = headers[BridgeAuthentication.KeyIdHeader].ToString();
+        var credential = keyId.Length <= 32 ? await credentials.FindAsync(keyId, Context.RequestAborted) : null;
+        if (credential is null || credential.Kind != Credential.HmacKind || credential.ProtectedSecret is null
+            || secrets.Unprotect(credential.ProtectedSecret) is not { } secret)
+        {
+            return BridgeAuthentication.Fail(Context, "The signature is not valid.");
+        }
+
+        var bodyHash = await HashBodyAsync();
+        if (bodyHash is null)
+        {
+            return BridgeAuthentication.Fail(Context, $"A signed body may not exceed {MaxSignedBody} bytes.");
+        }
+
+        var canonical = $"{seconds}\n{Request.Method}\n{Request.Path}{Request.QueryString}\n{bodyHash}";
+        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(canonical));
+        var presented = headers[BridgeAuthentication.SignatureHeader].ToString();
+        if (!Verify(presented, expected))
+        {
+            return BridgeAuthentication.Fail(Context, "The signature is not valid.");
+        }
+
+        if (credential.Unusable(now) is { } reason)
+        {
+            return BridgeAuthentication.Fail(Context, reason);
+        }
+
+        return seen.Add(presented, now + security.Value.HmacWindow, now)
+            ? BridgeAuthentication.Succeed(credential, Scheme.Name)
+            : BridgeAuthentication.Fail(Context, "This signature was already used; sign each request afresh.");
+    }
+
+    private static bool Verify(string presented, byte[] expected)
+    {
+        foreach (var part in presented.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part.StartsWith("v1=", StringComparison.Ordinal) && part.Length < 200)
+            {
+                var candidate = new byte[64];
+                if (Convert.TryFromBase64String(part[3..], candidate, out var written) && written == expected.Length
+                    && CryptographicOperations.FixedTimeEquals(candidate.AsSpan(0, written), expected))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private async Task<string?> HashBodyAsync()
+    {
+        if (Request.ContentLength > MaxSignedBody)
+        {
+            return null;
+        }
+
+        Request.EnableBuffering();
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await Request.Body.ReadAsync(buffer, Context.RequestAborted)) > 0)
+        {
+            total += read;
+            if (total > MaxSignedBody)
+            {
+                return null;
+            }
+            hash.AppendData(buffer, 0, read);
+        }
+        Request.Body.Position = 0;
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
+
+/// <summary>HMAC secrets at rest, encrypted with ASP.NET Core Data Protection.</summary>
+internal sealed class HmacSecrets(IDataProtectionProvider provider)
+{
+    private readonly IDataProtector _protector = provider.CreateProtector("Bridge.Security.HmacKeys.v1");
+
+    public string Protect(string secret) => _protector.Protect(secret);
+
+    public string? Unprotect(string protectedSecret)
+    {
+        try
+        {
+            return _protector.Unprotect(protectedSecret);
+        }
+        catch (CryptographicException)
+        {
+            return null; // a key ring that lost the key: the credential cannot be verified
+        }
+    }
+}
+
+/// <summary>Signatures seen within the window, so a captured request cannot be replayed while its timestamp is fresh.</summary>
+internal sealed class SeenSignatures
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+
+    public bool Add(string signature, DateTimeOffset forgetAt, DateTimeOffset now)
+    {
+        if (_seen.Count > 1000)
+        {
+            foreach (var (key, until) in _seen)
+            {
+                if (until <= now)
+                {
+                    _seen.TryRemove(key, out _);
+                }
+            }
+        }
+        return _seen.TryAdd(signature, forgetAt);
+    }
+}

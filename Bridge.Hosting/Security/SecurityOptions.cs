@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Bridge.Hosting.Security;
+
+/// <summary>Authentication, keys and rate limits, section <c>Bridge:Security</c>.</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Bridge:Security";
+
+    /// <summary>
+    /// An API key (<c>brk_…</c>) that authenticates as publisher <c>bootstrap</c> with the scopes <c>admin</c> and
+    /// <c>publish:*</c>: the way in to create the first publishers. Supply it from a secret store or an environment variable
+    /// (<c>Bridge__Security__BootstrapKey</c>); it is never stored. Leave it unset once publishers exist.
+    /// </summary>
+    public string? BootstrapKey { get; set; }
+
+    /// <summary>How far a signed request's <c>Bridge-Timestamp</c> may be from the server's clock.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan HmacWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a process trusts a key it looked up; a revocation reaches other processes within this time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan KeyCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a rotated key keeps working beside its successor, unless the rotation says otherwise.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan DefaultRotationGracePeriod { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Where the key ring that encrypts HMAC secrets lives; share it between the processes of one deployment.</summary>
+    [Required]
+    public string KeyRingPath { get; set; } = "data/keys";
+
+    /// <summary>Default publish rate limit per publisher.</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
+}
+
+/// <summary>A token bucket per publisher over the publish endpoints.</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Requests per second a publisher may sustain (a publisher's own limit overrides it).</summary>
+    [Range(1, 1_000_000)]
+    public int PermitsPerSecond { get; set; } = 5000;
+
+    /// <summary>How many requests a publisher may send at once above the sustained rate.</summary>
+    [Range(1, 1_000_000)]
+    public int Burst { get; set; } = 10000;
+}
