@@ -29,7 +29,7 @@ public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
         await using var bridge = await StartBridgeAsync(Topology());
         var before = SnapshotStore();
 
-        var (status, contentType, body) = await RawPostAsync(bridge.BaseAddress, "/api/topics/orders/events", headerLines, """{ "orderId": "1" }""");
+        var (status, contentType, body) = await RawPostAsync(bridge, "/api/topics/orders/events", headerLines, """{ "orderId": "1" }""");
 
         Assert.True(status == 400, $"{what}: expected 400, got {status}: {body}");
         Assert.Equal("application/problem+json", contentType);
@@ -45,7 +45,7 @@ public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
         await using var bridge = await StartBridgeAsync(Topology());
         var key = "\\\"" + new string('k', 252) + "\\\\ ";
 
-        var (status, _, body) = await RawPostAsync(bridge.BaseAddress, "/api/topics/orders/events", [$"Idempotency-Key: \"{key}\""], """{ "orderId": "1" }""");
+        var (status, _, body) = await RawPostAsync(bridge, "/api/topics/orders/events", [$"Idempotency-Key: \"{key}\""], """{ "orderId": "1" }""");
 
         Assert.True(status == 202, $"expected 202, got {status}: {body}");
         Assert.Equal(255L, QueryFile("bridge.db", "SELECT LENGTH(\"Key\") FROM idempotency_keys"));
@@ -57,20 +57,22 @@ public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
         await using var bridge = await StartBridgeAsync(Topology());
         var before = SnapshotStore();
 
-        var (status, _, body) = await RawPostAsync(bridge.BaseAddress, "/api/topics/nope/events", ["Idempotency-Key: k-1"], "{}");
+        var (status, _, body) = await RawPostAsync(bridge, "/api/topics/nope/events", ["Idempotency-Key: k-1"], "{}");
 
         Assert.True(status == 404, $"expected 404, got {status}: {body}");
         await AssertStoreUnchangedAsync(before, "a key on an unknown topic");
     }
 
-    /// <summary>An HTTP/1.0 POST with exactly these header lines (UTF-8), read to the end of the connection.</summary>
-    private static async Task<(int Status, string? ContentType, string Body)> RawPostAsync(Uri baseAddress, string path, string[] headerLines, string json)
+    /// <summary>An HTTP/1.0 POST with the bootstrap key and exactly these header lines (UTF-8), read to the end of the connection.</summary>
+    private static async Task<(int Status, string? ContentType, string Body)> RawPostAsync(BridgeProcess bridge, string path, string[] headerLines, string json)
     {
+        var baseAddress = bridge.BaseAddress;
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(baseAddress.Host, baseAddress.Port);
         await using var stream = tcp.GetStream();
         var content = Encoding.UTF8.GetBytes(json);
         var head = $"POST {path} HTTP/1.0\r\nHost: {baseAddress.Authority}\r\nContent-Type: application/json\r\nContent-Length: {content.Length}\r\n"
+            + $"Authorization: Bearer {bridge.BootstrapKey}\r\n"
             + string.Concat(headerLines.Select(l => l + "\r\n")) + "\r\n";
         await stream.WriteAsync(Encoding.UTF8.GetBytes(head));
         await stream.WriteAsync(content);
