@@ -1,4 +1,5 @@
 using Bridge.Publisher;
+using Bridge.Publisher.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,5 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapPublishApi();
+app.MapContractsApi();
 
 app.Run();

@@ -16,6 +16,7 @@ public static class PublisherExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<EnvelopeFactory>();
+        builder.Services.AddContracts();
         return builder;
     }
 }

@@ -1,4 +1,5 @@
 using Bridge.Publisher;
+using Bridge.Publisher.Contracts;
 using Bridge.Replay;
 using Bridge.Standalone.Samples;
 using Bridge.Subscriber;
@@ -24,6 +25,7 @@ public static class StandaloneExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPublishApi();
+        app.MapContractsApi();
         app.MapSubscriberApi();
         app.MapReplayApi();
         app.MapSamples();

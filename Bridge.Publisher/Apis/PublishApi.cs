@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Bridge.Hosting;
 using Bridge.Messaging;
+using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Publishing;
 using Bridge.Store.Audit;
 using Bridge.Telemetry;
@@ -34,6 +35,7 @@ public static partial class PublishApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/batch", PublishBatchAsync)
@@ -47,6 +49,7 @@ public static partial class PublishApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         return api;
@@ -57,6 +60,11 @@ public static partial class PublishApi
         string topic, HttpContext context, [AsParameters] PublishServices services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (Correlation.Check(context.Request, services.Logger) is { } badCorrelation)
+        {
+            return badCorrelation;
+        }
+
         var body = await ReadBodyAsync(topic, context, services, services.Options.Value.MaxEventBytes, "The event body");
         using var document = body.Document;
         if (body.Problem is not null)
@@ -83,7 +91,13 @@ public static partial class PublishApi
         }
 
         var correlationId = Correlation.Resolve(context.Request, item.Attributes.CorrelationId);
-        var result = await PublishAsync(topic, [(item.Attributes, item.Data)], correlationId, context, services);
+        var contracts = await services.Contracts.CheckAsync([item], batch: false, correlationId, context.RequestAborted);
+        if (contracts.Problem is not null)
+        {
+            return contracts.Problem;
+        }
+
+        var result = await PublishAsync(topic, [.. contracts.Items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
         return result.Problem is not null
             ? result.Problem
             : TypedResults.Accepted((string?)null, new PublishAccepted(topic, result.MessageIds[0], correlationId));
@@ -95,6 +109,11 @@ public static partial class PublishApi
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.Options.Value;
+        if (Correlation.Check(context.Request, services.Logger) is { } badCorrelation)
+        {
+            return badCorrelation;
+        }
+
         var body = await ReadBodyAsync(topic, context, services, options.MaxBatchBytes, "The batch body");
         using var document = body.Document;
         if (body.Problem is not null)
@@ -111,7 +130,13 @@ public static partial class PublishApi
         }
 
         var correlationId = Correlation.Resolve(context.Request, null);
-        var result = await PublishAsync(topic, [.. items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
+        var contracts = await services.Contracts.CheckAsync(items, batch: true, correlationId, context.RequestAborted);
+        if (contracts.Problem is not null)
+        {
+            return contracts.Problem;
+        }
+
+        var result = await PublishAsync(topic, [.. contracts.Items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
         return result.Problem is not null
             ? result.Problem
             : TypedResults.Accepted((string?)null, new BatchAccepted(topic, correlationId, result.MessageIds));
@@ -183,7 +208,8 @@ public sealed record PublishServices(
     AuditRecorder Audit,
     TimeProvider Time,
     IOptions<PublisherOptions> Options,
-    ILogger<PublishServices> Logger);
+    ILogger<PublishServices> Logger,
+    ContractValidator Contracts);
 
 /// <summary>202 body of a single publish.</summary>
 /// <param name="Topic">The topic published to.</param>
