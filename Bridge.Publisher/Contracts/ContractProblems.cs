@@ -18,9 +18,10 @@ internal static class ContractProblems
             Detail = "The request has invalid values; see errors.",
         });
 
-    /// <summary>422: the schema is not a usable JSON Schema.</summary>
-    public static ProblemHttpResult InvalidSchema(string error) =>
-        Problems.Create(StatusCodes.Status422UnprocessableEntity, "invalid-schema", "Invalid JSON Schema", error);
+    /// <summary>422: the schema is not a usable JSON Schema; lists every problem found.</summary>
+    public static ProblemHttpResult InvalidSchema(IReadOnlyList<string> errors) =>
+        WithList(StatusCodes.Status422UnprocessableEntity, "invalid-schema", "Invalid JSON Schema",
+            $"The schema is not a usable JSON Schema: {errors[0]}{(errors.Count > 1 ? $" (and {errors.Count - 1} more, listed in errors)" : "")}", "errors", errors);
 
     /// <summary>409: the schema is not backward compatible with the latest version; lists every breaking change.</summary>
     public static ProblemHttpResult Incompatible(string eventType, int latest, IReadOnlyList<BreakingChange> changes) =>

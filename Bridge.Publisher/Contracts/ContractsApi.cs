@@ -78,11 +78,17 @@ public static class ContractsApi
             return ContractProblems.InvalidRequest(errors);
         }
 
-        var canonical = ContractSchemas.Canonical(request!.Schema!.Value);
+        var keywordErrors = SchemaKeywords.Check(request!.Schema!.Value);
+        if (keywordErrors.Count > 0)
+        {
+            return ContractProblems.InvalidSchema(keywordErrors);
+        }
+
+        var canonical = ContractSchemas.Canonical(request.Schema.Value);
         var (compiled, error) = await ContractSchemas.LoadAsync(canonical, cancellationToken);
         if (compiled is null || error is not null)
         {
-            return ContractProblems.InvalidSchema(error!);
+            return ContractProblems.InvalidSchema([error!]);
         }
 
         var registration = await services.Registry.RegisterAsync(eventType, compiled, canonical, request.Description, request.Force, cancellationToken);
