@@ -31,7 +31,7 @@ public sealed class PostgresEndToEndTests : BridgeTestBase
         command.Parameters.AddWithValue("id", messageId);
         Assert.Equal(1L, await command.ExecuteScalarAsync());
         command.CommandText = "SELECT string_agg(version::text, ',' ORDER BY version) FROM bridge_schema_migrations";
-        Assert.Equal("1,2,3", await command.ExecuteScalarAsync());
+        Assert.Equal("1,2,3,4", await command.ExecuteScalarAsync());
         Assert.False(File.Exists(Path.Combine(Data.Path, "bridge.db")), "The store must not fall back to SQLite.");
     }
 }

@@ -49,7 +49,7 @@ public sealed class SqliteAdoptionTests : IAsyncDisposable
                 """, TestContext.Current.CancellationToken);
         }
 
-        Assert.Equal([1, 2, 3], await _store.MigrateAsync(connectionString));
+        Assert.Equal([1, 2, 3, 4], await _store.MigrateAsync(connectionString));
 
         await using var after = _store.CreateContext(connectionString);
         var replay = await after.Replays.SingleAsync(TestContext.Current.CancellationToken);

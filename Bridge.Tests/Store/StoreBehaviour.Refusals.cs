@@ -24,14 +24,14 @@ public abstract partial class StoreBehaviour
     [Fact]
     public async Task Start_up_fails_on_a_database_migrated_by_a_newer_build()
     {
-        var newer = Store.Migrator([.. Store.Scripts, MigrationScript.Create(4, "future", "CREATE TABLE future_things (id INTEGER NOT NULL);")]);
-        Assert.Equal([1, 2, 3, 4], await Store.MigrateAsync(ConnectionString, newer));
+        var newer = Store.Migrator([.. Store.Scripts, MigrationScript.Create(5, "future", "CREATE TABLE future_things (id INTEGER NOT NULL);")]);
+        Assert.Equal([1, 2, 3, 4, 5], await Store.MigrateAsync(ConnectionString, newer));
 
         var failure = await Assert.ThrowsAsync<StoreMigrationException>(() => StartHostAsync());
 
-        Assert.Contains("schema version 4", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("newer than this build knows (latest 3)", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(4, (await HistoryAsync()).Count);
+        Assert.Contains("schema version 5", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("newer than this build knows (latest 4)", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(5, (await HistoryAsync()).Count);
     }
 
     [Fact]
@@ -46,8 +46,8 @@ public abstract partial class StoreBehaviour
         go.Set();
         var applied = await Task.WhenAll(racers);
 
-        Assert.Equal([1, 2, 3], applied.SelectMany(a => a).Order());
-        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode")], await HistoryAsync());
+        Assert.Equal([1, 2, 3, 4], applied.SelectMany(a => a).Order());
+        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode"), (4, "contracts")], await HistoryAsync());
         await AssertSchemaMatchesModelAsync();
     }
 }

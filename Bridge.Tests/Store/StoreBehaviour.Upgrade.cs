@@ -20,7 +20,7 @@ public abstract partial class StoreBehaviour
                 """, Ct);
         }
 
-        Assert.Equal([2, 3], await Store.MigrateAsync(ConnectionString));
+        Assert.Equal([2, 3, 4], await Store.MigrateAsync(ConnectionString));
 
         await using var after = Store.CreateContext(ConnectionString);
         var attempt = await after.DeliveryAttempts.SingleAsync(Ct);
@@ -31,7 +31,7 @@ public abstract partial class StoreBehaviour
         Assert.Equal(("m-1", "operator", "MaxAttemptsExceeded"), (replay.MessageId, replay.RequestedBy, replay.DeadLetterReason));
         Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1750000000456), replay.ReplayedAt);
         Assert.Null(replay.JobId);
-        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode")], await HistoryAsync());
+        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode"), (4, "contracts")], await HistoryAsync());
         await AssertSchemaMatchesModelAsync();
     }
 
@@ -47,7 +47,7 @@ public abstract partial class StoreBehaviour
                 """, Ct);
         }
 
-        Assert.Equal([3], await Store.MigrateAsync(ConnectionString));
+        Assert.Equal([3, 4], await Store.MigrateAsync(ConnectionString));
 
         await using var after = Store.CreateContext(ConnectionString);
         var endpoint = await after.WebhookEndpoints.SingleAsync(Ct);

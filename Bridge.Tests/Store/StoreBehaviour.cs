@@ -31,8 +31,8 @@ public abstract partial class StoreBehaviour : IAsyncLifetime
     {
         var applied = await Store.MigrateAsync(ConnectionString);
 
-        Assert.Equal([1, 2, 3], applied);
-        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode")], await HistoryAsync());
+        Assert.Equal([1, 2, 3, 4], applied);
+        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode"), (4, "contracts")], await HistoryAsync());
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public abstract partial class StoreBehaviour : IAsyncLifetime
             await again.StopAsync(Ct);
         }
 
-        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode")], await HistoryAsync());
+        Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode"), (4, "contracts")], await HistoryAsync());
     }
 
     /// <summary>The history: version and name of each applied script, in order.</summary>
