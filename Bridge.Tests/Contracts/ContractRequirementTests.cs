@@ -17,7 +17,13 @@ public sealed class ContractRequirementTests
     {
         var envelope = new Envelope
         {
-            Id = "m-1", Source = "/s", Type = type, Time = DateTimeOffset.UnixEpoch, Data = "{}"u8.ToArray(), CorrelationId = "c-1", DataSchema = dataSchema,
+            Id = "m-1",
+            Source = "/s",
+            Type = type,
+            Time = DateTimeOffset.UnixEpoch,
+            Data = "{}"u8.ToArray(),
+            CorrelationId = "c-1",
+            DataSchema = dataSchema,
         };
 
         var mismatch = Requirement.Mismatch(envelope);
