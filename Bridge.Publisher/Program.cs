@@ -1,5 +1,6 @@
 using Bridge.Hosting.Security;
 using Bridge.Publisher;
+using Bridge.Publisher.Contracts;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,5 +12,6 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapPublishApi();
 app.MapPublishersApi();
+app.MapContractsApi();
 
 app.Run();

@@ -18,6 +18,7 @@ public static class PublisherExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<EnvelopeFactory>();
         builder.Services.AddPublishIdempotency();
+        builder.Services.AddContracts();
         return builder;
     }
 }

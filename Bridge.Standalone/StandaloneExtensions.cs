@@ -1,5 +1,6 @@
 using Bridge.Hosting.Security;
 using Bridge.Publisher;
+using Bridge.Publisher.Contracts;
 using Bridge.Replay;
 using Bridge.Standalone.Samples;
 using Bridge.Subscriber;
@@ -26,6 +27,7 @@ public static class StandaloneExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.MapPublishApi();
         app.MapPublishersApi();
+        app.MapContractsApi();
         app.MapSubscriberApi();
         app.MapReplayApi();
         app.MapSamples();

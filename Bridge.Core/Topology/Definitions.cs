@@ -1,3 +1,5 @@
+using Bridge.Envelopes;
+
 namespace Bridge.Topology;
 
 /// <summary>Identifies a subscription: its topic and its name within the topic.</summary>
@@ -26,6 +28,34 @@ public sealed record SubscriptionDefinition(SubscriptionSpec Spec, WebhookTarget
 {
     /// <summary>Topic and subscription name.</summary>
     public SubscriptionAddress Address => Spec.Address;
+
+    /// <summary>The contract version envelopes of one type must carry, or null when the subscription requires none.</summary>
+    public ContractRequirement? Contract { get; init; }
+}
+
+/// <summary>Envelopes of <paramref name="Type"/> must carry its contract at <paramref name="MinVersion"/> or later.</summary>
+/// <param name="Type">The event type the requirement applies to.</param>
+/// <param name="MinVersion">The lowest contract version accepted.</param>
+public sealed record ContractRequirement(string Type, int MinVersion)
+{
+    /// <summary>
+    /// Why <paramref name="envelope"/> fails the requirement, or null when it meets it (or is of another type): its
+    /// <c>dataschema</c> must be this type's contract URI at <see cref="MinVersion"/> or later.
+    /// </summary>
+    public string? Mismatch(Envelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.Type != Type)
+        {
+            return null;
+        }
+
+        var found = ContractUri.TryParse(envelope.DataSchema, out var type, out var version) && type == Type ? version : (int?)null;
+        return found >= MinVersion
+            ? null
+            : $"The subscription requires contract {ContractUri.Format(Type, MinVersion)} or later; the envelope carries "
+                + (found is { } v ? $"version {v}" : envelope.DataSchema is { } other ? $"dataschema '{other}'" : "no contract") + ".";
+    }
 }
 
 /// <summary>Resolved webhook settings of a subscription.</summary>

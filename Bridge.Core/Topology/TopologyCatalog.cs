@@ -27,7 +27,10 @@ public sealed class TopologyCatalog
                     webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay)
                 {
                     Protection = EndpointProtection.From(webhook),
-                });
+                })
+                {
+                    Contract = sub.Contract is { Type: { } type } contract ? new ContractRequirement(type, contract.MinVersion) : null,
+                };
             }
             _topics[topic] = new TopicSpec(topic, specs);
         }

@@ -41,6 +41,22 @@ public sealed class SubscriptionOptions
 
     /// <summary>How long a delivery holds its lock before the envelope may be delivered again. Renewed while the webhook call runs.</summary>
     public TimeSpan LockDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Optional: envelopes of <see cref="ContractRequirementOptions.Type"/> must carry that contract at
+    /// <see cref="ContractRequirementOptions.MinVersion"/> or later in their <c>dataschema</c>; others are dead-lettered.
+    /// </summary>
+    public ContractRequirementOptions? Contract { get; set; }
+}
+
+/// <summary>The contract version a subscription requires of the envelopes of one event type.</summary>
+public sealed class ContractRequirementOptions
+{
+    /// <summary>The event type the requirement applies to, e.g. <c>order.created</c>.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>The lowest contract version accepted (at least 1).</summary>
+    public int MinVersion { get; set; } = 1;
 }
 
 /// <summary>Subscription filter. Every condition given must hold (AND); an empty filter matches everything.</summary>

@@ -64,6 +64,19 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
             }
         }
 
+        if (options.Contract is { } contract)
+        {
+            if (string.IsNullOrWhiteSpace(contract.Type) || contract.Type.Length > 256 || contract.Type.Any(char.IsControl))
+            {
+                failures.Add($"{key}:Contract:Type must name an event type of 1-256 characters (was '{contract.Type}').");
+            }
+
+            if (contract.MinVersion < 1)
+            {
+                failures.Add($"{key}:Contract:MinVersion must be at least 1 (was {contract.MinVersion}).");
+            }
+        }
+
         ValidateWebhook($"{key}:Webhook", options.Webhook, failures);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Bridge.Hosting;
 using Bridge.Hosting.Security;
 using Bridge.Messaging;
+using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Publishing;
 using Bridge.Store.Audit;
@@ -66,6 +67,11 @@ public static partial class PublishApi
         string topic, HttpContext context, [AsParameters] PublishServices services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        if (Correlation.Check(context.Request, services.Logger) is { } badCorrelation)
+        {
+            return badCorrelation;
+        }
+
         var body = await ReadBodyAsync(topic, context, services, services.Options.Value.MaxEventBytes, "The event body");
         using var document = body.Document;
         if (body.Problem is not null)
@@ -92,7 +98,13 @@ public static partial class PublishApi
         }
 
         var correlationId = Correlation.Resolve(context.Request, item.Attributes.CorrelationId);
-        var result = await PublishAsync(topic, [(item.Attributes, item.Data)], correlationId, context, services);
+        var contracts = await services.Contracts.CheckAsync([item], batch: false, correlationId, context.RequestAborted);
+        if (contracts.Problem is not null)
+        {
+            return contracts.Problem;
+        }
+
+        var result = await PublishAsync(topic, [.. contracts.Items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
         return result.Problem is not null
             ? result.Problem
             : TypedResults.Accepted((string?)null, new PublishAccepted(topic, result.MessageIds[0], correlationId));
@@ -104,6 +116,11 @@ public static partial class PublishApi
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.Options.Value;
+        if (Correlation.Check(context.Request, services.Logger) is { } badCorrelation)
+        {
+            return badCorrelation;
+        }
+
         var body = await ReadBodyAsync(topic, context, services, options.MaxBatchBytes, "The batch body");
         using var document = body.Document;
         if (body.Problem is not null)
@@ -120,7 +137,13 @@ public static partial class PublishApi
         }
 
         var correlationId = Correlation.Resolve(context.Request, null);
-        var result = await PublishAsync(topic, [.. items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
+        var contracts = await services.Contracts.CheckAsync(items, batch: true, correlationId, context.RequestAborted);
+        if (contracts.Problem is not null)
+        {
+            return contracts.Problem;
+        }
+
+        var result = await PublishAsync(topic, [.. contracts.Items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
         return result.Problem is not null
             ? result.Problem
             : TypedResults.Accepted((string?)null, new BatchAccepted(topic, correlationId, result.MessageIds));
@@ -194,7 +217,8 @@ public sealed record PublishServices(
     AuditRecorder Audit,
     TimeProvider Time,
     IOptions<PublisherOptions> Options,
-    ILogger<PublishServices> Logger);
+    ILogger<PublishServices> Logger,
+    ContractValidator Contracts);
 
 /// <summary>202 body of a single publish.</summary>
 /// <param name="Topic">The topic published to.</param>

@@ -52,6 +52,11 @@ public static class JsonBody
             json = json[3..];
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            return new(default, null, Problems.MalformedJson("The body is not valid UTF-8; send JSON encoded as UTF-8."));
+        }
+
         try
         {
             // One level is left for the envelope that wraps the data, so receivers with the common limit of 64 can read it.

@@ -25,6 +25,7 @@ internal sealed partial class DeliveryProcessor(
 {
     public const string RejectedReason = "WebhookRejected";
     public const string MaxAttemptsReason = "MaxAttemptsExceeded";
+    public const string ContractMismatchReason = "ContractVersionMismatch";
 
     public async Task ProcessAsync(SubscriptionDefinition definition, ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken stopping, CancellationToken abort, Action? callEnded = null)
     {
@@ -69,6 +70,15 @@ internal sealed partial class DeliveryProcessor(
         }
 
         var tags = new TagList { { "topic", address.Topic }, { "subscription", address.Subscription } };
+        if (definition.Contract?.Mismatch(envelope) is { } mismatch)
+        {
+            // Never delivered and never dropped: set aside with the reason, for an operator to replay once the contract is met.
+            callEnded?.Invoke();
+            activity?.SetStatus(ActivityStatusCode.Error, mismatch);
+            await DeadLetterAsync(receiver, message, address, ContractMismatchReason, mismatch, tags);
+            return;
+        }
+
         var claim = await dedupe.ClaimAsync(definition, message, abort);
         if (claim.Outcome == DedupeOutcome.AlreadyDelivered)
         {
