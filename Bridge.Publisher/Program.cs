@@ -1,6 +1,7 @@
 using Bridge.Hosting.Security;
 using Bridge.Publisher;
 using Bridge.Publisher.Contracts;
+using Bridge.Publisher.Xml;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,5 +14,6 @@ app.MapDefaultEndpoints();
 app.MapPublishApi();
 app.MapPublishersApi();
 app.MapContractsApi();
+app.MapTransformsApi();
 
 app.Run();

@@ -1,6 +1,7 @@
 using Bridge.Hosting;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Publishing;
+using Bridge.Publisher.Xml;
 
 namespace Bridge.Publisher;
 
@@ -19,6 +20,9 @@ public static class PublisherExtensions
         builder.Services.AddSingleton<EnvelopeFactory>();
         builder.Services.AddPublishIdempotency();
         builder.Services.AddContracts();
+        builder.Services.AddOptions<XmlOptions>().BindConfiguration(XmlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<XmlTransforms>();
+        builder.Services.AddSingleton<XmlEvents>();
         return builder;
     }
 }

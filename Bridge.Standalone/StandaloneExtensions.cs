@@ -1,6 +1,7 @@
 using Bridge.Hosting.Security;
 using Bridge.Publisher;
 using Bridge.Publisher.Contracts;
+using Bridge.Publisher.Xml;
 using Bridge.Replay;
 using Bridge.Standalone.Samples;
 using Bridge.Subscriber;
@@ -28,6 +29,7 @@ public static class StandaloneExtensions
         app.MapPublishApi();
         app.MapPublishersApi();
         app.MapContractsApi();
+        app.MapTransformsApi();
         app.MapSubscriberApi();
         app.MapReplayApi();
         app.MapSamples();

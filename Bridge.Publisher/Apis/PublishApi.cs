@@ -5,6 +5,7 @@ using Bridge.Messaging;
 using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Publishing;
+using Bridge.Publisher.Xml;
 using Bridge.Store.Audit;
 using Bridge.Telemetry;
 using Bridge.Topology;
@@ -72,7 +73,9 @@ public static partial class PublishApi
             return badCorrelation;
         }
 
-        var body = await ReadBodyAsync(topic, context, services, services.Options.Value.MaxEventBytes, "The event body");
+        var body = XmlEvents.IsXml(context.Request.ContentType) && services.Catalog.HasTopic(topic)
+            ? await services.Xml.ReadAsync(context, services.Options.Value.MaxEventBytes, "The event body", Correlation.Resolve(context.Request, null))
+            : await ReadBodyAsync(topic, context, services, services.Options.Value.MaxEventBytes, "The event body");
         using var document = body.Document;
         if (body.Problem is not null)
         {
@@ -88,6 +91,7 @@ public static partial class PublishApi
         else
         {
             var attributes = BinaryModeHeaders.Read(context.Request, errors);
+            attributes = body.Transform is { } transform ? XmlEvents.Stamp(attributes, transform) : attributes;
             attributes.Validate("", errors);
             item = new BatchItem(attributes, body.Json);
         }
@@ -218,7 +222,8 @@ public sealed record PublishServices(
     TimeProvider Time,
     IOptions<PublisherOptions> Options,
     ILogger<PublishServices> Logger,
-    ContractValidator Contracts);
+    ContractValidator Contracts,
+    XmlEvents Xml);
 
 /// <summary>202 body of a single publish.</summary>
 /// <param name="Topic">The topic published to.</param>

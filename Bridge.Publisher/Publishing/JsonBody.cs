@@ -13,7 +13,11 @@ public static class JsonBody
     public const int MaxDataDepth = 63;
 
     /// <summary>The body bytes and their parsed form (the caller disposes it), or the problem that stops them being used.</summary>
-    public readonly record struct Result(ReadOnlyMemory<byte> Json, JsonDocument? Document, ProblemHttpResult? Problem);
+    /// <param name="Json">The JSON bytes.</param>
+    /// <param name="Document">The parsed JSON.</param>
+    /// <param name="Problem">Why the body cannot be used.</param>
+    /// <param name="Transform">For an XML body: the transform that made the JSON, <c>{publisher}/{version}</c>.</param>
+    public readonly record struct Result(ReadOnlyMemory<byte> Json, JsonDocument? Document, ProblemHttpResult? Problem, string? Transform = null);
 
     /// <summary>Reads and checks the body of <paramref name="request"/>.</summary>
     public static async Task<Result> ReadAsync(HttpRequest request, int limit, string what, CancellationToken cancellationToken)
@@ -24,9 +28,17 @@ public static class JsonBody
             return new(default, null, Problems.UnsupportedMediaType(request.ContentType));
         }
 
+        var (bytes, problem) = await ReadBytesAsync(request, limit, what, cancellationToken);
+        return problem is not null ? new(default, null, problem) : Parse(bytes);
+    }
+
+    /// <summary>Reads the body's bytes, at most <paramref name="limit"/> (413 above).</summary>
+    public static async Task<(ReadOnlyMemory<byte> Bytes, ProblemHttpResult? Problem)> ReadBytesAsync(HttpRequest request, int limit, string what, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > limit)
         {
-            return new(default, null, Problems.TooLarge(what, limit));
+            return (default, Problems.TooLarge(what, limit));
         }
 
         var buffer = new ArrayBufferWriter<byte>((int)Math.Clamp(request.ContentLength ?? 4096, 1, limit + 1L));
@@ -42,11 +54,16 @@ public static class JsonBody
             buffer.Advance(read);
             if (buffer.WrittenCount > limit)
             {
-                return new(default, null, Problems.TooLarge(what, limit));
+                return (default, Problems.TooLarge(what, limit));
             }
         }
 
-        var json = buffer.WrittenMemory;
+        return (buffer.WrittenMemory, null);
+    }
+
+    /// <summary>Checks that <paramref name="json"/> is UTF-8 JSON within the depth limit and parses it.</summary>
+    public static Result Parse(ReadOnlyMemory<byte> json)
+    {
         if (json.Span.StartsWith("\uFEFF"u8))
         {
             json = json[3..];
