@@ -1,5 +1,6 @@
 using Bridge.Hosting;
 using Bridge.Publisher.Idempotency;
+using Bridge.Publisher.Outbox;
 using Bridge.Publisher.Publishing;
 using Bridge.Publisher.Xml;
 
@@ -13,6 +14,7 @@ public static class PublisherExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddBridgeCore();
+        builder.AddOutbox();
         builder.Services.AddOptions<PublisherOptions>()
             .BindConfiguration(PublisherOptions.SectionName)
             .ValidateDataAnnotations()

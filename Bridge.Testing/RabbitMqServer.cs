@@ -12,7 +12,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
 {
     private const string Binaries = "/usr/lib/rabbitmq/bin";
 
-    private readonly Process _process;
+    private Process _process;
     private readonly string _directory;
     private readonly Dictionary<string, string> _environment;
 
@@ -73,6 +73,37 @@ public sealed class RabbitMqServer : IAsyncDisposable
             ["RABBITMQ_PID_FILE"] = Path.Combine(directory, "rabbitmq.pid"),
         };
 
+        var instance = new RabbitMqServer(Launch(server, directory, environment), directory, environment, node, port);
+        await instance.WaitUntilReadyAsync();
+        return instance;
+    }
+
+    /// <summary>Stops the node (as an outage would), keeping its data for <see cref="RestartAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        await RunAsync(Path.Combine(Binaries, "rabbitmqctl"), "-n", Node, "stop");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the stopped node again on the same ports and data.</summary>
+    public async Task RestartAsync()
+    {
+        _process.Dispose();
+        _process = Launch(Path.Combine(Binaries, "rabbitmq-server"), _directory, _environment);
+        await WaitUntilReadyAsync();
+    }
+
+    private static Process Launch(string server, string directory, Dictionary<string, string> environment)
+    {
         var start = new ProcessStartInfo(server)
         {
             RedirectStandardOutput = true,
@@ -86,32 +117,34 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmq-server did not start.");
-        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        return process;
+    }
 
-        var instance = new RabbitMqServer(process, directory, environment, node, port);
+    private async Task WaitUntilReadyAsync()
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                throw new InvalidOperationException($"rabbitmq-server exited with {process.ExitCode}:\n{string.Join('\n', output)}");
+                throw new InvalidOperationException($"rabbitmq-server exited with {_process.ExitCode}; see {Path.Combine(_directory, "log")}.");
             }
 
             try
             {
-                await using var connection = await instance.ConnectAsync();
-                return instance;
+                await using var connection = await ConnectAsync();
+                return;
             }
             catch (Exception ex) when (ex is RabbitMQ.Client.Exceptions.BrokerUnreachableException or SocketException or IOException)
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    await instance.DisposeAsync();
-                    throw new TimeoutException($"rabbitmq-server did not accept connections within 90 s:\n{string.Join('\n', output)}");
+                    await DisposeAsync();
+                    throw new TimeoutException($"rabbitmq-server did not accept connections within 90 s; see {Path.Combine(_directory, "log")}.");
                 }
                 await Task.Delay(250);
             }

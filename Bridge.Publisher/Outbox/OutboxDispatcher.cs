@@ -1,0 +1,156 @@
+using System.Diagnostics.Metrics;
+using Bridge.Envelopes;
+using Bridge.Messaging;
+using Bridge.Store;
+using Bridge.Store.Outbox;
+using Bridge.Telemetry;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Publisher.Outbox;
+
+/// <summary>
+/// Forwards the outbox to the broker in acceptance order, a batch at a time, deleting each batch once the broker confirmed
+/// it. Holds the store's dispatcher lease so one process forwards at a time. While the broker is unreachable it backs off
+/// and tries again; an envelope the broker refuses for good is kept, marked failed with the reason, and skipped.
+/// </summary>
+internal sealed partial class OutboxDispatcher(
+    IDbContextFactory<BridgeDbContext> store, TransportPublisher transport, OutboxSignal signal, IOptions<OutboxOptions> options,
+    TimeProvider time, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const string LeaseName = "dispatcher";
+    private static readonly Counter<long> Dispatched = BridgeTelemetry.Meter.CreateCounter<long>("bridge.outbox.dispatched", "{envelope}", "Envelopes forwarded from the outbox to the broker.");
+    private static readonly Counter<long> Failed = BridgeTelemetry.Meter.CreateCounter<long>("bridge.outbox.failed", "{envelope}", "Envelopes the broker refused for good, kept in the outbox with the reason.");
+    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private long _pending;
+
+    /// <summary>Envelopes waiting, as last counted.</summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        BridgeTelemetry.Meter.CreateObservableGauge("bridge.outbox.pending", () => Pending, "{envelope}", "Envelopes accepted but not yet confirmed by the broker.");
+        var backoff = TimeSpan.Zero;
+        var unreachableSince = (DateTimeOffset?)null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var forwarded = await TryLeaseAsync(stoppingToken) ? await ForwardBatchAsync(stoppingToken) : 0;
+                if (unreachableSince is { } since)
+                {
+                    LogRecovered(logger, time.GetUtcNow() - since, Pending);
+                    unreachableSince = null;
+                }
+                backoff = TimeSpan.Zero;
+                if (forwarded == 0)
+                {
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // The broker or the store is away: back off and try again; nothing leaves the outbox unconfirmed.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.Value.MaxBackoff.Ticks));
+                if (unreachableSince is null)
+                {
+                    unreachableSince = time.GetUtcNow();
+                    LogUnreachable(logger, ex, Pending);
+                }
+                await Task.Delay(backoff, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async Task<bool> TryLeaseAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await store.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var until = now + options.Value.LeaseDuration;
+        var held = await db.Set<OutboxLease>()
+            .Where(l => l.Name == LeaseName && (l.Holder == _holder || l.ExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, _holder).SetProperty(l => l.ExpiresAt, until), cancellationToken);
+        return held == 1;
+    }
+
+    private async Task<int> ForwardBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await store.CreateDbContextAsync(cancellationToken);
+        var batch = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.FailedAt == null)
+            .OrderBy(m => m.Sequence).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
+        Interlocked.Exchange(ref _pending, batch.Count < options.Value.BatchSize
+            ? batch.Count
+            : await db.Set<OutboxMessage>().CountAsync(m => m.FailedAt == null, cancellationToken));
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        // Consecutive rows of one topic go in one call, so order holds across topics too.
+        var forwarded = 0;
+        foreach (var run in Runs(batch))
+        {
+            var messages = run.Select(m => new OutgoingMessage(EnvelopeSerializer.Deserialize(m.Envelope), m.ScheduledEnqueueTime)).ToList();
+            try
+            {
+                await transport.Inner.PublishAsync(run[0].Topic, messages, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TopicNotFoundException or MessageTooLargeException)
+            {
+                await MarkFailedAsync(db, run, ex.Message, cancellationToken);
+                continue;
+            }
+
+            var first = run[0].Sequence;
+            var last = run[^1].Sequence;
+            await db.Set<OutboxMessage>().Where(m => m.Sequence >= first && m.Sequence <= last && m.FailedAt == null).ExecuteDeleteAsync(cancellationToken);
+            Dispatched.Add(run.Count);
+            forwarded += run.Count;
+            Interlocked.Add(ref _pending, -run.Count);
+        }
+        return forwarded;
+    }
+
+    private async Task MarkFailedAsync(BridgeDbContext db, List<OutboxMessage> run, string reason, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var error = reason.Length > 1000 ? reason[..1000] : reason;
+        var ids = run.Select(m => m.Sequence).ToList();
+        await db.Set<OutboxMessage>().Where(m => ids.Contains(m.Sequence))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.FailedAt, now).SetProperty(m => m.Error, error), cancellationToken);
+        foreach (var message in run)
+        {
+            LogRefused(logger, message.MessageId, message.Topic, message.CorrelationId, error);
+        }
+        Failed.Add(run.Count);
+    }
+
+    private static IEnumerable<List<OutboxMessage>> Runs(List<OutboxMessage> batch)
+    {
+        var run = new List<OutboxMessage>();
+        foreach (var message in batch)
+        {
+            if (run.Count > 0 && run[0].Topic != message.Topic)
+            {
+                yield return run;
+                run = [];
+            }
+            run.Add(message);
+        }
+        yield return run;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The broker is unreachable; {Pending} envelope(s) wait in the outbox and are forwarded when it returns")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, long pending);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The broker is reachable again after {Outage}; forwarding the outbox ({Pending} envelope(s) waiting)")]
+    private static partial void LogRecovered(ILogger logger, TimeSpan outage, long pending);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The broker refused envelope {MessageId} for topic {Topic} for good (correlation {CorrelationId}): {Error}; it stays in the outbox, marked failed")]
+    private static partial void LogRefused(ILogger logger, string messageId, string topic, string? correlationId, string error);
+}

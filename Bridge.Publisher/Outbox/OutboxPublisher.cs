@@ -1,0 +1,55 @@
+using Bridge.Envelopes;
+using Bridge.Messaging;
+using Bridge.Store;
+using Bridge.Store.Outbox;
+using Microsoft.EntityFrameworkCore;
+
+namespace Bridge.Publisher.Outbox;
+
+/// <summary>
+/// The publisher's <see cref="ITopicPublisher"/> when the outbox is on: the envelopes are written to the store's outbox in
+/// one transaction, so when this returns they are durable; the <see cref="OutboxDispatcher"/> forwards them to the broker.
+/// </summary>
+internal sealed class OutboxPublisher(IDbContextFactory<BridgeDbContext> store, OutboxSignal signal, TimeProvider time) : ITopicPublisher
+{
+    public async Task PublishAsync(string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        await using var db = await store.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        db.AddRange(messages.Select(m => new OutboxMessage
+        {
+            Topic = topic,
+            MessageId = m.Envelope.Id,
+            CorrelationId = m.Envelope.CorrelationId,
+            Envelope = EnvelopeSerializer.Serialize(m.Envelope),
+            ScheduledEnqueueTime = m.ScheduledEnqueueTime,
+            CreatedAt = now,
+        }));
+        await db.SaveChangesAsync(cancellationToken); // one transaction: all of the batch or none
+        signal.Pulse();
+    }
+}
+
+/// <summary>Wakes the dispatcher when envelopes were written.</summary>
+internal sealed class OutboxSignal
+{
+    private readonly SemaphoreSlim _pulse = new(0, 1);
+
+    public void Pulse()
+    {
+        try
+        {
+            _pulse.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already signalled
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _pulse.WaitAsync(timeout, cancellationToken);
+}
+
+/// <summary>The transport's own publisher, which the dispatcher forwards to.</summary>
+internal sealed record TransportPublisher(ITopicPublisher Inner);

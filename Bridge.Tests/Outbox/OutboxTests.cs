@@ -1,0 +1,52 @@
+using Bridge.Tests.EndToEnd;
+using Bridge.Tests.Infrastructure;
+
+namespace Bridge.Tests.Outbox;
+
+/// <summary>The transactional outbox against a real rabbitmq-server of the test's own, stopped and restarted mid-run.</summary>
+public sealed class OutboxTests : BridgeTestBase
+{
+    [Fact]
+    public async Task Publishing_goes_on_while_the_broker_is_down_and_every_event_arrives_once_per_subscription_after_it_returns()
+    {
+        await using var broker = await RabbitMqServer.StartAsync("outbox");
+        var topology = new TestTopology()
+            .Subscription("orders", "erp", Receiver.UrlOf("erp"))
+            .Subscription("orders", "crm", Receiver.UrlOf("crm"))
+            .With("Bridge:Transport", "rabbitmq")
+            .With("ConnectionStrings:messaging", broker.ConnectionString)
+            .With("Bridge:RabbitMQ:Prefix", "outbox" + Guid.NewGuid().ToString("N")[..8])
+            .With("Bridge:Outbox:MaxBackoff", "00:00:01");
+        await using var bridge = await StartBridgeAsync(topology);
+        using var client = bridge.CreateClient();
+        var published = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            published.Add(await PublishAsync(client, "orders", new { orderId = $"before-{i}" }, "order.created"));
+        }
+        await Receiver["erp"].WaitForAsync(10, Patience);
+
+        await broker.StopAsync();
+        for (var i = 0; i < 30; i++)
+        {
+            published.Add(await PublishAsync(client, "orders", new { orderId = $"during-{i}" }, "order.created", new Dictionary<string, string> { ["ce-partitionkey"] = "customer-1" }));
+        }
+        var waiting = Convert.ToInt64(QueryFile("bridge.db", "SELECT COUNT(*) FROM outbox"), System.Globalization.CultureInfo.InvariantCulture);
+        await broker.RestartAsync();
+
+        var erp = await Receiver["erp"].WaitForAsync(published.Count, TimeSpan.FromSeconds(90));
+        var crm = await Receiver["crm"].WaitForAsync(published.Count, TimeSpan.FromSeconds(90));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // room for a duplicate to show up
+
+        Assert.True(waiting > 0, "while the broker was down the accepted envelopes waited in the outbox");
+        foreach (var hook in new[] { Receiver["erp"], Receiver["crm"] })
+        {
+            var ids = hook.Received.Select(r => r.MessageId).ToList();
+            Assert.Equal(published.Order(), ids.Order()); // each exactly once
+        }
+        var during = erp.Select(r => r.Json.GetProperty("data").GetProperty("orderId").GetString()).Where(o => o!.StartsWith("during-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => $"during-{i}"), during); // the ordering key's order held through the outage
+        Assert.Equal(0L, Convert.ToInt64(QueryFile("bridge.db", "SELECT COUNT(*) FROM outbox"), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.NotEmpty(crm);
+    }
+}
