@@ -64,6 +64,16 @@ public static class Problems
             Detail = "The query parameters are invalid; see errors.",
         });
 
+    /// <summary>400: a management request's body is invalid; <paramref name="errors"/> lists every problem.</summary>
+    public static ProblemHttpResult InvalidRequest(IDictionary<string, string[]> errors) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = TypePrefix + "invalid-request",
+            Title = "Invalid request",
+            Detail = "The request is invalid; see errors.",
+        });
+
     /// <summary>Builds a ProblemDetails result.</summary>
     public static ProblemHttpResult Create(int status, string type, string title, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + type);

@@ -28,12 +28,5 @@ internal static class SecurityProblems
     public static ProblemHttpResult KeyNotActive(string keyId) =>
         Problems.Create(StatusCodes.Status409Conflict, "key-not-active", "Key not active", $"Key '{keyId}' is revoked or expired; create a new key instead.");
 
-    public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(errors)
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Type = "urn:bridge:problem:invalid-request",
-            Title = "Invalid request",
-            Detail = "The request is invalid; see errors.",
-        });
+    public static ProblemHttpResult Invalid(IDictionary<string, string[]> errors) => Problems.InvalidRequest(errors);
 }

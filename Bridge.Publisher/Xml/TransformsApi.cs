@@ -33,15 +33,9 @@ public static class TransformsApi
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrWhiteSpace(request.Xslt) || request.Description?.Length > 1000)
         {
-            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            return Problems.InvalidRequest(new Dictionary<string, string[]>
             {
                 [string.IsNullOrWhiteSpace(request.Xslt) ? "xslt" : "description"] = [string.IsNullOrWhiteSpace(request.Xslt) ? "The stylesheet is required." : "At most 1000 characters."],
-            })
-            {
-                Status = StatusCodes.Status400BadRequest,
-                Type = "urn:bridge:problem:invalid-request",
-                Title = "Invalid request",
-                Detail = "The request is invalid; see errors.",
             });
         }
 
