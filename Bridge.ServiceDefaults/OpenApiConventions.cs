@@ -58,7 +58,7 @@ internal static class OpenApiConventions
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            DescribeOperation(operation, context.Description.ActionDescriptor.EndpointMetadata);
+            DescribeOperation(operation, context.Description.ActionDescriptor.EndpointMetadata, context.Document);
             return Task.CompletedTask;
         });
     }
@@ -100,7 +100,7 @@ internal static class OpenApiConventions
         };
     }
 
-    private static void DescribeOperation(OpenApiOperation operation, IList<object> metadata)
+    private static void DescribeOperation(OpenApiOperation operation, IList<object> metadata, OpenApiDocument? document)
     {
         operation.Responses ??= [];
         var anonymous = metadata.OfType<IAllowAnonymous>().Any();
@@ -108,8 +108,8 @@ internal static class OpenApiConventions
         {
             operation.Security =
             [
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme)] = [] },
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HmacScheme)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(HmacScheme, document)] = [] },
             ];
             AddProblem(operation, StatusCodes.Status401Unauthorized, "No valid credential: missing, unknown, expired or revoked key, or a bad signature.");
             AddProblem(operation, StatusCodes.Status403Forbidden, "The credential lacks the scope this operation needs.");

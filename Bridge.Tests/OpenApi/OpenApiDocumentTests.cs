@@ -88,9 +88,15 @@ public sealed class OpenApiDocumentTests : BridgeTestBase
                     gaps.Add($"{name}: request body without an example");
                 }
 
-                if (operation["security"] is JsonArray { Count: > 0 } && !(responses.ContainsKey("401") && responses.ContainsKey("403")))
+                if (path.StartsWith("/api/", StringComparison.Ordinal) && operation["security"] is not JsonArray { Count: > 0 })
                 {
-                    gaps.Add($"{name}: secured but 401/403 undocumented");
+                    gaps.Add($"{name}: no security requirement");
+                }
+
+                if (operation["security"] is JsonArray security
+                    && (security.Any(r => r is not JsonObject { Count: > 0 }) || !(responses.ContainsKey("401") && responses.ContainsKey("403"))))
+                {
+                    gaps.Add($"{name}: a security requirement names no scheme, or 401/403 are undocumented");
                 }
             }
         }
