@@ -1,4 +1,5 @@
 using Bridge.Hosting.Security;
+using Bridge.Hosting.Subscriptions;
 using Bridge.Store;
 using Bridge.Topology;
 using Bridge.Transport.Embedded;
@@ -48,6 +49,7 @@ public static class BridgeHostingExtensions
         builder.Services.AddHealthChecks().AddCheck<TopologyProvisioning.HealthCheck>("broker");
         builder.AddBridgeStore();
         builder.AddBridgeSecurity();
+        builder.AddRuntimeSubscriptions();
         return builder;
     }
 

@@ -12,6 +12,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapPublishApi();
+app.MapTopicsApi();
 app.MapPublishersApi();
 app.MapContractsApi();
 app.MapTransformsApi();

@@ -23,7 +23,8 @@ internal static class OpenApiConventions
     private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
     {
         ["Publish"] = "Publish events to a topic: one, or a batch stored atomically. 202 means the envelope is stored durably.",
-        ["Subscriptions"] = "The configured subscriptions: filter, webhook target, limits, dead-letter count.",
+        ["Subscriptions"] = "Webhook subscriptions: made at run time through the API (REST hooks) or configured; filter, target, limits, status, secret rotation, dead-letter count.",
+        ["Topics"] = "The topics a credential may publish to or subscribe to.",
         ["Endpoints"] = "The operational state of each subscription's webhook endpoint: circuit, pause and resume.",
         ["Dead letters"] = "Envelopes that could not be delivered, with the reason: browse, purge, replay.",
         ["Replay jobs"] = "Bulk replays of dead letters, paced and resumable.",

@@ -27,6 +27,7 @@ public static class StandaloneExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPublishApi();
+        app.MapTopicsApi();
         app.MapPublishersApi();
         app.MapContractsApi();
         app.MapTransformsApi();

@@ -1,4 +1,5 @@
 using Bridge.Hosting;
+using Bridge.Hosting.Subscriptions;
 using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Delivery;
 using Bridge.Subscriber.Endpoints;
@@ -19,6 +20,7 @@ public static class SubscriberExtensions
         builder.Services.AddSingleton<DedupeGate>();
         builder.Services.AddSingleton<EndpointRegistry>();
         builder.Services.AddSingleton<EndpointPauses>();
+        builder.Services.AddSingleton<ISubscriptionPauses, SubscriptionPauses>();
         builder.Services.AddSingleton<EndpointStateStore>();
         builder.Services.AddOptions<EndpointOptions>()
             .BindConfiguration(EndpointOptions.SectionName)
@@ -32,9 +34,10 @@ public static class SubscriberExtensions
         return builder;
     }
 
-    /// <summary>Maps the subscriber's operations API: webhook endpoints, their circuits and pauses.</summary>
+    /// <summary>Maps the subscriber's API: subscriptions at run time, webhook endpoints, their circuits and pauses.</summary>
     public static IEndpointRouteBuilder MapSubscriberApi(this IEndpointRouteBuilder app)
     {
+        app.MapSubscriptionManagementApi();
         app.MapEndpointsApi();
         return app;
     }

@@ -4,7 +4,7 @@ using Bridge.Topology;
 
 namespace Bridge.Transport.Embedded;
 
-/// <summary>Stores topics and subscriptions (with their filters and limits) in the broker file. Idempotent.</summary>
+/// <summary>Stores topics and subscriptions (with their filters and limits) in the broker file, and removes subscriptions. Idempotent.</summary>
 internal sealed class EmbeddedProvisioner(EmbeddedDatabase database) : ITopologyProvisioner
 {
     public async Task ProvisionAsync(IReadOnlyCollection<TopicSpec> topics, CancellationToken cancellationToken)
@@ -38,5 +38,26 @@ internal sealed class EmbeddedProvisioner(EmbeddedDatabase database) : ITopology
             return 0;
         }).WaitAsync(cancellationToken);
         database.ReloadTopology();
+    }
+
+    public async Task RemoveSubscriptionAsync(SubscriptionAddress address, CancellationToken cancellationToken)
+    {
+        var queue = EmbeddedDatabase.QueueName(address);
+        await database.Writer.ExecuteAsync(write =>
+        {
+            var subscription = write.Command("DELETE FROM subscriptions WHERE topic = $topic AND name = $name");
+            subscription.Parameters.AddWithValue("$topic", address.Topic);
+            subscription.Parameters.AddWithValue("$name", address.Subscription);
+            subscription.ExecuteNonQuery();
+            foreach (var table in new[] { "messages", "dead_letters" })
+            {
+                var rows = write.Command($"DELETE FROM {table} WHERE queue = $queue");
+                rows.Parameters.AddWithValue("$queue", queue);
+                rows.ExecuteNonQuery();
+            }
+            return 0;
+        }).WaitAsync(cancellationToken);
+        database.ReloadTopology();
+        database.Pulse(queue); // a receiver still waiting on it looks again and finds nothing
     }
 }

@@ -24,6 +24,14 @@ internal sealed class RabbitMqBroker(IOptions<RabbitMqTransportOptions> options,
 
     public void Register(TopicSpec topic) => _topics[topic.Name] = topic.Subscriptions;
 
+    public void Unregister(SubscriptionAddress address)
+    {
+        if (_topics.TryGetValue(address.Topic, out var subscriptions))
+        {
+            _topics[address.Topic] = [.. subscriptions.Where(s => s.Address != address)];
+        }
+    }
+
     public SubscriptionSpec Spec(SubscriptionAddress address) =>
         _topics.TryGetValue(address.Topic, out var subscriptions) && subscriptions.FirstOrDefault(s => s.Address == address) is { } spec
             ? spec

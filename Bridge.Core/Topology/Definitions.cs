@@ -23,11 +23,30 @@ public sealed record SubscriptionSpec(SubscriptionAddress Address, EnvelopeFilte
 /// <summary>A topic and its subscriptions, as provisioned on a broker.</summary>
 public sealed record TopicSpec(string Name, IReadOnlyList<SubscriptionSpec> Subscriptions);
 
+/// <summary>Where a subscription was defined.</summary>
+public enum SubscriptionSource
+{
+    /// <summary>In configuration (<c>Bridge:Topics:{topic}:Subscriptions:{name}</c>); changed by changing the configuration.</summary>
+    Configuration,
+
+    /// <summary>Through the subscriptions API at run time; kept in the store.</summary>
+    Api,
+}
+
 /// <summary>A subscription with its webhook target: what a subscriber worker runs.</summary>
 public sealed record SubscriptionDefinition(SubscriptionSpec Spec, WebhookTarget Webhook)
 {
     /// <summary>Topic and subscription name.</summary>
     public SubscriptionAddress Address => Spec.Address;
+
+    /// <summary>Where the subscription was defined.</summary>
+    public SubscriptionSource Source { get; init; } = SubscriptionSource.Configuration;
+
+    /// <summary>Which revision of an API-made subscription this is (grows with every change); 0 for configured ones.</summary>
+    public long Revision { get; init; }
+
+    /// <summary>What the subscription is for, for people (optional).</summary>
+    public string? Description { get; init; }
 
     /// <summary>The contract version envelopes of one type must carry, or null when the subscription requires none.</summary>
     public ContractRequirement? Contract { get; init; }
@@ -70,7 +89,19 @@ public sealed record WebhookTarget(
 {
     /// <summary>Circuit breaker, automatic pause and rate limit of the endpoint.</summary>
     public EndpointProtection Protection { get; init; } = EndpointProtection.Default;
+
+    /// <summary>The secret before the last rotation and until when calls are signed with it too, or null.</summary>
+    public RetiringSecret? PreviousSecret { get; init; }
+
+    /// <summary>The secrets a call made at <paramref name="now"/> is signed with: the current one, and the previous one while it retires.</summary>
+    public IReadOnlyList<string> SigningSecrets(DateTimeOffset now) =>
+        PreviousSecret is { } previous && previous.Until > now ? [Secret, previous.Secret] : [Secret];
 }
+
+/// <summary>A rotated-out webhook secret that still signs calls until <paramref name="Until"/>.</summary>
+/// <param name="Secret">The old <c>whsec_</c> secret.</param>
+/// <param name="Until">When calls stop carrying its signature.</param>
+public sealed record RetiringSecret(string Secret, DateTimeOffset Until);
 
 /// <summary>Resolved protection settings of a webhook endpoint (see <see cref="WebhookOptions"/>).</summary>
 /// <param name="FailureRatio">Share of failed calls within the sampling window that opens the circuit.</param>

@@ -2,49 +2,114 @@ using Microsoft.Extensions.Options;
 
 namespace Bridge.Topology;
 
-/// <summary>The validated topology as runtime definitions: what the broker provisions and the subscriber runs.</summary>
+/// <summary>
+/// The topology as runtime definitions: what the broker provisions and the subscriber runs. Topics and configured
+/// subscriptions come from validated options; subscriptions made through the API are applied at run time
+/// (<see cref="ApplyRuntime"/>), and <see cref="Changed"/> tells the services to catch up. Reads see one consistent snapshot.
+/// </summary>
 public sealed class TopologyCatalog
 {
-    private readonly Dictionary<string, TopicSpec> _topics;
-    private readonly Dictionary<SubscriptionAddress, SubscriptionDefinition> _subscriptions;
+    private readonly IReadOnlyDictionary<string, TopicOptions> _configuredTopics;
+    private readonly IReadOnlyList<SubscriptionDefinition> _configured;
+    private readonly object _sync = new();
+    private volatile Snapshot _snapshot;
 
     /// <summary>Builds the catalog from validated options.</summary>
     public TopologyCatalog(IOptions<TopologyOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _topics = new Dictionary<string, TopicSpec>(StringComparer.Ordinal);
-        _subscriptions = [];
-        foreach (var (topic, topicOptions) in options.Value.Topics.OrderBy(t => t.Key, StringComparer.Ordinal))
-        {
-            var specs = new List<SubscriptionSpec>();
-            foreach (var (name, sub) in topicOptions.Subscriptions.OrderBy(s => s.Key, StringComparer.Ordinal))
-            {
-                var webhook = sub.Webhook;
-                var spec = new SubscriptionSpec(new SubscriptionAddress(topic, name), EnvelopeFilter.From(sub.Filter), webhook.MaxAttempts, sub.LockDuration, sub.Ordered);
-                specs.Add(spec);
-                _subscriptions[spec.Address] = new SubscriptionDefinition(spec, new WebhookTarget(
-                    new Uri(webhook.Url!, UriKind.Absolute), webhook.Secret!, webhook.Timeout, webhook.MaxAttempts,
-                    webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay)
-                {
-                    Protection = EndpointProtection.From(webhook),
-                })
-                {
-                    Contract = sub.Contract is { Type: { } type } contract ? new ContractRequirement(type, contract.MinVersion) : null,
-                };
-            }
-            _topics[topic] = new TopicSpec(topic, specs);
-        }
+        _configuredTopics = new Dictionary<string, TopicOptions>(options.Value.Topics, StringComparer.Ordinal);
+        _configured = [.. options.Value.Topics
+            .SelectMany(t => t.Value.Subscriptions.Select(s => Define(t.Key, s.Key, s.Value)))];
+        _snapshot = Build([]);
     }
 
+    /// <summary>Raised (outside any lock) after <see cref="ApplyRuntime"/> changed the set of subscriptions.</summary>
+    public event Action? Changed;
+
     /// <summary>All topics with their subscriptions.</summary>
-    public IReadOnlyCollection<TopicSpec> Topics => _topics.Values;
+    public IReadOnlyCollection<TopicSpec> Topics => _snapshot.Topics.Values;
 
     /// <summary>All subscriptions with their webhook targets.</summary>
-    public IReadOnlyCollection<SubscriptionDefinition> Subscriptions => _subscriptions.Values;
+    public IReadOnlyCollection<SubscriptionDefinition> Subscriptions => _snapshot.Subscriptions.Values;
+
+    /// <summary>The subscriptions made through the API, as last applied.</summary>
+    public IReadOnlyCollection<SubscriptionDefinition> RuntimeSubscriptions => _snapshot.Runtime;
 
     /// <summary>True when a topic of that name is configured.</summary>
-    public bool HasTopic(string topic) => _topics.ContainsKey(topic);
+    public bool HasTopic(string topic) => _configuredTopics.ContainsKey(topic);
+
+    /// <summary>The description of a configured topic, or null.</summary>
+    public string? DescriptionOf(string topic) => _configuredTopics.GetValueOrDefault(topic)?.Description;
 
     /// <summary>Finds a subscription by topic and name.</summary>
-    public SubscriptionDefinition? Find(SubscriptionAddress address) => _subscriptions.GetValueOrDefault(address);
+    public SubscriptionDefinition? Find(SubscriptionAddress address) => _snapshot.Subscriptions.GetValueOrDefault(address);
+
+    /// <summary>
+    /// Replaces the runtime subscriptions with <paramref name="runtime"/>. Ones on unknown topics, or named like a configured
+    /// subscription, are left out (configuration wins) and returned. Raises <see cref="Changed"/> when anything changed.
+    /// </summary>
+    public IReadOnlyList<SubscriptionDefinition> ApplyRuntime(IEnumerable<SubscriptionDefinition> runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var accepted = new List<SubscriptionDefinition>();
+        var refused = new List<SubscriptionDefinition>();
+        var configured = _configured.Select(c => c.Address).ToHashSet();
+        foreach (var definition in runtime)
+        {
+            (HasTopic(definition.Address.Topic) && !configured.Contains(definition.Address) ? accepted : refused).Add(definition);
+        }
+
+        bool changed;
+        lock (_sync)
+        {
+            var before = _snapshot.Runtime.ToDictionary(d => d.Address, d => d.Revision);
+            changed = before.Count != accepted.Count
+                || accepted.Any(d => !before.TryGetValue(d.Address, out var revision) || revision != d.Revision);
+            if (changed)
+            {
+                _snapshot = Build(accepted);
+            }
+        }
+
+        if (changed)
+        {
+            Changed?.Invoke();
+        }
+        return refused;
+    }
+
+    /// <summary>The runtime definition of one subscription from its settings (validated by <see cref="TopologyValidator"/>).</summary>
+    public static SubscriptionDefinition Define(string topic, string name, SubscriptionOptions subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        var webhook = subscription.Webhook;
+        var spec = new SubscriptionSpec(new SubscriptionAddress(topic, name), EnvelopeFilter.From(subscription.Filter), webhook.MaxAttempts, subscription.LockDuration, subscription.Ordered);
+        return new SubscriptionDefinition(spec, new WebhookTarget(
+            new Uri(webhook.Url!, UriKind.Absolute), webhook.Secret!, webhook.Timeout, webhook.MaxAttempts,
+            webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay)
+        {
+            Protection = EndpointProtection.From(webhook),
+        })
+        {
+            Contract = subscription.Contract is { Type: { } type } contract ? new ContractRequirement(type, contract.MinVersion) : null,
+        };
+    }
+
+    private Snapshot Build(IReadOnlyList<SubscriptionDefinition> runtime)
+    {
+        var subscriptions = _configured.Concat(runtime)
+            .OrderBy(d => d.Address.Topic, StringComparer.Ordinal).ThenBy(d => d.Address.Subscription, StringComparer.Ordinal)
+            .ToDictionary(d => d.Address);
+        var topics = _configuredTopics.Keys.Order(StringComparer.Ordinal).ToDictionary(
+            t => t,
+            t => new TopicSpec(t, [.. subscriptions.Values.Where(s => s.Address.Topic == t).OrderBy(s => s.Address.Subscription, StringComparer.Ordinal).Select(s => s.Spec)]),
+            StringComparer.Ordinal);
+        return new Snapshot(topics, subscriptions, runtime);
+    }
+
+    private sealed record Snapshot(
+        Dictionary<string, TopicSpec> Topics,
+        Dictionary<SubscriptionAddress, SubscriptionDefinition> Subscriptions,
+        IReadOnlyList<SubscriptionDefinition> Runtime);
 }

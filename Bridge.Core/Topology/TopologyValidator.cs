@@ -38,6 +38,17 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+    /// <summary>
+    /// Validates one subscription's settings (a runtime subscription, made through the API, is held to the same rules as a
+    /// configured one). Each failure starts with <paramref name="key"/>.
+    /// </summary>
+    public static IReadOnlyList<string> ValidateSubscription(string key, string name, SubscriptionOptions options)
+    {
+        var failures = new List<string>();
+        ValidateSubscription(key, name, options, failures);
+        return failures;
+    }
+
     private static void ValidateSubscription(string key, string name, SubscriptionOptions? options, List<string> failures)
     {
         if (!IsValidName(name))

@@ -209,9 +209,12 @@ internal sealed class HmacHandler(
 }
 
 /// <summary>HMAC secrets at rest, encrypted with ASP.NET Core Data Protection.</summary>
-internal sealed class HmacSecrets(IDataProtectionProvider provider)
+internal sealed class HmacSecrets(IDataProtectionProvider provider) : SecretBox(provider, "Bridge.Security.HmacKeys.v1");
+
+/// <summary>Secrets at rest, encrypted with ASP.NET Core Data Protection under one purpose.</summary>
+internal abstract class SecretBox(IDataProtectionProvider provider, string purpose)
 {
-    private readonly IDataProtector _protector = provider.CreateProtector("Bridge.Security.HmacKeys.v1");
+    private readonly IDataProtector _protector = provider.CreateProtector(purpose);
 
     public string Protect(string secret) => _protector.Protect(secret);
 
@@ -223,7 +226,7 @@ internal sealed class HmacSecrets(IDataProtectionProvider provider)
         }
         catch (CryptographicException)
         {
-            return null; // a key ring that lost the key: the credential cannot be verified
+            return null; // a key ring that lost the key: the secret cannot be recovered
         }
     }
 }

@@ -9,7 +9,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Bridge.Hosting.Security;
 
-/// <summary>Who may call what: the <c>admin</c> scope for operations, <c>publish:{topic}</c> (or <c>publish:*</c>) to publish.</summary>
+/// <summary>
+/// Who may call what: the <c>admin</c> scope for operations, <c>publish:{topic}</c> (or <c>publish:*</c>) to publish,
+/// <c>subscribe:{topic}</c> (or <c>subscribe:*</c>) to manage the webhook subscriptions of a topic. <c>admin</c> holds both.
+/// </summary>
 public static class BridgePolicies
 {
     /// <summary>Operations: replay, dead letters, audit, endpoints, publishers, contracts, transforms.</summary>
@@ -17,6 +20,12 @@ public static class BridgePolicies
 
     /// <summary>Publishing to the route's <c>{topic}</c>.</summary>
     public const string Publish = "bridge:publish";
+
+    /// <summary>Managing the webhook subscriptions of the route's <c>{topic}</c>.</summary>
+    public const string Subscribe = "bridge:subscribe";
+
+    /// <summary>Any valid credential, whatever its scopes.</summary>
+    public const string Authenticated = "bridge:authenticated";
 
     /// <summary>The per-publisher rate limit of the publish endpoints.</summary>
     public const string PublisherRateLimit = "bridge:publisher-rate";
@@ -29,10 +38,27 @@ public static class BridgePolicies
     public static TBuilder RequirePublishScope<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(Publish).RequireRateLimiting(PublisherRateLimit);
 
+    /// <summary>Requires <c>subscribe:{topic}</c> (or <c>subscribe:*</c>, or <c>admin</c>) on every endpoint of the group.</summary>
+    public static TBuilder RequireSubscribeScope<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(Subscribe);
+
+    /// <summary>Requires a valid credential, whatever its scopes.</summary>
+    public static TBuilder RequireCredential<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireAuthorization(Authenticated);
+
+    /// <summary>Whether <paramref name="scopes"/> allow <paramref name="action"/> (<c>publish</c> or <c>subscribe</c>) on <paramref name="topic"/>.</summary>
+    public static bool Allows(IReadOnlySet<string> scopes, string action, string topic)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        return scopes.Contains($"{action}:{topic}") || scopes.Contains(action + ":*") || (action == "subscribe" && scopes.Contains("admin"));
+    }
+
     internal static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Admin, p => p.AddAuthenticationSchemes(BridgeAuthentication.Scheme).RequireAuthenticatedUser().AddRequirements(new ScopeRequirement("admin")));
         options.AddPolicy(Publish, p => p.AddAuthenticationSchemes(BridgeAuthentication.Scheme).RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(null)));
+        options.AddPolicy(Subscribe, p => p.AddAuthenticationSchemes(BridgeAuthentication.Scheme).RequireAuthenticatedUser().AddRequirements(new ScopeRequirement(null, "subscribe")));
+        options.AddPolicy(Authenticated, p => p.AddAuthenticationSchemes(BridgeAuthentication.Scheme).RequireAuthenticatedUser());
     }
 
     internal static void AddRateLimit(RateLimiterOptions options, RateLimitOptions defaults)
@@ -65,10 +91,12 @@ public static class BridgePolicies
     }
 }
 
-/// <summary>A scope the caller must hold; null means <c>publish:{topic}</c> of the route.</summary>
-internal sealed class ScopeRequirement(string? scope) : IAuthorizationRequirement
+/// <summary>A scope the caller must hold; null means <c>{action}:{topic}</c> of the route.</summary>
+internal sealed class ScopeRequirement(string? scope, string action = "publish") : IAuthorizationRequirement
 {
     public string? Scope { get; } = scope;
+
+    public string Action { get; } = action;
 }
 
 /// <summary>Checks <see cref="ScopeRequirement"/>, naming the missing scope when it fails.</summary>
@@ -76,9 +104,10 @@ internal sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
-        var needed = requirement.Scope ?? "publish:" + ((context.Resource as HttpContext)?.GetRouteValue("topic") as string ?? "");
+        var topic = (context.Resource as HttpContext)?.GetRouteValue("topic") as string ?? "";
+        var needed = requirement.Scope ?? $"{requirement.Action}:{topic}";
         var held = context.User.FindAll(BridgeClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        if (held.Contains(needed) || (needed.StartsWith("publish:", StringComparison.Ordinal) && held.Contains("publish:*")))
+        if (requirement.Scope is null ? BridgePolicies.Allows(held, requirement.Action, topic) : held.Contains(needed))
         {
             context.Succeed(requirement);
         }

@@ -5,7 +5,7 @@ namespace Bridge.Hosting.Security;
 /// <summary>Body of <c>POST /api/publishers</c>.</summary>
 /// <param name="Id">Lower-case letters, digits and dashes, up to 64; not <c>bootstrap</c>.</param>
 /// <param name="Name">A name for people.</param>
-/// <param name="Scopes"><c>publish:{topic}</c>, <c>publish:*</c>, <c>admin</c>.</param>
+/// <param name="Scopes"><c>publish:{topic}</c>, <c>publish:*</c>, <c>subscribe:{topic}</c>, <c>subscribe:*</c>, <c>admin</c>.</param>
 /// <param name="RateLimitPerSecond">Its own publish rate limit, or null for the default.</param>
 public sealed record CreatePublisherRequest(string? Id, string? Name, IReadOnlyList<string>? Scopes, int? RateLimitPerSecond = null);
 
@@ -81,7 +81,7 @@ internal static partial class PublisherRules
         var bad = (scopes ?? []).Where(s => s is null || !Scope().IsMatch(s)).ToList();
         if (scopes is null || scopes.Count == 0 || scopes.Count > 100 || bad.Count > 0)
         {
-            errors["scopes"] = [$"Give 1-100 scopes, each admin, publish:* or publish:<topic>{(bad.Count > 0 ? "; not: " + string.Join(", ", bad.Take(5)) : "")}."];
+            errors["scopes"] = [$"Give 1-100 scopes, each admin, publish:*, publish:<topic>, subscribe:* or subscribe:<topic>{(bad.Count > 0 ? "; not: " + string.Join(", ", bad.Take(5)) : "")}."];
         }
 
         if (rate is < 1 or > 1_000_000)
@@ -93,6 +93,6 @@ internal static partial class PublisherRules
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]
     private static partial Regex Id();
 
-    [GeneratedRegex(@"^(admin|publish:\*|publish:[A-Za-z0-9][A-Za-z0-9._-]{0,62})$")]
+    [GeneratedRegex(@"^(admin|(publish|subscribe):\*|(publish|subscribe):[A-Za-z0-9][A-Za-z0-9._-]{0,62})$")]
     private static partial Regex Scope();
 }

@@ -33,19 +33,21 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
 
     /// <summary>
     /// Posts <paramref name="body"/> (the serialised <paramref name="envelope"/>) to <paramref name="url"/>, signed with
-    /// <paramref name="secret"/>. Never throws for what the endpoint does: every outcome is in the result.
+    /// each of <paramref name="secrets"/> (two while a rotated secret retires: <c>webhook-signature</c> then carries both,
+    /// space-separated). Never throws for what the endpoint does: every outcome is in the result.
     /// </summary>
-    public async Task<WebhookCallResult> SendAsync(Uri url, string secret, TimeSpan timeout, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<WebhookCallResult> SendAsync(Uri url, IReadOnlyList<string> secrets, TimeSpan timeout, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
+        ArgumentNullException.ThrowIfNull(secrets);
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var signer = _signers.GetOrAdd(secret, s => new WebhookSigner(s));
+        var signature = string.Join(' ', secrets.Select(secret => _signers.GetOrAdd(secret, s => new WebhookSigner(s)).Sign(envelope.Id, timestamp, body.Span)));
 
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = ContentType;
         request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, envelope.Id);
         request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signer.Sign(envelope.Id, timestamp, body.Span));
+        request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signature);
         request.Headers.TryAddWithoutValidation("X-Correlation-Id", envelope.CorrelationId);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

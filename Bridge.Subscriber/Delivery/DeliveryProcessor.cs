@@ -100,7 +100,7 @@ internal sealed partial class DeliveryProcessor(
             return;
         }
 
-        var guard = endpoints.Get(address);
+        var guard = endpoints.Get(definition);
         var startedAt = timeProvider.GetUtcNow();
         WebhookCallResult? called;
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))

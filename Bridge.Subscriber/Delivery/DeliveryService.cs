@@ -5,8 +5,10 @@ using Bridge.Topology;
 namespace Bridge.Subscriber.Delivery;
 
 /// <summary>
-/// Runs one <see cref="SubscriptionWorker"/> per configured subscription. On shutdown it stops receiving, lets
-/// in-flight deliveries finish within the host's shutdown timeout, and only then cancels what still runs
+/// Runs one <see cref="SubscriptionWorker"/> per subscription in the <see cref="TopologyCatalog"/>, following it at run
+/// time: a new subscription gets a worker, a deleted one's worker stops receiving and finishes the deliveries in flight,
+/// a changed one's worker is replaced once the old one has finished. On shutdown every worker stops receiving, lets
+/// in-flight deliveries finish within the host's shutdown timeout, and only then are the calls still running cancelled
 /// (those envelopes are abandoned and delivered again later).
 /// </summary>
 internal sealed partial class DeliveryService(
@@ -17,20 +19,36 @@ internal sealed partial class DeliveryService(
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly CancellationTokenSource _abort = new();
+    private readonly Dictionary<SubscriptionAddress, Running> _running = [];
+    private readonly ILogger _logger = loggerFactory.CreateLogger<DeliveryService>();
+    private readonly SemaphoreSlim _changed = new(0);
+    private readonly List<Task> _retired = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var logger = loggerFactory.CreateLogger<DeliveryService>();
-        var workers = new List<Task>();
-        foreach (var subscription in catalog.Subscriptions)
+        void OnChanged() => _changed.Release();
+        catalog.Changed += OnChanged;
+        try
         {
-            var receiver = receivers.CreateReceiver(subscription.Address);
-            var worker = new SubscriptionWorker(subscription, receiver, endpoints.Get(subscription.Address), processor, loggerFactory.CreateLogger<SubscriptionWorker>());
-            workers.Add(RunWorkerAsync(worker, receiver, stoppingToken));
-            LogStarted(logger, subscription.Address.ToString(), subscription.Webhook.Url, subscription.Webhook.Concurrency);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                Reconcile(stoppingToken);
+                try
+                {
+                    await _changed.WaitAsync(stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            catalog.Changed -= OnChanged;
         }
 
-        await Task.WhenAll(workers);
+        await Task.WhenAll(_running.Values.Select(r => r.Task).Concat(_retired));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -42,17 +60,82 @@ internal sealed partial class DeliveryService(
     public override void Dispose()
     {
         _abort.Dispose();
+        _changed.Dispose();
+        foreach (var running in _running.Values)
+        {
+            running.Stop.Dispose();
+        }
         base.Dispose();
     }
 
-    private async Task RunWorkerAsync(SubscriptionWorker worker, ISubscriptionReceiver receiver, CancellationToken stoppingToken)
+    /// <summary>Starts, stops and replaces workers so that exactly the catalog's subscriptions run.</summary>
+    private void Reconcile(CancellationToken stoppingToken)
     {
+        var wanted = catalog.Subscriptions.ToDictionary(s => s.Address);
+        foreach (var (address, running) in _running.ToList())
+        {
+            var now = wanted.GetValueOrDefault(address);
+            if (now is not null && now.Revision == running.Definition.Revision && now.Source == running.Definition.Source)
+            {
+                continue;
+            }
+
+            running.Stop.Cancel(); // stops receiving; the deliveries in flight finish
+            _ = running.Task.ContinueWith(_ => running.Stop.Dispose(), TaskScheduler.Default);
+            _running.Remove(address);
+            if (now is null)
+            {
+                endpoints.Remove(address);
+                _retired.Add(running.Task);
+                LogStopped(_logger, address.ToString());
+            }
+            else
+            {
+                _running[address] = Start(now, running.Task, stoppingToken);
+            }
+        }
+
+        foreach (var (address, definition) in wanted)
+        {
+            if (!_running.ContainsKey(address))
+            {
+                _running[address] = Start(definition, Task.CompletedTask, stoppingToken);
+            }
+        }
+
+        _retired.RemoveAll(t => t.IsCompleted);
+    }
+
+    /// <summary>Starts the worker of <paramref name="definition"/> once <paramref name="predecessor"/> (the worker it replaces) has finished.</summary>
+    private Running Start(SubscriptionDefinition definition, Task predecessor, CancellationToken stoppingToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var task = RunAsync(definition, predecessor, stop.Token);
+        LogStarted(_logger, definition.Address.ToString(), definition.Webhook.Url, definition.Webhook.Concurrency);
+        return new Running(definition, stop, task);
+    }
+
+    private async Task RunAsync(SubscriptionDefinition definition, Task predecessor, CancellationToken stopping)
+    {
+        await predecessor;
+        if (stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var receiver = receivers.CreateReceiver(definition.Address);
+        var worker = new SubscriptionWorker(definition, receiver, endpoints.Get(definition), processor, loggerFactory.CreateLogger<SubscriptionWorker>());
         await using (receiver)
         {
-            await worker.RunAsync(stoppingToken, _abort.Token);
+            await worker.RunAsync(stopping, _abort.Token);
         }
     }
 
+    private sealed record Running(SubscriptionDefinition Definition, CancellationTokenSource Stop, Task Task);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivering {Subscription} to {Url} with concurrency {Concurrency}")]
     private static partial void LogStarted(ILogger logger, string subscription, Uri url, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped delivering {Subscription}: it was deleted; deliveries in flight finish")]
+    private static partial void LogStopped(ILogger logger, string subscription);
 }

@@ -5,8 +5,8 @@ using Bridge.Webhooks;
 namespace Bridge.Subscriber.Delivery;
 
 /// <summary>Makes one signed webhook call for a received envelope to its subscription's webhook (see <see cref="WebhookSender"/>).</summary>
-internal sealed class WebhookClient(WebhookSender sender)
+internal sealed class WebhookClient(WebhookSender sender, TimeProvider time)
 {
     public Task<WebhookCallResult> SendAsync(WebhookTarget target, ReceivedMessage message, CancellationToken cancellationToken) =>
-        sender.SendAsync(target.Url, target.Secret, target.Timeout, message.Envelope, message.SerializedEnvelope(), cancellationToken);
+        sender.SendAsync(target.Url, target.SigningSecrets(time.GetUtcNow()), target.Timeout, message.Envelope, message.SerializedEnvelope(), cancellationToken);
 }

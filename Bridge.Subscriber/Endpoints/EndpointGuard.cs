@@ -32,9 +32,10 @@ internal sealed partial class EndpointGuard
     private int _consecutiveFailures;
     private EndpointPause? _pause;
 
-    public EndpointGuard(SubscriptionDefinition definition, TimeProvider time, ILogger logger)
+    public EndpointGuard(SubscriptionDefinition definition, TimeProvider time, ILogger logger, EndpointPause? pause = null)
     {
         Definition = definition;
+        _pause = pause;
         _time = time;
         _logger = logger;
         _protection = definition.Webhook.Protection;

@@ -19,10 +19,7 @@ internal sealed partial class EndpointSync(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var guard in registry.All)
-        {
-            guard.PauseChanged += changed => _changed.Writer.TryWrite(changed);
-        }
+        registry.PauseChanged += changed => _changed.Writer.TryWrite(changed);
 
         await TryAsync(() => store.LoadAsync(cancellationToken), "read");
         await base.StartAsync(cancellationToken);

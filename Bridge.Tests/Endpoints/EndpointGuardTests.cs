@@ -117,7 +117,7 @@ public sealed class EndpointGuardTests
         topology.Topics["orders"] = new TopicOptions();
         topology.Topics["orders"].Subscriptions[name] = new SubscriptionOptions { Webhook = new WebhookOptions { Url = "https://hooks.example/x", Secret = TestSecret } };
         var registry = new EndpointRegistry(new TopologyCatalog(Options.Create(topology)), TimeProvider.System, NullLoggerFactory.Instance);
-        var guard = registry.Get(new SubscriptionAddress("orders", name));
+        var guard = registry.Find(new SubscriptionAddress("orders", name))!;
 
         Assert.Equal([("bridge.endpoint.paused", 0, null), ("bridge.endpoint.circuit_state", 0, null)], Observe(name));
         guard.PauseManually("ops", null);

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Bridge.Hosting.Subscriptions;
+
+/// <summary>Registers the subscriptions made through the API: their store, their secrets and the sync that applies them.</summary>
+public static class SubscriptionsExtensions
+{
+    /// <summary>Adds the runtime subscriptions, options <c>Bridge:Subscriptions</c>.</summary>
+    public static IHostApplicationBuilder AddRuntimeSubscriptions(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<SubscriptionsOptions>().BindConfiguration(SubscriptionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddSingleton<WebhookUrlPolicy>();
+        builder.Services.AddSingleton<SubscriptionDirectory>();
+        builder.Services.AddSingleton<SubscriptionSync>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionSync>());
+        return builder;
+    }
+}
