@@ -16,9 +16,12 @@ public static class ContractsApi
     /// <summary>Maps the contract endpoints.</summary>
     public static RouteGroupBuilder MapContractsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/contracts").WithTags("Contracts").RequireAdmin();
+        // Reading the registry takes any credential (publishers and iPaaS connectors build their input forms from it);
+        // registering takes admin.
+        var api = app.MapGroup("/api/contracts").WithTags("Contracts").RequireCredential();
 
         api.MapPost("/{eventType}/versions", RegisterAsync)
+            .RequireAdmin()
             .WithName("RegisterContract")
             .WithSummary("Register a contract version")
             .WithDescription("Registers the JSON Schema as the next version (1, 2, …) of the event type's contract. A schema equal to the latest "

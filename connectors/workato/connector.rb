@@ -1,0 +1,357 @@
+{
+  title: 'Bridge',
+
+  # Recipes publish events to Bridge topics and are triggered by the events Bridge delivers.
+  connection: {
+    fields: [
+      {
+        name: 'base_url', label: 'Bridge URL', optional: false,
+        hint: 'Where Bridge listens, e.g. <b>https://bridge.example.com</b>.'
+      },
+      {
+        name: 'api_key', label: 'API key', optional: false, control_type: 'password',
+        hint: 'A Bridge key (brk_…) with <b>publish:*</b> and <b>subscribe:*</b> (or per topic); ' \
+              '<b>admin</b> as well to replay dead letters.'
+      }
+    ],
+
+    authorization: {
+      type: 'custom_auth',
+
+      apply: lambda do |connection|
+        headers('Authorization' => "Bearer #{connection['api_key']}")
+      end
+    },
+
+    base_uri: lambda do |connection|
+      "#{connection['base_url'].to_s.strip.gsub(%r{/+\z}, '')}/"
+    end
+  },
+
+  test: lambda do |_connection|
+    get('api/topics')
+      .after_error_response(/.*/) do |code, body, _headers, message|
+        error(call('problem_message', code, body, message))
+      end
+  end,
+
+  object_definitions: {
+    event_data: {
+      fields: lambda do |_connection, config_fields|
+        schema = call('latest_schema', config_fields['event_type'])
+        if schema.present? && schema['properties'].present?
+          [{ name: 'data', label: 'Data', type: 'object', optional: false, properties: call('schema_fields', schema) }]
+        else
+          [{ name: 'data_json', label: 'Data (JSON)', control_type: 'text-area', optional: false,
+             hint: 'The event data as JSON. Register a contract for this event type in Bridge to get a form instead.' }]
+        end
+      end
+    },
+
+    event_options: {
+      fields: lambda do |_connection, _config_fields|
+        [
+          { name: 'subject', optional: true, sticky: true, hint: 'What the event is about, e.g. orders/12345.' },
+          { name: 'id', label: 'Event ID', optional: true, hint: 'Your own id; Bridge generates one when empty. Receivers deduplicate on it.' },
+          { name: 'ordering_key', optional: true, hint: 'Events with the same key are delivered in order.' },
+          { name: 'correlation_id', optional: true, hint: 'Ties the event to a business transaction in Bridge\'s audit trail.' },
+          { name: 'idempotency_key', optional: true, hint: 'A retry with the same key and data publishes nothing twice.' }
+        ]
+      end
+    },
+
+    publish_result: {
+      fields: lambda do |_connection, _config_fields|
+        [{ name: 'topic' }, { name: 'messageId', label: 'Message ID' }, { name: 'correlationId', label: 'Correlation ID' }]
+      end
+    },
+
+    event: {
+      fields: lambda do |_connection, _config_fields|
+        [
+          { name: 'id', label: 'Event ID' }, { name: 'type', label: 'Event type' }, { name: 'source' },
+          { name: 'subject' }, { name: 'time', type: 'date_time' }, { name: 'correlation_id' },
+          { name: 'data', type: 'object', properties: [] }
+        ]
+      end
+    }
+  },
+
+  actions: {
+    publish_event: {
+      title: 'Publish event',
+      subtitle: 'Publish an event to a Bridge topic',
+      description: lambda do |_input, picklist_label|
+        "Publish <span class='provider'>#{picklist_label['event_type'] || 'event'}</span> to " \
+          "<span class='provider'>Bridge</span>"
+      end,
+      help: 'Bridge checks the data against the contract of its event type and answers once the event is stored.',
+
+      config_fields: [
+        { name: 'topic', control_type: 'select', pick_list: 'topics', optional: false,
+          toggle_hint: 'Select', toggle_field: { name: 'topic', type: 'string', control_type: 'text', toggle_hint: 'Enter topic' } },
+        { name: 'event_type', control_type: 'select', pick_list: 'event_types', optional: false,
+          toggle_hint: 'Select', toggle_field: { name: 'event_type', type: 'string', control_type: 'text', toggle_hint: 'Enter type' } }
+      ],
+
+      input_fields: lambda do |object_definitions|
+        object_definitions['event_data'].concat(object_definitions['event_options'])
+      end,
+
+      execute: lambda do |_connection, input|
+        post("api/topics/#{input['topic'].to_s.encode_url}/events")
+          .headers(call('event_headers', input))
+          .payload(call('event_data', input))
+          .request_format_json
+          .after_error_response(/.*/) do |code, body, _headers, message|
+            error(call('problem_message', code, body, message))
+          end
+      end,
+
+      output_fields: lambda do |object_definitions|
+        object_definitions['publish_result']
+      end,
+
+      sample_output: lambda do |_connection, input|
+        { 'topic' => input['topic'], 'messageId' => '0f8e1c2d3b4a59687766554433221100', 'correlationId' => '4bf92f3577b34da6a3ce929d0e0e4736' }
+      end
+    },
+
+    publish_batch: {
+      title: 'Publish events (batch)',
+      subtitle: 'Publish several events to a Bridge topic at once',
+      description: "Publish <span class='provider'>events</span> to <span class='provider'>Bridge</span> in one batch",
+
+      input_fields: lambda do |_object_definitions|
+        [
+          { name: 'topic', control_type: 'select', pick_list: 'topics', optional: false },
+          { name: 'events', type: 'array', of: 'object', optional: false, list_mode_toggle: true, properties: [
+            { name: 'event_type', optional: false }, { name: 'subject' }, { name: 'ordering_key' },
+            { name: 'data_json', label: 'Data (JSON)', control_type: 'text-area', optional: false }
+          ] },
+          { name: 'correlation_id', optional: true }, { name: 'idempotency_key', optional: true }
+        ]
+      end,
+
+      execute: lambda do |_connection, input|
+        events = (input['events'] || []).map do |event|
+          { 'type' => event['event_type'], 'subject' => event['subject'].presence, 'orderingKey' => event['ordering_key'].presence,
+            'data' => call('parse_data', event['data_json']) }.compact
+        end
+        post("api/topics/#{input['topic'].to_s.encode_url}/events/batch")
+          .headers(call('event_headers', input.except('event_type')))
+          .payload(events)
+          .request_format_json
+          .after_error_response(/.*/) do |code, body, _headers, message|
+            error(call('problem_message', code, body, message))
+          end
+      end,
+
+      output_fields: lambda do |_object_definitions|
+        [{ name: 'topic' }, { name: 'correlationId', label: 'Correlation ID' },
+         { name: 'messageIds', label: 'Message IDs', type: 'array', of: 'string' }]
+      end
+    },
+
+    replay_dead_letter: {
+      title: 'Replay dead letter',
+      subtitle: 'Send a dead-lettered event back to its subscription',
+      description: "Replay <span class='provider'>dead letter</span> in <span class='provider'>Bridge</span>",
+      help: 'Needs a key with the admin scope.',
+
+      input_fields: lambda do |_object_definitions|
+        [
+          { name: 'topic', control_type: 'select', pick_list: 'topics', optional: false },
+          { name: 'subscription', optional: false },
+          { name: 'message_id', label: 'Message ID', optional: false }
+        ]
+      end,
+
+      execute: lambda do |_connection, input|
+        path = "api/topics/#{input['topic'].to_s.encode_url}/subscriptions/#{input['subscription'].to_s.encode_url}" \
+               "/dead-letters/#{input['message_id'].to_s.encode_url}/replay"
+        post(path)
+          .after_error_response(/.*/) do |code, body, _headers, message|
+            error(call('problem_message', code, body, message))
+          end
+      end,
+
+      output_fields: lambda do |_object_definitions|
+        [{ name: 'replayed', type: 'integer' }, { name: 'messageIds', label: 'Message IDs', type: 'array', of: 'string' }]
+      end
+    }
+  },
+
+  triggers: {
+    new_event: {
+      title: 'New event on topic',
+      subtitle: 'Triggers in real time when Bridge delivers an event of a topic',
+      description: "New <span class='provider'>event</span> in <span class='provider'>Bridge</span>",
+      help: 'Starting the recipe creates a Bridge subscription to this recipe; stopping it deletes the subscription. ' \
+            'Every delivery is checked against the subscription\'s signing secret.',
+
+      input_fields: lambda do |_object_definitions|
+        [
+          { name: 'topic', control_type: 'select', pick_list: 'topics', optional: false },
+          { name: 'event_types', label: 'Event types', optional: true, sticky: true,
+            hint: 'Comma-separated event types to receive, e.g. order.created,order.cancelled. Empty: every event of the topic.' }
+        ]
+      end,
+
+      webhook_payload_type: 'raw',
+
+      webhook_subscribe: lambda do |webhook_url, _connection, input, recipe_id|
+        types = input['event_types'].to_s.split(',').map(&:strip).reject(&:blank?)
+        name = "workato-#{recipe_id.to_s.downcase.gsub(/[^a-z0-9]/, '')[0, 24]}-#{Time.now.to_i.to_s(36)}"
+        created = post("api/topics/#{input['topic'].to_s.encode_url}/subscriptions")
+                  .payload(name: name, url: webhook_url, description: "Workato recipe #{recipe_id}", filter: { types: types })
+                  .request_format_json
+                  .after_error_response(/.*/) do |code, body, _headers, message|
+                    error(call('problem_message', code, body, message))
+                  end
+        { 'topic' => input['topic'], 'name' => created['name'], 'secret' => created['secret'] }
+      end,
+
+      webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, _connection, webhook_subscribe_output|
+        if call('signature_valid?', webhook_subscribe_output['secret'], headers, payload)
+          call('event_output', workato.parse_json(payload))
+        end
+      end,
+
+      webhook_unsubscribe: lambda do |webhook_subscribe_output, _connection|
+        delete("api/topics/#{webhook_subscribe_output['topic'].to_s.encode_url}/subscriptions/#{webhook_subscribe_output['name'].to_s.encode_url}")
+          .after_error_response(/.*/) do |code, body, _headers, message|
+            error(call('problem_message', code, body, message)) unless code.to_i == 404 # already gone
+          end
+      end,
+
+      dedup: lambda do |event|
+        event['id']
+      end,
+
+      output_fields: lambda do |object_definitions|
+        object_definitions['event']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        { 'id' => '0f8e1c2d3b4a59687766554433221100', 'type' => 'order.created', 'source' => '/workato/recipes',
+          'subject' => 'orders/12345', 'time' => '2026-11-22T10:00:00Z', 'correlation_id' => '4bf92f3577b34da6a3ce929d0e0e4736',
+          'data' => { 'orderId' => '12345', 'amount' => 1500 } }
+      end
+    }
+  },
+
+  pick_lists: {
+    topics: lambda do |_connection|
+      get('api/topics')['items'].map { |topic| [topic['name'], topic['name']] }
+    end,
+
+    event_types: lambda do |_connection|
+      get('api/contracts')['contracts'].map { |contract| [contract['eventType'], contract['eventType']] }
+    end
+  },
+
+  methods: {
+    # The JSON Schema of the latest contract of an event type, or nil when it has none.
+    latest_schema: lambda do |event_type|
+      next nil if event_type.blank?
+
+      versions = get("api/contracts/#{event_type.to_s.encode_url}")
+                 .after_error_response(/404/) { |_code, _body, _headers, _message| nil }
+      next nil unless versions.present? && versions['latestVersion'].present?
+
+      get("api/contracts/#{event_type.to_s.encode_url}/versions/#{versions['latestVersion']}")['schema']
+    end,
+
+    # Workato fields for the properties of a JSON Schema object.
+    schema_fields: lambda do |schema|
+      required = schema['required'] || []
+      (schema['properties'] || {}).map do |name, property|
+        type = Array.wrap(property['type']).reject { |t| t == 'null' }.first
+        field = { name: name, optional: !required.include?(name), hint: property['description'] }.compact
+        case type
+        when 'integer' then field.merge(type: 'integer', control_type: 'integer', convert_input: 'integer_conversion')
+        when 'number' then field.merge(type: 'number', control_type: 'number', convert_input: 'float_conversion')
+        when 'boolean' then field.merge(type: 'boolean', control_type: 'checkbox', convert_input: 'boolean_conversion')
+        when 'object' then field.merge(type: 'object', properties: call('schema_fields', property))
+        when 'array'
+          items = property['items'] || {}
+          if items['type'] == 'object'
+            field.merge(type: 'array', of: 'object', properties: call('schema_fields', items))
+          else
+            field.merge(type: 'array', of: items['type'] || 'string')
+          end
+        else
+          enum = property['enum']
+          enum.present? ? field.merge(control_type: 'select', pick_list: enum.map { |v| [v.to_s, v] }) : field.merge(type: 'string')
+        end
+      end
+    end,
+
+    # The data of a publish: the form's data, or the JSON text.
+    event_data: lambda do |input|
+      input['data'].presence || call('parse_data', input['data_json'])
+    end,
+
+    parse_data: lambda do |text|
+      next {} if text.blank?
+
+      begin
+        workato.parse_json(text)
+      rescue StandardError => e
+        error("The data is not valid JSON: #{e.message}")
+      end
+    end,
+
+    # CloudEvents HTTP binding (binary mode) headers of a publish.
+    event_headers: lambda do |input|
+      {
+        'ce-type' => input['event_type'], 'ce-subject' => input['subject'], 'ce-id' => input['id'],
+        'ce-partitionkey' => input['ordering_key'], 'X-Correlation-Id' => input['correlation_id'],
+        'Idempotency-Key' => input['idempotency_key']
+      }.reject { |_name, value| value.blank? }
+    end,
+
+    # Standard Webhooks: HMAC-SHA256 with the secret's key over "id.timestamp.body"; any v1 signature may match.
+    signature_valid?: lambda do |secret, headers, body|
+      header = lambda do |wanted|
+        (headers || {}).to_a.select { |name, _value| name.to_s.downcase == wanted }.map { |_name, value| value.to_s }.first.to_s
+      end
+      id = header.call('webhook-id')
+      timestamp = header.call('webhook-timestamp')
+      signatures = header.call('webhook-signature').split(' ')
+      next false if secret.blank? || id.blank? || timestamp !~ /\A\d+\z/ || signatures.blank?
+      next false if (Time.now.to_i - timestamp.to_i).abs > 300
+
+      key = secret.to_s.sub(/\Awhsec_/, '').decode_base64
+      expected = "#{id}.#{timestamp}.#{body}".hmac_sha256(key).encode_base64.gsub(/\s/, '')
+      signatures.any? { |signature| signature == "v1,#{expected}" }
+    end,
+
+    # A delivered CloudEvent as the trigger's output.
+    event_output: lambda do |event|
+      { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
+        'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
+    end,
+
+    # One line from a Bridge ProblemDetails answer, with every listed error.
+    problem_message: lambda do |code, body, message|
+      problem = begin
+        workato.parse_json(body.to_s)
+      rescue StandardError
+        nil
+      end
+      next "Bridge answered #{code}: #{message || body}" unless problem.is_a?(Hash)
+
+      errors = problem['errors']
+      details = if errors.is_a?(Array)
+                  errors.map { |e| [e['path'], e['message']].compact.join(' ') }
+                elsif errors.is_a?(Hash)
+                  errors.map { |field, messages| "#{field}: #{Array.wrap(messages).join(' ')}" }
+                else
+                  []
+                end
+      ["Bridge answered #{code} #{problem['title']}: #{problem['detail']}", *details].join(' | ')
+    end
+  }
+}
