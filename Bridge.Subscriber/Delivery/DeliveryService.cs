@@ -16,6 +16,7 @@ internal sealed partial class DeliveryService(
     ISubscriptionReceiverFactory receivers,
     DeliveryProcessor processor,
     EndpointRegistry endpoints,
+    EndpointStateStore endpointStates,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly CancellationTokenSource _abort = new();
@@ -123,11 +124,29 @@ internal sealed partial class DeliveryService(
             return;
         }
 
+        var guard = endpoints.Get(definition);
+        if (definition.Source == SubscriptionSource.Api)
+        {
+            await TakeUpPauseAsync(definition, stopping); // a subscription made at run time may have been paused before this process knew it
+        }
+
         var receiver = receivers.CreateReceiver(definition.Address);
-        var worker = new SubscriptionWorker(definition, receiver, endpoints.Get(definition), processor, loggerFactory.CreateLogger<SubscriptionWorker>());
+        var worker = new SubscriptionWorker(definition, receiver, guard, processor, loggerFactory.CreateLogger<SubscriptionWorker>());
         await using (receiver)
         {
             await worker.RunAsync(stopping, _abort.Token);
+        }
+    }
+
+    private async Task TakeUpPauseAsync(SubscriptionDefinition definition, CancellationToken stopping)
+    {
+        try
+        {
+            await endpointStates.LoadAsync(stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPauseUnknown(_logger, ex, definition.Address.ToString());
         }
     }
 
@@ -135,6 +154,9 @@ internal sealed partial class DeliveryService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivering {Subscription} to {Url} with concurrency {Concurrency}")]
     private static partial void LogStarted(ILogger logger, string subscription, Uri url, int concurrency);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Whether {Subscription} is paused could not be read from the store; delivering, and taking a pause up at the next endpoint sync")]
+    private static partial void LogPauseUnknown(ILogger logger, Exception exception, string subscription);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped delivering {Subscription}: it was deleted; deliveries in flight finish")]
     private static partial void LogStopped(ILogger logger, string subscription);

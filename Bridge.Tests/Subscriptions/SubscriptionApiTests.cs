@@ -175,22 +175,32 @@ public sealed class SubscriptionApiTests : BridgeTestBase
     }
 
     [Fact]
-    public async Task A_subscription_made_through_the_API_outlives_a_restart()
+    public async Task A_subscription_made_through_the_API_and_its_pause_outlive_a_restart()
     {
         string secret;
         await using (var first = await StartBridgeAsync(Topology()))
         {
             using var client = first.CreateClient();
             secret = await CreateAsync(client, Topic, new { name = "durable", url = Receiver.UrlOf("durable") });
+            using var paused = await client.PostAsync(Route(Topic, "durable") + "/pause", null);
+            Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
         }
 
         await using var second = await StartBridgeAsync(Topology());
         using var again = second.CreateClient();
-        await PublishAsync(again, Topic, new { n = 1 }, "order.created");
-        var received = await Receiver["durable"].WaitForAsync(1, Patience);
-        Assert.True(SignedWith(received[0], secret));
-        var view = await GetJsonAsync(again, Route(Topic, "durable"));
+        var waiting = await PublishAsync(again, Topic, new { n = 1 }, "order.created");
+        var view = await EventuallyAsync(() => GetJsonAsync(again, Route(Topic, "durable")), v => v.GetProperty("status").GetString() == "paused", "the pause to be taken up");
         Assert.Equal("api", view.GetProperty("source").GetString());
+        await Task.Delay(1500);
+        Assert.Empty(Receiver["durable"].Received);
+
+        using (var resumed = await again.PostAsync(Route(Topic, "durable") + "/resume", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, resumed.StatusCode);
+        }
+        var received = await Receiver["durable"].WaitForAsync(1, Patience);
+        Assert.Equal(waiting, received[0].MessageId);
+        Assert.True(SignedWith(received[0], secret));
     }
 
     private TestTopology Topology() => new TestTopology()
