@@ -6,6 +6,16 @@ using Bridge.Store.Attempts;
 namespace Bridge.Replay;
 
 /// <summary>A subscription as the operations API shows it.</summary>
+/// <param name="Topic">Its topic.</param>
+/// <param name="Name">Its name within the topic.</param>
+/// <param name="Types">Event types it accepts (empty: any).</param>
+/// <param name="Subject">Subject equality or prefix (<c>*</c>), if any.</param>
+/// <param name="Properties">Application properties it requires.</param>
+/// <param name="WebhookUrl">Where it delivers.</param>
+/// <param name="MaxAttempts">Attempts before a dead letter.</param>
+/// <param name="Concurrency">Deliveries in flight at once.</param>
+/// <param name="DeadLetterCount">Dead letters waiting.</param>
+/// <param name="Source"><c>configuration</c>, or <c>api</c> when made through the subscriptions API.</param>
 public sealed record SubscriptionView(
     string Topic,
     string Name,
@@ -15,7 +25,8 @@ public sealed record SubscriptionView(
     Uri WebhookUrl,
     int MaxAttempts,
     int Concurrency,
-    long DeadLetterCount);
+    long DeadLetterCount,
+    string Source);
 
 /// <summary>A dead letter in a list.</summary>
 public sealed record DeadLetterSummary(

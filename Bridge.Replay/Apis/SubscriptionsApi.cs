@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bridge.Replay;
 
-/// <summary><c>GET /api/subscriptions</c>: the configured subscriptions and their dead-letter depth.</summary>
+/// <summary><c>GET /api/subscriptions</c>: every subscription (configured or made through the API) and its dead-letter depth.</summary>
 public static class SubscriptionsApi
 {
     /// <summary>Maps the subscriptions endpoints.</summary>
@@ -15,7 +15,7 @@ public static class SubscriptionsApi
         api.MapGet("/", ListSubscriptionsAsync)
             .WithName("ListSubscriptions")
             .WithSummary("List subscriptions")
-            .WithDescription("Every configured subscription with its filter, webhook target, limits and dead-letter count.");
+            .WithDescription("Every subscription of every topic, configured or made through the subscriptions API, with its filter, webhook target, limits, source and dead-letter count.");
         return api;
     }
 
@@ -31,7 +31,8 @@ public static class SubscriptionsApi
             views.Add(new SubscriptionView(
                 s.Address.Topic, s.Address.Subscription, filter.Types, filter.Subject, filter.Properties,
                 s.Webhook.Url, s.Webhook.MaxAttempts, s.Webhook.Concurrency,
-                await deadLetters.CountAsync(s.Address, cancellationToken)));
+                await deadLetters.CountAsync(s.Address, cancellationToken),
+                s.Source == SubscriptionSource.Api ? "api" : "configuration"));
         }
         return TypedResults.Ok<IReadOnlyList<SubscriptionView>>(views);
     }
