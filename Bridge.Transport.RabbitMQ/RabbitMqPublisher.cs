@@ -12,6 +12,8 @@ namespace Bridge.Transport.RabbitMQ;
 /// </summary>
 internal sealed class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqScheduler scheduler, ILogger<RabbitMqPublisher> logger) : ITopicPublisher
 {
+    private const int ConfirmWindow = 256;
+
     public async Task PublishAsync(string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
@@ -39,7 +41,7 @@ internal sealed class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqScheduler
 
             foreach (var subscription in matching)
             {
-                sends.Add(new Send(subscription.Address, Properties(envelope, broker.Time.GetUtcNow()), body, delay));
+                sends.Add(new Send(subscription.Address, Properties(envelope, broker.Time.GetUtcNow()), body, delay, envelope.OrderingKey));
             }
         }
 
@@ -51,19 +53,35 @@ internal sealed class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqScheduler
         var exchange = broker.Names.Exchange(topic);
         await broker.WithPublishChannelAsync(async channel =>
         {
+            // Confirms are awaited a window at a time, not one by one. Envelopes of one ordering key never share a window,
+            // so a later one cannot reach the queue before an earlier one whatever the client does with concurrent sends.
+            var window = new List<Task>();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var send in sends)
             {
+                if (window.Count >= ConfirmWindow || send.Delay > TimeSpan.Zero || (send.OrderingKey is { } key && keys.Contains(key)))
+                {
+                    await Task.WhenAll(window);
+                    window.Clear();
+                    keys.Clear();
+                }
+
                 if (send.Delay > TimeSpan.Zero)
                 {
                     var delayQueue = await scheduler.DeclareDelayQueueAsync(channel, send.Address, send.Delay, cancellationToken);
                     send.Properties.Expiration = ((long)Math.Ceiling(send.Delay.TotalMilliseconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     await channel.BasicPublishAsync("", delayQueue, mandatory: true, send.Properties, send.Body, cancellationToken);
+                    continue;
                 }
-                else
+
+                if (send.OrderingKey is { } sent)
                 {
-                    await channel.BasicPublishAsync(exchange, send.Address.Subscription, mandatory: true, send.Properties, send.Body, cancellationToken);
+                    keys.Add(sent);
                 }
+                window.Add(channel.BasicPublishAsync(exchange, send.Address.Subscription, mandatory: true, send.Properties, send.Body, cancellationToken).AsTask());
             }
+
+            await Task.WhenAll(window);
             return sends.Count;
         }, cancellationToken);
     }
@@ -88,5 +106,5 @@ internal sealed class RabbitMqPublisher(RabbitMqBroker broker, RabbitMqScheduler
         };
     }
 
-    private sealed record Send(Topology.SubscriptionAddress Address, BasicProperties Properties, byte[] Body, TimeSpan Delay);
+    private sealed record Send(Topology.SubscriptionAddress Address, BasicProperties Properties, byte[] Body, TimeSpan Delay, string? OrderingKey);
 }

@@ -23,9 +23,11 @@ internal sealed partial class OutboxDispatcher(
     private static readonly Counter<long> Failed = BridgeTelemetry.Meter.CreateCounter<long>("bridge.outbox.failed", "{envelope}", "Envelopes the broker refused for good, kept in the outbox with the reason.");
     private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private long _pending;
+    private DateTimeOffset _renewAfter = DateTimeOffset.MinValue;
+    private DateTimeOffset _countAfter = DateTimeOffset.MinValue;
 
     /// <summary>Envelopes waiting, as last counted.</summary>
-    public long Pending => Interlocked.Read(ref _pending);
+    public long Pending => Math.Max(0, Interlocked.Read(ref _pending));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,14 +69,21 @@ internal sealed partial class OutboxDispatcher(
         }
     }
 
+    /// <summary>Takes or renews the lease; a lease renewed less than a third of its duration ago is still safely held.</summary>
     private async Task<bool> TryLeaseAsync(CancellationToken cancellationToken)
     {
-        await using var db = await store.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
+        if (now < _renewAfter)
+        {
+            return true;
+        }
+
+        await using var db = await store.CreateDbContextAsync(cancellationToken);
         var until = now + options.Value.LeaseDuration;
         var held = await db.Set<OutboxLease>()
             .Where(l => l.Name == LeaseName && (l.Holder == _holder || l.ExpiresAt < now))
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, _holder).SetProperty(l => l.ExpiresAt, until), cancellationToken);
+        _renewAfter = held == 1 ? now + (options.Value.LeaseDuration / 3) : DateTimeOffset.MinValue;
         return held == 1;
     }
 
@@ -83,9 +92,16 @@ internal sealed partial class OutboxDispatcher(
         await using var db = await store.CreateDbContextAsync(cancellationToken);
         var batch = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.FailedAt == null)
             .OrderBy(m => m.Sequence).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
-        Interlocked.Exchange(ref _pending, batch.Count < options.Value.BatchSize
-            ? batch.Count
-            : await db.Set<OutboxMessage>().CountAsync(m => m.FailedAt == null, cancellationToken));
+        if (batch.Count < options.Value.BatchSize)
+        {
+            Interlocked.Exchange(ref _pending, batch.Count);
+        }
+        else if (time.GetUtcNow() >= _countAfter)
+        {
+            // A full batch: count what waits behind it, at most once a second (the gauge, not the hot path).
+            Interlocked.Exchange(ref _pending, await db.Set<OutboxMessage>().CountAsync(m => m.FailedAt == null, cancellationToken));
+            _countAfter = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+        }
         if (batch.Count == 0)
         {
             return 0;

@@ -27,6 +27,7 @@ internal static class OutboxExtensions
         builder.Services.AddSingleton(sp => new TransportPublisher(registration.ImplementationInstance as ITopicPublisher
             ?? (registration.ImplementationFactory is { } factory ? (ITopicPublisher)factory(sp) : (ITopicPublisher)ActivatorUtilities.CreateInstance(sp, registration.ImplementationType!))));
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxWriter>();
         builder.Services.AddSingleton<ITopicPublisher, OutboxPublisher>();
         builder.Services.AddHostedService<OutboxDispatcher>();
         return builder;

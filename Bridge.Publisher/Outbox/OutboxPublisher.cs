@@ -1,23 +1,22 @@
 using Bridge.Envelopes;
 using Bridge.Messaging;
-using Bridge.Store;
 using Bridge.Store.Outbox;
-using Microsoft.EntityFrameworkCore;
 
 namespace Bridge.Publisher.Outbox;
 
 /// <summary>
 /// The publisher's <see cref="ITopicPublisher"/> when the outbox is on: the envelopes are written to the store's outbox in
-/// one transaction, so when this returns they are durable; the <see cref="OutboxDispatcher"/> forwards them to the broker.
+/// one transaction (grouped with concurrent publishes by <see cref="OutboxWriter"/>), so when this returns they are
+/// durable; the <see cref="OutboxDispatcher"/> forwards them to the broker.
 /// </summary>
-internal sealed class OutboxPublisher(IDbContextFactory<BridgeDbContext> store, OutboxSignal signal, TimeProvider time) : ITopicPublisher
+internal sealed class OutboxPublisher(OutboxWriter writer, TimeProvider time) : ITopicPublisher
 {
-    public async Task PublishAsync(string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    public Task PublishAsync(string topic, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        await using var db = await store.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow();
-        db.AddRange(messages.Select(m => new OutboxMessage
+        // Not cancellable once queued: the rows may already be in a commit, and a request cancelled then is still accepted.
+        return writer.WriteAsync([.. messages.Select(m => new OutboxMessage
         {
             Topic = topic,
             MessageId = m.Envelope.Id,
@@ -25,9 +24,7 @@ internal sealed class OutboxPublisher(IDbContextFactory<BridgeDbContext> store, 
             Envelope = EnvelopeSerializer.Serialize(m.Envelope),
             ScheduledEnqueueTime = m.ScheduledEnqueueTime,
             CreatedAt = now,
-        }));
-        await db.SaveChangesAsync(cancellationToken); // one transaction: all of the batch or none
-        signal.Pulse();
+        })]);
     }
 }
 
