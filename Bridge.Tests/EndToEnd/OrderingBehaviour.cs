@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.EndToEnd;
@@ -52,6 +54,26 @@ public abstract class OrderingBehaviour : BridgeTestBase
         Assert.True(lastOfB < stuckDelivered, "customer-b waited for customer-a's failing envelope: "
             + string.Join(", ", received.Select(r => $"{(a.Contains(r.MessageId) ? "a" + a.IndexOf(r.MessageId) : "b" + b.IndexOf(r.MessageId))}@{r.At:ss.fff}")));
         Assert.True(received.Where(r => a.Skip(2).Contains(r.MessageId)).All(r => r.At > stuckDelivered), "an envelope overtook the failing one of its key");
+    }
+
+    [Fact]
+    public async Task A_batch_of_interleaved_keys_is_delivered_in_order_per_key()
+    {
+        var hook = Receiver["batch"];
+        await using var bridge = await StartBridgeAsync(await OnTransportAsync(Topology("batch")));
+        using var client = bridge.CreateClient();
+        var events = Enumerable.Range(0, 60).Select(i => new { type = "order.updated", orderingKey = $"customer-{i % 4}", data = new { i } }).ToList();
+
+        using var response = await client.PostAsJsonAsync($"/api/topics/{Topic}/events/batch", events);
+        response.EnsureSuccessStatusCode();
+        var ids = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("messageIds").EnumerateArray().Select(e => e.GetString()!).ToList();
+
+        var received = await WaitForAllAsync(hook, ids);
+        for (var key = 0; key < 4; key++)
+        {
+            var ofKey = ids.Where((_, i) => i % 4 == key).ToList();
+            Assert.Equal(ofKey, CallOrder(received, ofKey));
+        }
     }
 
     [Fact]
