@@ -48,6 +48,13 @@ public sealed record SubscriptionDefinition(SubscriptionSpec Spec, WebhookTarget
     /// <summary>What the subscription is for, for people (optional).</summary>
     public string? Description { get; init; }
 
+    /// <summary><c>api</c> or <c>configuration</c>: the source as the API shows it.</summary>
+    public string SourceName => Source == SubscriptionSource.Api ? "api" : "configuration";
+
+    /// <summary>True when <paramref name="other"/> is this very revision of this subscription (a change makes a new revision).</summary>
+    public bool IsSameRevision(SubscriptionDefinition? other) =>
+        other is not null && other.Address == Address && other.Source == Source && other.Revision == Revision;
+
     /// <summary>The contract version envelopes of one type must carry, or null when the subscription requires none.</summary>
     public ContractRequirement? Contract { get; init; }
 }

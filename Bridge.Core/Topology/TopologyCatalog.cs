@@ -51,21 +51,11 @@ public sealed class TopologyCatalog
     /// </summary>
     public IReadOnlyList<SubscriptionDefinition> ApplyRuntime(IEnumerable<SubscriptionDefinition> runtime)
     {
-        ArgumentNullException.ThrowIfNull(runtime);
-        var accepted = new List<SubscriptionDefinition>();
-        var refused = new List<SubscriptionDefinition>();
-        var configured = _configured.Select(c => c.Address).ToHashSet();
-        foreach (var definition in runtime)
-        {
-            (HasTopic(definition.Address.Topic) && !configured.Contains(definition.Address) ? accepted : refused).Add(definition);
-        }
-
+        var (accepted, refused) = Sort(runtime);
         bool changed;
         lock (_sync)
         {
-            var before = _snapshot.Runtime.ToDictionary(d => d.Address, d => d.Revision);
-            changed = before.Count != accepted.Count
-                || accepted.Any(d => !before.TryGetValue(d.Address, out var revision) || revision != d.Revision);
+            changed = !IsCurrent(accepted);
             if (changed)
             {
                 _snapshot = Build(accepted);
@@ -77,6 +67,31 @@ public sealed class TopologyCatalog
             Changed?.Invoke();
         }
         return refused;
+    }
+
+    /// <summary>Whether applying <paramref name="runtime"/> would change nothing: the same subscriptions at the same revisions.</summary>
+    public bool IsCurrentFor(IEnumerable<SubscriptionDefinition> runtime) => IsCurrent(Sort(runtime).Accepted);
+
+    /// <summary>Every topic with its subscriptions as they would be with <paramref name="runtime"/> applied (what to provision first).</summary>
+    public IReadOnlyCollection<TopicSpec> TopicsWith(IEnumerable<SubscriptionDefinition> runtime) => Build(Sort(runtime).Accepted).Topics.Values;
+
+    private (List<SubscriptionDefinition> Accepted, List<SubscriptionDefinition> Refused) Sort(IEnumerable<SubscriptionDefinition> runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var accepted = new List<SubscriptionDefinition>();
+        var refused = new List<SubscriptionDefinition>();
+        var configured = _configured.Select(c => c.Address).ToHashSet();
+        foreach (var definition in runtime)
+        {
+            (HasTopic(definition.Address.Topic) && !configured.Contains(definition.Address) ? accepted : refused).Add(definition);
+        }
+        return (accepted, refused);
+    }
+
+    private bool IsCurrent(List<SubscriptionDefinition> accepted)
+    {
+        var snapshot = _snapshot;
+        return snapshot.Runtime.Count == accepted.Count && accepted.All(d => d.IsSameRevision(snapshot.Subscriptions.GetValueOrDefault(d.Address)));
     }
 
     /// <summary>The runtime definition of one subscription from its settings (validated by <see cref="TopologyValidator"/>).</summary>

@@ -106,7 +106,7 @@ internal sealed class ScopeHandler : AuthorizationHandler<ScopeRequirement>
     {
         var topic = (context.Resource as HttpContext)?.GetRouteValue("topic") as string ?? "";
         var needed = requirement.Scope ?? $"{requirement.Action}:{topic}";
-        var held = context.User.FindAll(BridgeClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var held = BridgeClaims.ScopesOf(context.User);
         if (requirement.Scope is null ? BridgePolicies.Allows(held, requirement.Action, topic) : held.Contains(needed))
         {
             context.Succeed(requirement);

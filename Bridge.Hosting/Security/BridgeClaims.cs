@@ -8,4 +8,11 @@ public static class BridgeClaims
 
     /// <summary>One claim per scope granted: <c>publish:{topic}</c>, <c>publish:*</c> or <c>admin</c>.</summary>
     public const string Scope = "scope";
+
+    /// <summary>The scopes granted to <paramref name="user"/>.</summary>
+    public static IReadOnlySet<string> ScopesOf(System.Security.Claims.ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindAll(Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+    }
 }

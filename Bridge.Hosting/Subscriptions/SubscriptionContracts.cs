@@ -73,7 +73,7 @@ public sealed record SubscriptionResource(
         var webhook = definition.Webhook;
         return new SubscriptionResource(
             definition.Address.Topic, definition.Address.Subscription,
-            definition.Source == SubscriptionSource.Api ? "api" : "configuration",
+            definition.SourceName,
             definition.Description, webhook.Url,
             new SubscriptionFilter(filter.Types, filter.Subject, filter.Properties),
             webhook.Timeout.TotalSeconds, webhook.MaxAttempts, webhook.Concurrency, definition.Spec.Ordered,

@@ -49,10 +49,10 @@ internal sealed partial class SubscriptionSync(
                 }
             }
 
-            if (!SameAsCatalog(live))
+            if (!catalog.IsCurrentFor(live))
             {
                 // Queues and routes first, so nothing is received from, or published to, a subscription the broker lacks.
-                await provisioner.ProvisionAsync(Topics(live), cancellationToken);
+                await provisioner.ProvisionAsync(catalog.TopicsWith(live), cancellationToken);
                 foreach (var refused in catalog.ApplyRuntime(live))
                 {
                     LogShadowed(logger, refused.Address.ToString());
@@ -96,20 +96,6 @@ internal sealed partial class SubscriptionSync(
             LogRefreshFailed(logger, ex);
         }
     }
-
-    private bool SameAsCatalog(List<SubscriptionDefinition> live)
-    {
-        var current = catalog.RuntimeSubscriptions.ToDictionary(d => d.Address, d => d.Revision);
-        return current.Count == live.Count && live.All(d => current.TryGetValue(d.Address, out var revision) && revision == d.Revision);
-    }
-
-    /// <summary>Every topic with its configured subscriptions and <paramref name="live"/> ones.</summary>
-    private List<TopicSpec> Topics(List<SubscriptionDefinition> live) =>
-        [.. catalog.Topics.Select(topic => new TopicSpec(topic.Name, [.. catalog.Subscriptions
-            .Where(s => s.Source == SubscriptionSource.Configuration && s.Address.Topic == topic.Name)
-            .Concat(live.Where(s => s.Address.Topic == topic.Name && catalog.Find(s.Address)?.Source != SubscriptionSource.Configuration))
-            .OrderBy(s => s.Address.Subscription, StringComparer.Ordinal)
-            .Select(s => s.Spec)]))];
 
     /// <summary>Removes the queues and rows of subscriptions deleted long enough ago that no process still delivers to them.</summary>
     private async Task ReapAsync(IReadOnlyList<SubscriptionRecord> records, CancellationToken cancellationToken)

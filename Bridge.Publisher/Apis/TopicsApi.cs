@@ -19,7 +19,7 @@ public static class TopicsApi
 
     internal static Ok<TopicList> List(ClaimsPrincipal user, TopologyCatalog catalog)
     {
-        var scopes = user.FindAll(BridgeClaims.Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var scopes = BridgeClaims.ScopesOf(user);
         var admin = scopes.Contains("admin");
         var items = catalog.Topics
             .Select(t => new TopicView(t.Name, catalog.DescriptionOf(t.Name), BridgePolicies.Allows(scopes, "publish", t.Name), BridgePolicies.Allows(scopes, "subscribe", t.Name)))

@@ -52,39 +52,39 @@ internal sealed class OutboxWriter : IAsyncDisposable
                 rows += pending.Rows.Count;
             }
 
+            if (group.Count == 1)
+            {
+                await CommitAloneAsync(group[0]);
+                continue;
+            }
+
             try
             {
                 await CommitAsync(group);
+                Complete(group);
             }
-            catch (Exception) when (group.Count > 1)
+            catch (Exception)
             {
                 // Find the request at fault: each one alone, in order.
                 foreach (var pending in group)
                 {
-                    await TryCommitAsync([pending]);
+                    await CommitAloneAsync(pending);
                 }
-                continue;
             }
-            catch (Exception ex)
-            {
-                group[0].Committed.TrySetException(ex);
-                continue;
-            }
-
-            Complete(group);
         }
     }
 
-    private async Task TryCommitAsync(List<Pending> group)
+    /// <summary>Commits one request's rows; a failure goes to that request alone.</summary>
+    private async Task CommitAloneAsync(Pending pending)
     {
         try
         {
-            await CommitAsync(group);
-            Complete(group);
+            await CommitAsync([pending]);
+            Complete([pending]);
         }
         catch (Exception ex)
         {
-            group[0].Committed.TrySetException(ex);
+            pending.Committed.TrySetException(ex);
         }
     }
 

@@ -32,7 +32,7 @@ public static class SubscriptionsApi
                 s.Address.Topic, s.Address.Subscription, filter.Types, filter.Subject, filter.Properties,
                 s.Webhook.Url, s.Webhook.MaxAttempts, s.Webhook.Concurrency,
                 await deadLetters.CountAsync(s.Address, cancellationToken),
-                s.Source == SubscriptionSource.Api ? "api" : "configuration"));
+                s.SourceName));
         }
         return TypedResults.Ok<IReadOnlyList<SubscriptionView>>(views);
     }

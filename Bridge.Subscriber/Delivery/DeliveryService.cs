@@ -76,7 +76,7 @@ internal sealed partial class DeliveryService(
         foreach (var (address, running) in _running.ToList())
         {
             var now = wanted.GetValueOrDefault(address);
-            if (now is not null && now.Revision == running.Definition.Revision && now.Source == running.Definition.Source)
+            if (running.Definition.IsSameRevision(now))
             {
                 continue;
             }
@@ -142,7 +142,7 @@ internal sealed partial class DeliveryService(
     {
         try
         {
-            await endpointStates.LoadAsync(stopping);
+            await endpointStates.LoadAsync(stopping, definition.Address);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

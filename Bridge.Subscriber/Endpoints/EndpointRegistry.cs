@@ -48,7 +48,7 @@ internal sealed class EndpointRegistry
         while (true)
         {
             var existing = _guards.GetValueOrDefault(definition.Address);
-            if (existing is not null && existing.Definition.Revision == definition.Revision && existing.Definition.Source == definition.Source)
+            if (existing is not null && existing.Definition.IsSameRevision(definition))
             {
                 return existing;
             }

@@ -56,14 +56,23 @@ internal sealed partial class EndpointStateStore(
         }
     }
 
-    /// <summary>Takes up changes written since the last look (by another process, or before a restart).</summary>
-    public async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes up changes written since the last look (by another process, or before a restart) — of every endpoint, or of
+    /// <paramref name="only"/> one (a subscription that starts after the others were loaded).
+    /// </summary>
+    public async Task LoadAsync(CancellationToken cancellationToken, SubscriptionAddress? only = null)
     {
         await _sync.WaitAsync(cancellationToken);
         try
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            foreach (var row in await db.WebhookEndpoints.AsNoTracking().ToListAsync(cancellationToken))
+            var rows = db.WebhookEndpoints.AsNoTracking();
+            if (only is { } address)
+            {
+                rows = rows.Where(r => r.Topic == address.Topic && r.Subscription == address.Subscription);
+            }
+
+            foreach (var row in await rows.ToListAsync(cancellationToken))
             {
                 if (registry.Find(new SubscriptionAddress(row.Topic, row.Subscription)) is { } guard)
                 {
