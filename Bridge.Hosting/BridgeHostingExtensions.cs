@@ -4,6 +4,7 @@ using Bridge.Store;
 using Bridge.Topology;
 using Bridge.Transport.Embedded;
 using Bridge.Transport.RabbitMQ;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -16,7 +17,8 @@ public static class BridgeHostingExtensions
     public const string TransportKey = "Bridge:Transport";
 
     /// <summary>
-    /// Registers the topology, the transport named by <c>Bridge:Transport</c> (<c>embedded</c>, the default, or <c>rabbitmq</c>), topology
+    /// Registers the topology, the transport named by <c>Bridge:Transport</c> (<c>embedded</c>, the default, <c>rabbitmq</c>, or one
+    /// added with <see cref="AddBridgeTransport"/>), topology
     /// provisioning before the services start, and the store.
     /// </summary>
     public static IHostApplicationBuilder AddBridgeCore(this IHostApplicationBuilder builder)
@@ -31,19 +33,23 @@ public static class BridgeHostingExtensions
         builder.Services.TryAddTimeProvider();
         builder.Services.AddBridgeTopology();
         var transport = (builder.Configuration[TransportKey] ?? "embedded").Trim().ToLowerInvariant();
-        switch (transport)
+        var transports = new Dictionary<string, Action<IServiceCollection, IConfiguration>>(StringComparer.Ordinal)
         {
-            case "embedded":
-                builder.Services.AddEmbeddedTransport(builder.Configuration);
-                break;
-            case "rabbitmq":
-                builder.Services.AddRabbitMqTransport(builder.Configuration);
-                break;
-            default:
-                throw new InvalidOperationException(
-                    $"{TransportKey} is '{transport}', which this build does not provide. Available: embedded, rabbitmq.");
+            ["embedded"] = (services, configuration) => services.AddEmbeddedTransport(configuration),
+            ["rabbitmq"] = (services, configuration) => services.AddRabbitMqTransport(configuration),
+        };
+        foreach (var added in builder.Services.Select(s => s.ImplementationInstance).OfType<AddedTransport>())
+        {
+            transports[added.Name] = added.Register;
         }
 
+        if (!transports.TryGetValue(transport, out var register))
+        {
+            throw new InvalidOperationException(
+                $"{TransportKey} is '{transport}', which this build does not provide. Available: {string.Join(", ", transports.Keys.Order(StringComparer.Ordinal))}.");
+        }
+
+        register(builder.Services, builder.Configuration);
         builder.Services.AddSingleton<TopologyProvisioning.State>();
         builder.Services.AddHostedService<TopologyProvisioning>();
         builder.Services.AddHealthChecks().AddCheck<TopologyProvisioning.HealthCheck>("broker");
@@ -53,7 +59,24 @@ public static class BridgeHostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Offers another transport (e.g. the Azure edition's Azure Service Bus), selected like the built-in ones when
+    /// <c>Bridge:Transport</c> is <paramref name="name"/>; <paramref name="register"/> adds its port implementations.
+    /// Call it before <see cref="AddBridgeCore"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddBridgeTransport(
+        this IHostApplicationBuilder builder, string name, Action<IServiceCollection, IConfiguration> register)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(register);
+        builder.Services.AddSingleton(new AddedTransport(name.Trim().ToLowerInvariant(), register));
+        return builder;
+    }
+
     private sealed class CoreMarker;
+
+    private sealed record AddedTransport(string Name, Action<IServiceCollection, IConfiguration> Register);
 
     private static void TryAddTimeProvider(this IServiceCollection services)
     {

@@ -26,7 +26,7 @@ public static class StoreExtensions
             .ValidateOnStart();
 
         var options = builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
-        var provider = StoreProviders.Resolve(options.Provider);
+        var provider = StoreProviders.Resolve(options.Provider, AddedProviders(builder.Services)?.Providers);
         var connectionString = builder.Configuration.GetConnectionString(StoreOptions.ConnectionName)
             ?? options.DefaultConnectionString
             ?? provider.DefaultConnectionString
@@ -36,7 +36,7 @@ public static class StoreExtensions
 
         builder.Services.AddDbContextFactory<BridgeDbContext>(db => provider.Configure(db, connectionString));
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(provider);
+        builder.Services.AddSingleton<IStoreProvider>(provider);
         builder.Services.AddSingleton(sp => new StoreMigrator(
             provider, MigrationScripts.Load(provider), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreMigrator>>()));
         builder.Services.AddHostedService<StoreMigrationService>();
@@ -45,4 +45,27 @@ public static class StoreExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRecorder>());
         return builder;
     }
+
+    /// <summary>
+    /// Offers another store provider (e.g. the Azure edition's SQL Server one), selected like the built-in ones by
+    /// <c>Bridge:Store:Provider</c>. Call it before <see cref="AddBridgeStore"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddBridgeStoreProvider(this IHostApplicationBuilder builder, IStoreProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(provider);
+        var added = AddedProviders(builder.Services);
+        if (added is null)
+        {
+            added = new StoreProviders.Added();
+            builder.Services.AddSingleton(added);
+        }
+
+        added.Providers.RemoveAll(p => string.Equals(p.Name, provider.Name, StringComparison.OrdinalIgnoreCase));
+        added.Providers.Add(provider);
+        return builder;
+    }
+
+    private static StoreProviders.Added? AddedProviders(IServiceCollection services) =>
+        services.LastOrDefault(s => s.ServiceType == typeof(StoreProviders.Added))?.ImplementationInstance as StoreProviders.Added;
 }

@@ -1,5 +1,6 @@
 using Bridge.Store;
 using Bridge.Store.Idempotency;
+using Bridge.Store.Providers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Bridge.Publisher.Idempotency;
 /// On SQLite, which has one writer at a time, this process's writes queue here rather than in SQLite's busy retries.
 /// </summary>
 internal sealed class IdempotencyStore(
-    IDbContextFactory<BridgeDbContext> contexts, TimeProvider time, IOptions<IdempotencyOptions> options, IOptions<StoreOptions> store)
+    IDbContextFactory<BridgeDbContext> contexts, TimeProvider time, IOptions<IdempotencyOptions> options, IOptions<StoreOptions> store, IStoreProvider provider)
 {
     private const int Tries = 5;
     private readonly SemaphoreSlim? _writer = string.Equals(store.Value.Provider.Trim(), "sqlite", StringComparison.OrdinalIgnoreCase) ? new(1, 1) : null;
@@ -25,7 +26,7 @@ internal sealed class IdempotencyStore(
             var now = time.GetUtcNow();
             var token = Guid.NewGuid().ToString("N");
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var inserted = await WriteAsync(() => db.Database.ExecuteSqlRawAsync(IdempotencyTable.InsertClaimSql,
+            var inserted = await WriteAsync(() => db.Database.ExecuteSqlRawAsync(provider.InsertIdempotencyClaimSql,
                 [scope.Scope, scope.Topic, scope.Key, fingerprint, nameof(IdempotencyState.InFlight), token,
                     now.ToUnixTimeMilliseconds(), (now + options.Value.Lease).ToUnixTimeMilliseconds(), (now + options.Value.Window).ToUnixTimeMilliseconds()],
                 cancellationToken), cancellationToken);

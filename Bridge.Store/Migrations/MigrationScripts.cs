@@ -4,14 +4,14 @@ using Bridge.Store.Providers;
 
 namespace Bridge.Store.Migrations;
 
-/// <summary>Reads a provider's migration scripts, embedded as <c>{Provider}/Migrations/NNNN_name.sql</c>.</summary>
+/// <summary>Reads a provider's migration scripts, embedded in its assembly as <c>{Provider}/Migrations/NNNN_name.sql</c>.</summary>
 internal static partial class MigrationScripts
 {
     /// <summary>The scripts of <paramref name="provider"/>, by version: 1, 2, … with no gap.</summary>
     public static IReadOnlyList<MigrationScript> Load(IStoreProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        var assembly = typeof(MigrationScripts).Assembly;
+        var assembly = provider.MigrationsAssembly;
         var scripts = new List<MigrationScript>();
         foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(provider.MigrationsResourcePrefix, StringComparison.Ordinal)))
         {

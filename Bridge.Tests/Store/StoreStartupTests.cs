@@ -17,6 +17,19 @@ public sealed class StoreStartupTests
     }
 
     [Fact]
+    public void An_added_provider_is_selected_by_name_and_offered_in_the_error()
+    {
+        var added = new NamedProvider("sqlserver");
+        var builder = Builder(("Bridge:Store:Provider", "SqlServer"), ("ConnectionStrings:bridgedb", "Server=db;Database=bridge"));
+        builder.AddBridgeStoreProvider(added).AddBridgeStore();
+
+        Assert.Same(added, builder.Services.Single(s => s.ServiceType == typeof(IStoreProvider)).ImplementationInstance);
+        var failure = Assert.Throws<InvalidOperationException>(
+            () => Builder(("Bridge:Store:Provider", "oracle")).AddBridgeStoreProvider(added).AddBridgeStore());
+        Assert.Equal("Bridge:Store:Provider is 'oracle', which this build does not provide. Available: sqlserver, sqlite, postgresql.", failure.Message);
+    }
+
+    [Fact]
     public void PostgreSQL_without_a_connection_string_fails_start_up_naming_the_key()
     {
         var failure = Assert.Throws<InvalidOperationException>(() => Builder(("Bridge:Store:Provider", "PostgreSQL")).AddBridgeStore());
@@ -41,6 +54,29 @@ public sealed class StoreStartupTests
         Assert.Equal(lf.Checksum, MigrationScript.Create(1, "x", "CREATE TABLE a (id INTEGER);\r\nCREATE INDEX i ON a (id);\r\n").Checksum);
         Assert.NotEqual(lf.Checksum, MigrationScript.Create(1, "x", "CREATE TABLE a (id INTEGER);\nCREATE INDEX i ON a (id );\n").Checksum);
         Assert.Matches("^[0-9a-f]{64}$", lf.Checksum);
+    }
+
+    /// <summary>A provider from another assembly, as far as selection goes: it lends SQLite's behaviour under its own name.</summary>
+    private sealed class NamedProvider(string name) : IStoreProvider
+    {
+        private readonly IStoreProvider _sqlite = StoreProviders.Resolve("sqlite");
+
+        public string Name => name;
+
+        public string MigrationsResourcePrefix => _sqlite.MigrationsResourcePrefix;
+
+        public System.Reflection.Assembly MigrationsAssembly => _sqlite.MigrationsAssembly;
+
+        public string CreateHistoryTableSql => _sqlite.CreateHistoryTableSql;
+
+        public string? DefaultConnectionString => null;
+
+        public void Configure(Microsoft.EntityFrameworkCore.DbContextOptionsBuilder builder, string connectionString) => _sqlite.Configure(builder, connectionString);
+
+        public Task PrepareAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) => _sqlite.PrepareAsync(connection, cancellationToken);
+
+        public Task<System.Data.Common.DbTransaction> BeginLockedTransactionAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken) =>
+            _sqlite.BeginLockedTransactionAsync(connection, cancellationToken);
     }
 
     private static HostApplicationBuilder Builder(params (string Key, string Value)[] settings)
