@@ -13,7 +13,7 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
     [Fact]
     public async Task The_connector_publishes_subscribes_verifies_deliveries_and_unsubscribes_against_a_real_bridge()
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFiles.Root;
         var ruby = new[] { "/usr/bin/ruby", "/usr/local/bin/ruby" }.FirstOrDefault(File.Exists);
         Assert.True(ruby is not null, "ruby is not installed; run eng/setup.sh (it installs Debian's ruby).");
         await using var bridge = await StartBridgeAsync(new TestTopology()
@@ -49,17 +49,5 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
         var report = $"{await output}\n{await errors}";
         Assert.True(process.ExitCode == 0, "The connector harness failed:\n" + report);
         Assert.Contains("all connector checks passed", report, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "connectors", "workato", "connector.rb")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("connectors/workato/connector.rb not found above " + AppContext.BaseDirectory);
     }
 }

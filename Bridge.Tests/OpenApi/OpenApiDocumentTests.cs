@@ -20,7 +20,7 @@ public sealed class OpenApiDocumentTests : BridgeTestBase
     public async Task The_served_document_is_the_checked_in_one()
     {
         var served = await ServedDocumentAsync();
-        var file = CheckedInPath();
+        var file = RepositoryFiles.PathOf("docs", "openapi.json");
         var text = served.ToJsonString(Indented) + "\n";
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1" && Environment.GetEnvironmentVariable("CI") is null)
@@ -113,15 +113,5 @@ public sealed class OpenApiDocumentTests : BridgeTestBase
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /openapi/v1.json answered {(int)response.StatusCode}: {body}");
         return JsonNode.Parse(body)!;
-    }
-
-    private static string CheckedInPath()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Bridge.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Bridge.sln not found"), "docs", "openapi.json");
     }
 }

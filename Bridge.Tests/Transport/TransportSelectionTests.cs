@@ -1,5 +1,4 @@
 using Bridge.Hosting;
-using Bridge.Messaging;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

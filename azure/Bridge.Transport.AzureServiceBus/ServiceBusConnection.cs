@@ -1,0 +1,72 @@
+using Azure.Identity;
+using Azure.Messaging.ServiceBus;
+using Azure.Messaging.ServiceBus.Administration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Transport.AzureServiceBus;
+
+/// <summary>
+/// The clients of one namespace. The data-plane <see cref="ServiceBusClient"/> is the one registered in the container
+/// when there is one (the Aspire client integration registers it with its health check and tracing), else one made
+/// here; the administration client is always made here, from the same connection.
+/// </summary>
+internal sealed class ServiceBusConnection : IAsyncDisposable
+{
+    private readonly ServiceBusClient? _owned;
+
+    public ServiceBusConnection(IOptions<AzureServiceBusTransportOptions> options, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var connection = options.Value.ConnectionString.Trim();
+        var clientOptions = new ServiceBusClientOptions { TransportType = ServiceBusTransportType.AmqpTcp };
+        if (IsConnectionString(connection))
+        {
+            Administration = new ServiceBusAdministrationClient(connection);
+            Client = services.GetService<ServiceBusClient>() ?? (_owned = new ServiceBusClient(connection, clientOptions));
+        }
+        else
+        {
+            var fullyQualifiedNamespace = NamespaceOf(connection);
+            var credential = new DefaultAzureCredential();
+            Administration = new ServiceBusAdministrationClient(fullyQualifiedNamespace, credential);
+            Client = services.GetService<ServiceBusClient>() ?? (_owned = new ServiceBusClient(fullyQualifiedNamespace, credential, clientOptions));
+        }
+    }
+
+    /// <summary>Sends and receives.</summary>
+    public ServiceBusClient Client { get; }
+
+    /// <summary>Creates, reads and deletes entities.</summary>
+    public ServiceBusAdministrationClient Administration { get; }
+
+    /// <summary>True for a connection string, false for a namespace name or URI.</summary>
+    public static bool IsConnectionString(string connection) =>
+        connection.Contains("Endpoint=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The host name of a namespace given as <c>contoso.servicebus.windows.net</c> or as a URI.</summary>
+    public static string NamespaceOf(string connection)
+    {
+        if (Uri.TryCreate(connection, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.Host))
+        {
+            return uri.Host;
+        }
+
+        if (connection.Length == 0 || connection.Contains('/', StringComparison.Ordinal) || connection.Contains(';', StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"'{AzureServiceBusTransportOptions.SectionName}:ConnectionString' (or ConnectionStrings:messaging) must be a Service Bus " +
+                "connection string or a namespace such as contoso.servicebus.windows.net.");
+        }
+
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync();
+        }
+    }
+}
