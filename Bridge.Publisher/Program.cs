@@ -1,7 +1,4 @@
-using Bridge.Hosting.Security;
 using Bridge.Publisher;
-using Bridge.Publisher.Contracts;
-using Bridge.Publisher.Xml;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,10 +8,6 @@ builder.AddPublisher();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.MapPublishApi();
-app.MapTopicsApi();
-app.MapPublishersApi();
-app.MapContractsApi();
-app.MapTransformsApi();
+app.MapPublisherApi();
 
 app.Run();

@@ -1,4 +1,6 @@
 using Bridge.Hosting;
+using Bridge.Hosting.Security;
+using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Outbox;
 using Bridge.Publisher.Publishing;
@@ -26,5 +28,17 @@ public static class PublisherExtensions
         builder.Services.AddSingleton<XmlTransforms>();
         builder.Services.AddSingleton<XmlEvents>();
         return builder;
+    }
+
+    /// <summary>Maps every publisher route: publish, topics, publishers, contracts and XML transforms.</summary>
+    public static IEndpointRouteBuilder MapPublisherApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPublishApi();
+        app.MapTopicsApi();
+        app.MapPublishersApi();
+        app.MapContractsApi();
+        app.MapTransformsApi();
+        return app;
     }
 }

@@ -1,7 +1,4 @@
-using Bridge.Hosting.Security;
 using Bridge.Publisher;
-using Bridge.Publisher.Contracts;
-using Bridge.Publisher.Xml;
 using Bridge.Replay;
 using Bridge.Standalone.Samples;
 using Bridge.Subscriber;
@@ -26,11 +23,7 @@ public static class StandaloneExtensions
     public static WebApplication MapStandalone(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapPublishApi();
-        app.MapTopicsApi();
-        app.MapPublishersApi();
-        app.MapContractsApi();
-        app.MapTransformsApi();
+        app.MapPublisherApi();
         app.MapSubscriberApi();
         app.MapReplayApi();
         app.MapSamples();
