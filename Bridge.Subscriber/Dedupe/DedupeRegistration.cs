@@ -14,8 +14,9 @@ internal static class DedupeRegistration
         switch (store)
         {
             case "redis":
-                var connection = configuration.GetConnectionString("dedupe")
-                    ?? throw new InvalidOperationException("Bridge:Dedupe:Store is redis but ConnectionStrings:dedupe is not set (e.g. 127.0.0.1:6379).");
+                // "cache" is the name an Aspire AppHost gives its Redis resource; "dedupe" was first and still counts.
+                var connection = configuration.GetConnectionString("dedupe") ?? configuration.GetConnectionString("cache")
+                    ?? throw new InvalidOperationException("Bridge:Dedupe:Store is redis but neither ConnectionStrings:dedupe nor ConnectionStrings:cache is set (e.g. 127.0.0.1:6379).");
                 services.AddSingleton(new RedisConnection(connection));
                 services.AddSingleton<IDeliveryDedupe>(sp => new RedisDeliveryDedupe(
                     sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<IOptions<DedupeOptions>>().Value.Prefix));

@@ -13,7 +13,7 @@ public sealed class DedupeEndToEndTests : BridgeTestBase
         var topology = new TestTopology()
             .Subscription("orders", "erp", Receiver.UrlOf("erp"))
             .With("Bridge:Dedupe:Store", "redis")
-            .With("ConnectionStrings:dedupe", redis.ConnectionString);
+            .With("ConnectionStrings:cache", redis.ConnectionString); // the name an Aspire AppHost gives its Redis
         await using var bridge = await StartBridgeAsync(topology);
         using var client = bridge.CreateClient();
 

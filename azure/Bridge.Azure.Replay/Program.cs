@@ -1,0 +1,14 @@
+using Bridge.Replay;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddAzureServiceDefaults();
+builder.AddReplay();
+builder.EnrichBridgeStore();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapReplayApi();
+
+app.Run();
