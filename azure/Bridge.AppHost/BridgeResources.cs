@@ -16,13 +16,18 @@ namespace Bridge.AppHost;
 /// <param name="Secrets">Key Vault for publisher keys and the bootstrap key (published only): <c>ConnectionStrings__secrets</c>.</param>
 /// <param name="Topology">The <c>Bridge:Topics</c> section the services and the namespace are given.</param>
 /// <param name="SubscriberReplicas">How many subscriber processes run (<c>Bridge:SubscriberReplicas</c>).</param>
+/// <param name="LocalBootstrapKey">
+/// Run mode only: the <c>Bridge:BootstrapKey</c> of the AppHost's user secrets, handed to the services for the first
+/// calls. Published deployments take it from Key Vault instead, never from the AppHost.
+/// </param>
 internal sealed record BridgeResources(
     IResourceBuilder<AzureServiceBusResource> Messaging,
     IResourceBuilder<AzureSqlDatabaseResource> Database,
     IResourceBuilder<RedisResource> Cache,
     IResourceBuilder<AzureKeyVaultResource>? Secrets,
     IConfigurationSection Topology,
-    int SubscriberReplicas);
+    int SubscriberReplicas,
+    string? LocalBootstrapKey);
 
 internal static class BridgeResourceExtensions
 {
@@ -44,7 +49,8 @@ internal static class BridgeResourceExtensions
         }
 
         var replicas = builder.Configuration.GetValue("Bridge:SubscriberReplicas", 2);
-        return new BridgeResources(messaging, database, cache, secrets, topology, replicas);
+        var bootstrapKey = builder.ExecutionContext.IsRunMode ? builder.Configuration["Bridge:BootstrapKey"] : null;
+        return new BridgeResources(messaging, database, cache, secrets, topology, replicas, bootstrapKey);
     }
 
     /// <summary>
@@ -60,6 +66,11 @@ internal static class BridgeResourceExtensions
             .WithEnvironment("Bridge__Transport", "azureservicebus")
             .WithEnvironment("Bridge__Store__Provider", "sqlserver")
             .WithEnvironment("Bridge__Dedupe__Store", "redis");
+        if (!string.IsNullOrEmpty(bridge.LocalBootstrapKey))
+        {
+            project.WithEnvironment("Bridge__Security__BootstrapKey", bridge.LocalBootstrapKey);
+        }
+
         if (bridge.Secrets is not null)
         {
             project.WithReference(bridge.Secrets).WithRoleAssignments(bridge.Secrets, KeyVaultBuiltInRole.KeyVaultSecretsUser);
