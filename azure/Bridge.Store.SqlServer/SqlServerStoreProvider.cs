@@ -54,23 +54,6 @@ public sealed class SqlServerStoreProvider : IStoreProvider
     public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public async Task<DbTransaction> BeginLockedTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"EXEC sp_getapplock @Resource = N'{MigrationLock}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1;";
-            command.CommandTimeout = 0; // wait for as long as another process migrates
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return transaction;
-        }
-        catch
-        {
-            await transaction.DisposeAsync();
-            throw;
-        }
-    }
+    public Task<DbTransaction> BeginLockedTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        LockedTransactions.BeginAsync(connection, $"EXEC sp_getapplock @Resource = N'{MigrationLock}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = -1;", cancellationToken);
 }

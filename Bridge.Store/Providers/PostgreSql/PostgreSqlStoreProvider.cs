@@ -28,23 +28,6 @@ internal sealed class PostgreSqlStoreProvider : IStoreProvider
 
     public Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task<DbTransaction> BeginLockedTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT pg_advisory_xact_lock({MigrationLockKey});";
-            command.CommandTimeout = 0; // wait for as long as another process migrates
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return transaction;
-        }
-        catch
-        {
-            await transaction.DisposeAsync();
-            throw;
-        }
-    }
+    public Task<DbTransaction> BeginLockedTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        LockedTransactions.BeginAsync(connection, $"SELECT pg_advisory_xact_lock({MigrationLockKey});", cancellationToken);
 }
