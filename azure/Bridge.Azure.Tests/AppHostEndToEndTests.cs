@@ -111,13 +111,40 @@ public sealed class AppHostEndToEndTests
         }
     }
 
+    /// <summary>Skips unless a container engine answers (a client on the PATH is not enough: its daemon must be running).</summary>
     private static void RequireContainerEngine()
     {
-        var docker = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } || File.Exists("/var/run/docker.sock")
-            || (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(p => File.Exists(Path.Combine(p, "docker")) || File.Exists(Path.Combine(p, "docker.exe")));
-        if (!docker)
+        if (!new[] { "docker", "podman" }.Any(Answers))
         {
-            Assert.Skip("No container engine: the AppHost needs Docker (or Podman) for the Service Bus emulator, SQL Server and Redis.");
+            Assert.Skip("No container engine: the AppHost needs a running Docker (or Podman) for the Service Bus emulator, SQL Server and Redis.");
+        }
+    }
+
+    private static bool Answers(string engine)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(engine, "info")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (process is null)
+            {
+                return false;
+            }
+
+            if (!process.WaitForExit(TimeSpan.FromSeconds(15)))
+            {
+                process.Kill(entireProcessTree: true);
+                return false;
+            }
+
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // not installed
         }
     }
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
+using Azure.Messaging.ServiceBus;
+using Azure.Messaging.ServiceBus.Administration;
+using Bridge.Tests.Transport;
 using Bridge.Transport.AzureServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bridge.Tests.Transport;
+namespace Bridge.Azure.Tests;
 
 /// <summary>
 /// The transport conformance suite against Azure Service Bus (a namespace or the emulator named by
@@ -65,14 +68,14 @@ public sealed class AzureServiceBusTransportTests : TransportBehaviour
             return;
         }
 
-        var admin = new Azure.Messaging.ServiceBus.Administration.ServiceBusAdministrationClient(connection);
+        var admin = new ServiceBusAdministrationClient(connection);
         foreach (var topic in _topics.Distinct(StringComparer.Ordinal))
         {
             try
             {
                 await admin.DeleteTopicAsync(topic, CancellationToken.None);
             }
-            catch (Azure.Messaging.ServiceBus.ServiceBusException ex) when (ex.Reason == Azure.Messaging.ServiceBus.ServiceBusFailureReason.MessagingEntityNotFound)
+            catch (ServiceBusException ex) when (ex.Reason == ServiceBusFailureReason.MessagingEntityNotFound)
             {
                 // Already gone.
             }

@@ -98,7 +98,7 @@ internal sealed partial class AzureServiceBusProvisioner(
                 RequiresSession = true,
                 LockDuration = lockDuration,
                 MaxDeliveryCount = BrokerMaxDeliveryCount,
-                DeadLetteringOnFilterEvaluationExceptions = true,
+                EnableDeadLetteringOnFilterEvaluationExceptions = true,
                 UserMetadata = ServiceBusEnvelopes.LimitMetadata(spec.MaxDeliveryCount),
             };
             await IgnoreAlreadyExists(() => Admin.CreateSubscriptionAsync(

@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Bridge.Envelopes;
 using Bridge.Messaging;
 using Bridge.Topology;
 using Microsoft.Extensions.Logging;
