@@ -61,7 +61,7 @@ internal sealed partial class AzureServiceBusReceiver
     /// <summary>A held session without a head out: keeps its lock while it waits, else hands out its next head (or lets it go when empty).</summary>
     private async Task VisitAsync(HeldSession held, List<ReceivedMessage> received, int limit, CancellationToken cancellationToken)
     {
-        if (held.Outstanding)
+        if (held.Outstanding || held.Closed)
         {
             return;
         }
@@ -170,6 +170,12 @@ internal sealed partial class AzureServiceBusReceiver
     {
         lock (_sync)
         {
+            if (held.Closed)
+            {
+                return;
+            }
+
+            held.Closed = true;
             if (_sessions.TryGetValue(held.Receiver.SessionId, out var current) && ReferenceEquals(current, held))
             {
                 _sessions.Remove(held.Receiver.SessionId);
@@ -202,8 +208,11 @@ internal sealed partial class AzureServiceBusReceiver
         /// <summary>The session state as last read or written.</summary>
         public SessionHead? Head { get; set; }
 
-        /// <summary>True while its head is out with a caller.</summary>
+        /// <summary>True while its head is out with a caller, or being settled.</summary>
         public bool Outstanding { get; set; }
+
+        /// <summary>True once it is let go: nothing reads from it any more.</summary>
+        public bool Closed { get; set; }
 
         /// <summary>When its deferred head is due, while it waits.</summary>
         public DateTimeOffset? WaitUntil { get; set; }

@@ -157,14 +157,16 @@ internal sealed partial class AzureServiceBusReceiver(
         }
     }
 
-    /// <summary>After a complete or dead-letter: forget the head's state; a session of one unkeyed envelope is done.</summary>
+    /// <summary>
+    /// After a complete or dead-letter: forget the head's state; a session of one unkeyed envelope is done and let go.
+    /// The session counts as busy until then, so a receive running meanwhile does not read from it.
+    /// </summary>
     private async Task SettledAsync(Delivery delivery, ReceivedMessage message, CancellationToken cancellationToken)
     {
         var held = delivery.Session;
         lock (_sync)
         {
             _deliveries.Remove(message.LockToken);
-            held.Outstanding = false;
         }
 
         if (held.Head is not null)
@@ -176,6 +178,12 @@ internal sealed partial class AzureServiceBusReceiver(
         if (held.Receiver.SessionId == message.Envelope.Id)
         {
             await CloseAsync(held);
+            return;
+        }
+
+        lock (_sync)
+        {
+            held.Outstanding = false;
         }
     }
 
