@@ -1,3 +1,4 @@
+using Bridge.Console;
 using Bridge.Replay;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,5 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapReplayApi();
+app.MapConsole();
 
 app.Run();

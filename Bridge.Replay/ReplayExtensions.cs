@@ -1,3 +1,4 @@
+using Bridge.Console;
 using Bridge.Hosting;
 using Bridge.Replay.Replaying;
 using Bridge.Webhooks;
@@ -8,7 +9,7 @@ namespace Bridge.Replay;
 /// <summary>Registers and maps the replay service.</summary>
 public static class ReplayExtensions
 {
-    /// <summary>Adds Bridge core and the replay services: replays, purges, replay jobs and their runner, the sweeper, the dead-letter metrics.</summary>
+    /// <summary>Adds Bridge core and the replay services: replays, purges, replay jobs and their runner, the sweeper, the dead-letter metrics, the ops console.</summary>
     public static IHostApplicationBuilder AddReplay(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,6 +31,7 @@ public static class ReplayExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayJobRunner>());
         builder.Services.AddHostedService<ReplaySweeper>();
         builder.Services.AddHostedService<ReplayMetrics>();
+        builder.AddConsole();
         return builder;
     }
 

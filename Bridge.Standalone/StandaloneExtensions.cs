@@ -1,3 +1,4 @@
+using Bridge.Console;
 using Bridge.Publisher;
 using Bridge.Replay;
 using Bridge.Standalone.Samples;
@@ -26,6 +27,7 @@ public static class StandaloneExtensions
         app.MapPublisherApi();
         app.MapSubscriberApi();
         app.MapReplayApi();
+        app.MapConsole();
         app.MapSamples();
         return app;
     }

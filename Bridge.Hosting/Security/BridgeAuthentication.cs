@@ -13,7 +13,8 @@ namespace Bridge.Hosting.Security;
 
 /// <summary>
 /// Bridge's authentication schemes behind one policy scheme (<see cref="Scheme"/>) whose selector picks a handler by the
-/// request's headers: a signed request goes to <see cref="HmacScheme"/>, anything else to <see cref="ApiKeyScheme"/>.
+/// request's headers: a signed request goes to <see cref="HmacScheme"/>, a console session cookie without an Authorization
+/// header to <see cref="ConsoleSessions.Scheme"/>, anything else to <see cref="ApiKeyScheme"/>.
 /// Another scheme (a JWT bearer for Entra ID) is one more branch in <see cref="Select"/>; endpoints are untouched.
 /// </summary>
 public static class BridgeAuthentication
@@ -41,7 +42,9 @@ public static class BridgeAuthentication
     internal const string KeyClaim = "bridge:key";
 
     internal static string Select(HttpContext context) =>
-        context.Request.Headers.ContainsKey(SignatureHeader) || context.Request.Headers.ContainsKey(KeyIdHeader) ? HmacScheme : ApiKeyScheme;
+        context.Request.Headers.ContainsKey(SignatureHeader) || context.Request.Headers.ContainsKey(KeyIdHeader) ? HmacScheme
+        : context.Request.Headers.Authorization.Count == 0 && ConsoleSessions.Carries(context) ? ConsoleSessions.Scheme
+        : ApiKeyScheme;
 
     internal static AuthenticateResult Fail(HttpContext context, string reason)
     {
@@ -54,6 +57,7 @@ public static class BridgeAuthentication
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, credential.PublisherId),
+            new(ClaimTypes.Name, credential.PublisherId), // who an action is audited under
             new(BridgeClaims.PublisherId, credential.PublisherId),
             new(KeyClaim, credential.KeyId),
         };

@@ -15,4 +15,11 @@ public static class BridgeClaims
         ArgumentNullException.ThrowIfNull(user);
         return user.FindAll(Scope).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
     }
+
+    /// <summary>The publisher <paramref name="user"/> acts for, or an empty string for an anonymous caller.</summary>
+    public static string PublisherOf(System.Security.Claims.ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirst(PublisherId)?.Value ?? string.Empty;
+    }
 }

@@ -28,7 +28,9 @@ public static class SecurityExtensions
         builder.Services.AddAuthentication(BridgeAuthentication.Scheme)
             .AddPolicyScheme(BridgeAuthentication.Scheme, "Bridge", o => o.ForwardDefaultSelector = BridgeAuthentication.Select)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyHandler>(BridgeAuthentication.ApiKeyScheme, null)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HmacHandler>(BridgeAuthentication.HmacScheme, null);
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HmacHandler>(BridgeAuthentication.HmacScheme, null)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ConsoleSessionHandler>(ConsoleSessions.Scheme, null);
+        builder.Services.AddSingleton<ConsoleTickets>();
         builder.Services.AddAuthorization(BridgePolicies.Add);
         builder.Services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

@@ -44,7 +44,7 @@ public abstract class TimelineBehaviour : AuditTestBase
         Assert.True(entries[3].GetProperty("durationMs").GetDouble() > 0);
         Assert.Contains("unknown customer", entries[4].GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal(3, entries[4].GetProperty("deliveryCount").GetInt32());
-        Assert.Equal("anonymous", entries[5].GetProperty("requestedBy").GetString());
+        Assert.Equal("bootstrap", entries[5].GetProperty("requestedBy").GetString()); // the publisher of the key that asked
         Assert.Equal("WebhookRejected", entries[5].GetProperty("deadLetterReason").GetString());
 
         var delivery = (await EventuallyAsync(() => EventAsync(client, messageId),

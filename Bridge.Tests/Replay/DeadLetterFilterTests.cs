@@ -89,10 +89,10 @@ public sealed class DeadLetterFilterTests : ReplayTestBase
         Assert.Empty(await DeadLetterIdsAsync(client, "purged"));
         Assert.Empty(await ListDeadLettersAsync(client, "purged", "reason=WebhookRejected"));
 
-        await bridge.WaitForOutputAsync(@"Purged 1 dead letter\(s\) of orders/purged \(requested by anonymous\)", Patience);
-        await bridge.WaitForOutputAsync(@"Purged 2 dead letter\(s\) of orders/purged \(requested by anonymous\)", Patience);
+        await bridge.WaitForOutputAsync(@"Purged 1 dead letter\(s\) of orders/purged \(requested by bootstrap\)", Patience);
+        await bridge.WaitForOutputAsync(@"Purged 2 dead letter\(s\) of orders/purged \(requested by bootstrap\)", Patience);
         var rows = string.Join(",", ids.Select(id => $"'{id}'"));
-        Assert.Equal(0L, QueryFile("bridge.db", $"SELECT COUNT(*) FROM dead_letters WHERE MessageId IN ({rows}) AND (State <> 'Purged' OR ResolvedBy <> 'anonymous' OR ResolvedAt IS NULL)"));
+        Assert.Equal(0L, QueryFile("bridge.db", $"SELECT COUNT(*) FROM dead_letters WHERE MessageId IN ({rows}) AND (State <> 'Purged' OR ResolvedBy <> 'bootstrap' OR ResolvedAt IS NULL)"));
         Assert.True((long)QueryFile("bridge.db", $"SELECT COUNT(DISTINCT MessageId) FROM dead_letters WHERE MessageId IN ({rows})")! == 5);
     }
 

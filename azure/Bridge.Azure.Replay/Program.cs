@@ -1,3 +1,4 @@
+using Bridge.Console;
 using Bridge.Replay;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,5 +11,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapReplayApi();
+app.MapConsole();
 
 app.Run();

@@ -1,0 +1,222 @@
+// Bridge ops console: plain DOM, data from Bridge's own APIs with the session cookie; every action sends the CSRF token.
+(() => {
+  'use strict';
+  const state = { csrf: null, charts: {}, timer: null, job: null };
+  window.bridgeConsole = state; // the charts' data is readable for checks (state.charts.throughput.data)
+  const $ = (id) => document.getElementById(id);
+
+  async function api(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (method !== 'GET') headers['X-CSRF-Token'] = state.csrf ?? '';
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!response.ok) {
+      const error = new Error(json?.detail ?? json?.title ?? `HTTP ${response.status}`);
+      error.status = response.status;
+      throw error;
+    }
+    return json;
+  }
+
+  function cell(row, text) { const td = row.insertCell(); td.textContent = text ?? ''; return td; }
+  function button(label, onClick, danger) {
+    const b = document.createElement('button'); b.type = 'button'; b.textContent = label; if (danger) b.className = 'danger';
+    b.addEventListener('click', onClick); return b;
+  }
+  const fmt = (n, digits = 2) => (n === null || n === undefined ? '—' : Number(n).toFixed(digits));
+
+  // Session
+  async function start() {
+    const session = await api('GET', '/console/session').catch(() => null);
+    if (session) signedIn(session); else showLogin();
+  }
+  function showLogin() {
+    $('login').hidden = false; $('nav').hidden = true; $('sign-out').hidden = true; $('operator').textContent = '';
+    document.querySelectorAll('.view').forEach((v) => { v.hidden = true; });
+    $('key').focus();
+  }
+  function signedIn(session) {
+    state.csrf = session.csrfToken;
+    $('login').hidden = true; $('nav').hidden = false; $('sign-out').hidden = false;
+    $('operator').textContent = `Signed in as ${session.operator}`;
+    route();
+  }
+  $('login-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    $('login-error').textContent = '';
+    try {
+      signedIn(await api('POST', '/console/session', { key: $('key').value }));
+      $('key').value = '';
+    } catch (err) { $('login-error').textContent = err.message; }
+  });
+  $('sign-out').addEventListener('click', async () => { await api('DELETE', '/console/session'); state.csrf = null; showLogin(); });
+
+  // Routing
+  const views = { overview: showOverview, subscriptions: showSubscriptions, 'dead-letters': showDeadLetters, events: showEvents };
+  function route() {
+    if (!state.csrf) return;
+    const name = (location.hash || '#overview').slice(1);
+    const view = views[name] ? name : 'overview';
+    document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== `view-${view}`; });
+    document.querySelectorAll('nav a').forEach((a) => { if (a.getAttribute('href') === `#${view}`) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current'); });
+    clearInterval(state.timer);
+    views[view]();
+  }
+  window.addEventListener('hashchange', route);
+
+  // Overview: live charts from the in-process aggregates, every 2 s
+  function chart(id, series) {
+    const element = $(id);
+    const width = Math.max(320, element.clientWidth || 900);
+    return new uPlot({ width, height: 240, series: [{}, ...series], axes: [{}, {}], scales: { x: { time: true } } }, [[], ...series.map(() => [])], element);
+  }
+  async function refreshOverview() {
+    const window = document.querySelector('input[name=window]:checked').value;
+    const m = await api('GET', `/console/api/metrics?window=${window}`);
+    const start = Date.parse(m.start) / 1000;
+    const xs = m.published.map((_, i) => start + i * m.stepSeconds);
+    state.charts.throughput.setData([xs, m.published, m.delivered, m.failed, m.deadLettered]);
+    state.charts.latency.setData([xs, m.latencyP50, m.latencyP99]);
+    const body = $('per-subscription').tBodies[0];
+    body.replaceChildren();
+    for (const s of m.subscriptions) {
+      const row = body.insertRow();
+      [s.topic, s.subscription, s.delivered, s.failedAttempts, s.deadLettered, `${fmt(s.retryRate * 100, 1)} %`, fmt(s.latencyP50, 3), fmt(s.latencyP99, 3)].forEach((v) => cell(row, String(v)));
+    }
+  }
+  function showOverview() {
+    if (!state.charts.throughput) {
+      state.charts.throughput = chart('chart-throughput', [
+        { label: 'published', stroke: '#0b63c9' }, { label: 'delivered', stroke: '#1a7f37' },
+        { label: 'failed', stroke: '#bf8700' }, { label: 'dead-lettered', stroke: '#cf222e' }]);
+      state.charts.latency = chart('chart-latency', [{ label: 'p50', stroke: '#1a7f37' }, { label: 'p99', stroke: '#8250df' }]);
+      document.querySelectorAll('input[name=window]').forEach((r) => r.addEventListener('change', refreshOverview));
+    }
+    refreshOverview().catch(() => {});
+    state.timer = setInterval(() => refreshOverview().catch(() => {}), 2000);
+  }
+
+  // Subscriptions, with their endpoint state and pause/resume
+  async function showSubscriptions() {
+    const [subscriptions, endpoints] = await Promise.all([
+      api('GET', '/api/subscriptions'),
+      api('GET', '/api/endpoints').catch(() => []),
+    ]);
+    const body = $('subscriptions').tBodies[0];
+    body.replaceChildren();
+    for (const s of subscriptions.items ?? subscriptions) {
+      const e = endpoints.find((x) => x.topic === s.topic && x.subscription === s.name);
+      const row = body.insertRow();
+      const filter = [s.types?.length ? `types: ${s.types.join(', ')}` : '', s.subject ? `subject: ${s.subject}` : ''].filter(Boolean).join('; ') || 'all';
+      [s.topic, s.name, filter, s.webhookUrl, e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e?.concurrency ?? s.concurrency, s.deadLetterCount]
+        .forEach((v) => cell(row, String(v)));
+      const actions = row.insertCell();
+      if (e) {
+        const path = `/api/topics/${encodeURIComponent(s.topic)}/subscriptions/${encodeURIComponent(s.name)}/endpoint/${e.paused ? 'resume' : 'pause'}`;
+        actions.append(button(e.paused ? 'Resume' : 'Pause', async () => { await api('POST', path, e.paused ? undefined : { reason: 'paused from the console' }); showSubscriptions(); }));
+      }
+    }
+    const select = $('dl-subscription');
+    const current = select.value;
+    select.replaceChildren(...(subscriptions.items ?? subscriptions).map((s) => new Option(`${s.topic}/${s.name} (${s.deadLetterCount})`, `${s.topic}/${s.name}`)));
+    if (current) select.value = current;
+  }
+
+  // Dead letters: filter, inspect, replay one / a selection / all matching (a replay job with progress), purge
+  function deadLetterPath() {
+    const [topic, subscription] = $('dl-subscription').value.split('/');
+    return `/api/topics/${encodeURIComponent(topic)}/subscriptions/${encodeURIComponent(subscription)}`;
+  }
+  function filter() {
+    const iso = (v) => (v ? new Date(v).toISOString() : undefined);
+    return { reason: $('dl-reason').value || undefined, type: $('dl-type').value || undefined, from: iso($('dl-from').value), to: iso($('dl-to').value) };
+  }
+  async function loadDeadLetters() {
+    const f = filter();
+    const query = new URLSearchParams(Object.entries(f).filter(([, v]) => v));
+    const page = await api('GET', `${deadLetterPath()}/dead-letters?${query}`);
+    const body = $('dead-letters').tBodies[0];
+    body.replaceChildren();
+    for (const d of page.items) {
+      const row = body.insertRow();
+      const box = document.createElement('input'); box.type = 'checkbox'; box.value = d.messageId; box.setAttribute('aria-label', `Select ${d.messageId}`);
+      row.insertCell().append(box);
+      [d.messageId, d.type, d.reason, d.deliveryCount, new Date(d.deadLetteredTime).toLocaleString()].forEach((v) => cell(row, String(v)));
+      const actions = row.insertCell();
+      actions.append(button('Inspect', () => inspect(d.messageId)), ' ', button('Replay', () => replay([d.messageId])));
+    }
+    $('dl-status').textContent = `${page.items.length} dead letter(s)`;
+  }
+  async function inspect(id) {
+    const detail = await api('GET', `${deadLetterPath()}/dead-letters/${encodeURIComponent(id)}`);
+    $('dl-detail').hidden = false;
+    $('dl-detail-body').textContent = JSON.stringify(detail, null, 2);
+    $('dl-detail-title').focus?.();
+  }
+  const selected = () => [...document.querySelectorAll('#dead-letters tbody input:checked')].map((b) => b.value);
+  async function replay(ids) {
+    if (!ids.length) { $('dl-status').textContent = 'Select dead letters first.'; return; }
+    const target = $('dl-target').value;
+    const job = await api('POST', `${deadLetterPath()}/replay-jobs`, { filter: { messageIds: ids }, targetUrl: target || undefined });
+    followJob(job);
+  }
+  async function replayAll() {
+    const f = filter();
+    const described = Object.entries(f).filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join(', ') || 'all';
+    if (!confirm(`Replay every dead letter of ${$('dl-subscription').value} matching ${described}?`)) return;
+    const job = await api('POST', `${deadLetterPath()}/replay-jobs`, { filter: { ...f, all: true }, targetUrl: $('dl-target').value || undefined });
+    followJob(job);
+  }
+  function followJob(job) {
+    $('job').hidden = false;
+    const show = (j) => { $('job-label').textContent = `Replay job ${j.id}: ${j.status}`; $('job-progress').value = j.percent; $('job-percent').textContent = `${fmt(j.percent, 0)} % (${j.replayed}/${j.total})`; };
+    show(job);
+    clearInterval(state.job);
+    state.job = setInterval(async () => {
+      const j = await api('GET', `/api/replay-jobs/${encodeURIComponent(job.id)}`);
+      show(j);
+      if (!['Pending', 'Running'].includes(j.status)) { clearInterval(state.job); loadDeadLetters(); }
+    }, 500);
+  }
+  async function purge() {
+    const ids = selected();
+    if (!ids.length) { $('dl-status').textContent = 'Select dead letters first.'; return; }
+    if (!confirm(`Purge ${ids.length} dead letter(s) for good? They will not be delivered.`)) return;
+    const result = await api('POST', `${deadLetterPath()}/dead-letters/purge`, { messageIds: ids });
+    $('dl-status').textContent = `Purged ${result.purged}`;
+    loadDeadLetters();
+  }
+  async function showDeadLetters() {
+    if (!$('dl-subscription').options.length) await showSubscriptions().catch(() => {});
+    document.querySelectorAll('.view').forEach((v) => { v.hidden = v.id !== 'view-dead-letters'; });
+    if ($('dl-subscription').value) await loadDeadLetters();
+  }
+  $('dead-letter-filter').addEventListener('submit', (e) => { e.preventDefault(); loadDeadLetters().catch((err) => { $('dl-status').textContent = err.message; }); });
+  $('dl-replay-selected').addEventListener('click', () => replay(selected()).catch((err) => { $('dl-status').textContent = err.message; }));
+  $('dl-replay-all').addEventListener('click', () => replayAll().catch((err) => { $('dl-status').textContent = err.message; }));
+  $('dl-purge').addEventListener('click', () => purge().catch((err) => { $('dl-status').textContent = err.message; }));
+
+  // Event search: by event id, else by correlation id, with its delivery timeline
+  function showEvents() { $('event-query').focus(); }
+  $('event-search').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const q = $('event-query').value.trim();
+    try {
+      let id = q;
+      let detail = await api('GET', `/api/events/${encodeURIComponent(q)}`).catch(() => null);
+      if (!detail) {
+        const page = await api('GET', `/api/events?correlationId=${encodeURIComponent(q)}`);
+        if (!page.items.length) { $('event-status').textContent = 'No event with that id or correlation id.'; $('event-result').textContent = ''; return; }
+        id = page.items[0].messageId;
+        detail = await api('GET', `/api/events/${encodeURIComponent(id)}`);
+      }
+      const timeline = await api('GET', `/api/events/${encodeURIComponent(id)}/timeline`);
+      $('event-status').textContent = `Event ${id}`;
+      $('event-result').textContent = JSON.stringify({ ...detail, timeline: timeline.entries }, null, 2);
+    } catch (err) { $('event-status').textContent = err.message; }
+  });
+
+  start();
+})();
