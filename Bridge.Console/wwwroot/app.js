@@ -70,7 +70,8 @@
   function chart(id, series) {
     const element = $(id);
     const width = Math.max(320, element.clientWidth || 900);
-    return new uPlot({ width, height: 240, series: [{}, ...series], axes: [{}, {}], scales: { x: { time: true } } }, [[], ...series.map(() => [])], element);
+    const lines = series.map((s) => ({ width: 2, points: { show: true, size: 4 }, ...s }));
+    return new uPlot({ width, height: 240, series: [{}, ...lines], axes: [{}, {}], scales: { x: { time: true } } }, [[], ...series.map(() => [])], element);
   }
   async function refreshOverview() {
     const window = document.querySelector('input[name=window]:checked').value;
