@@ -1,5 +1,5 @@
-using Bridge.Console;
 using Bridge.Hosting;
+using Bridge.OpsConsole;
 using Bridge.Replay.Replaying;
 using Bridge.Webhooks;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Bridge.Console;
+using Bridge.OpsConsole;
 using Bridge.Publisher;
 using Bridge.Replay;
 using Bridge.Standalone.Samples;

@@ -38,7 +38,7 @@ internal sealed record ConsoleTicket(string KeyId, string Csrf, long ExpiresAt);
 /// <summary>Issues and reads console tickets.</summary>
 internal sealed class ConsoleTickets(IDataProtectionProvider provider, TimeProvider time)
 {
-    private readonly IDataProtector _protector = provider.CreateProtector("Bridge.Console.Session.v1");
+    private readonly IDataProtector _protector = provider.CreateProtector("Bridge.OpsConsole.Session.v1");
 
     public (string Cookie, ConsoleTicket Ticket) Issue(string keyId)
     {

@@ -1,4 +1,4 @@
-using Bridge.Console;
+using Bridge.OpsConsole;
 using Bridge.Replay;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 
-namespace Bridge.Console;
+namespace Bridge.OpsConsole;
 
 /// <summary>The console's files, embedded in this assembly (its own and the charting library's), with safe headers.</summary>
 internal static class ConsoleAssets

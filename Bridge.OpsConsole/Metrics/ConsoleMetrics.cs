@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Bridge.Telemetry;
 
-namespace Bridge.Console.Metrics;
+namespace Bridge.OpsConsole.Metrics;
 
 /// <summary>
 /// In-process aggregates of Bridge's own instruments for the console: counts per slot of each window, in total and per

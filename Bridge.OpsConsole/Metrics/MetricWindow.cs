@@ -1,4 +1,4 @@
-namespace Bridge.Console.Metrics;
+namespace Bridge.OpsConsole.Metrics;
 
 /// <summary>A span of recent time the console shows, kept as a ring of equal slots.</summary>
 /// <param name="Name">How the API names it: <c>5m</c>, <c>1h</c> or <c>24h</c>.</param>

@@ -5,7 +5,7 @@ using Bridge.Tests.EndToEnd;
 using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Security;
 
-namespace Bridge.Tests.Console;
+namespace Bridge.Tests.OpsConsole;
 
 /// <summary>Who may use the console: only an admin key's session, and every action only with the session's CSRF token.</summary>
 public sealed class ConsoleAccessTests : BridgeTestBase

@@ -3,7 +3,7 @@ using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Replay;
 using Microsoft.Playwright;
 
-namespace Bridge.Tests.Console;
+namespace Bridge.Tests.OpsConsole;
 
 /// <summary>The ops console in a real Chromium against a real bridge process.</summary>
 public sealed class ConsoleBrowserTests : ReplayTestBase

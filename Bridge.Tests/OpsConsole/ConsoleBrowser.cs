@@ -1,7 +1,7 @@
 using Bridge.Tests.Infrastructure;
 using Microsoft.Playwright;
 
-namespace Bridge.Tests.Console;
+namespace Bridge.Tests.OpsConsole;
 
 /// <summary>
 /// Debian's Chromium (installed by eng/setup.sh) driven by Playwright, one browser per test class; a page records its

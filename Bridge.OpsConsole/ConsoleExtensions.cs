@@ -1,6 +1,6 @@
-using Bridge.Console.Metrics;
 using Bridge.Hosting;
 using Bridge.Hosting.Security;
+using Bridge.OpsConsole.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Bridge.Console;
+namespace Bridge.OpsConsole;
 
 /// <summary>The ops console, served by Bridge itself at <c>/console</c>.</summary>
 public static class ConsoleExtensions

@@ -1,4 +1,4 @@
-namespace Bridge.Console.Metrics;
+namespace Bridge.OpsConsole.Metrics;
 
 /// <summary>The counts of one window for one scope (everything, or one subscription): a ring of slots reused as time moves on.</summary>
 internal sealed class MetricRing(MetricWindow window)
