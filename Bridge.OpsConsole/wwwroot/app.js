@@ -111,9 +111,15 @@
       const e = endpoints.find((x) => x.topic === s.topic && x.subscription === s.name);
       const row = body.insertRow();
       const filter = [s.types?.length ? `types: ${s.types.join(', ')}` : '', s.subject ? `subject: ${s.subject}` : ''].filter(Boolean).join('; ') || 'all';
-      [s.topic, s.name, filter, s.webhookUrl, e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e?.concurrency ?? s.concurrency, s.deadLetterCount]
+      [s.topic, s.name, filter, s.webhookUrl, e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : `— / ${s.concurrency}`, s.deadLetterCount]
         .forEach((v) => cell(row, String(v)));
       const actions = row.insertCell();
+      actions.append(button('Details', () => {
+        $('sub-detail').hidden = false;
+        $('sub-detail-title').textContent = `Subscription ${s.topic}/${s.name}`;
+        $('sub-detail-body').textContent = JSON.stringify({ subscription: s, endpoint: e ?? null }, null, 2);
+        $('sub-detail-title').focus();
+      }), ' ', button('Dead letters', () => { $('dl-subscription').value = `${s.topic}/${s.name}`; location.hash = '#dead-letters'; }), ' ');
       if (e) {
         const path = `/api/topics/${encodeURIComponent(s.topic)}/subscriptions/${encodeURIComponent(s.name)}/endpoint/${e.paused ? 'resume' : 'pause'}`;
         actions.append(button(e.paused ? 'Resume' : 'Pause', async () => { await api('POST', path, e.paused ? undefined : { reason: 'paused from the console' }); showSubscriptions(); }));

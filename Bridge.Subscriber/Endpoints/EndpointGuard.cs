@@ -16,6 +16,7 @@ namespace Bridge.Subscriber.Endpoints;
 /// </summary>
 internal sealed partial class EndpointGuard
 {
+    private int _inFlight;
     private readonly object _sync = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -153,9 +154,13 @@ internal sealed partial class EndpointGuard
     public ValueTask<int> AcquireCallsAsync(int wanted, CancellationToken cancellationToken) =>
         _rateLimit is null ? ValueTask.FromResult(wanted) : _rateLimit.AcquireAsync(wanted, cancellationToken);
 
+    /// <summary>Calls to the endpoint running now, in this process.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     /// <summary>Makes a call through the circuit breaker; null when the open circuit refused it (no call was made).</summary>
     public async Task<WebhookCallResult?> CallAsync(Func<CancellationToken, Task<WebhookCallResult>> call, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _inFlight);
         try
         {
             return await _pipeline.ExecuteAsync(static async (call, token) => await call(token), call, cancellationToken);
@@ -171,6 +176,10 @@ internal sealed partial class EndpointGuard
                 });
             }
             return null;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 

@@ -141,6 +141,7 @@ public sealed record PauseRequest([property: MaxLength(512)] string? Reason);
 /// <param name="ConsecutiveFailures">Failed calls in a row.</param>
 /// <param name="NextProbeAt">When one envelope next probes the endpoint, while it is held.</param>
 /// <param name="Concurrency">Calls in flight at most.</param>
+/// <param name="InFlight">Calls running now (in the process answering).</param>
 /// <param name="RateLimitPerSecond">Calls started per second at most, if limited.</param>
 public sealed record EndpointView(
     string Topic,
@@ -155,7 +156,8 @@ public sealed record EndpointView(
     int ConsecutiveFailures,
     DateTimeOffset? NextProbeAt,
     int Concurrency,
-    int? RateLimitPerSecond)
+    int? RateLimitPerSecond,
+    int InFlight = 0)
 {
     internal static EndpointView From(EndpointGuard guard)
     {
@@ -172,7 +174,7 @@ public sealed record EndpointView(
             },
             pause is not null, pause?.ModeName, pause?.Since, pause?.By, pause?.Reason,
             guard.ConsecutiveFailures, guard.NextProbeAt,
-            definition.Webhook.Concurrency, definition.Webhook.Protection.RateLimitPerSecond);
+            definition.Webhook.Concurrency, definition.Webhook.Protection.RateLimitPerSecond, guard.InFlight);
     }
 }
 

@@ -33,6 +33,15 @@ public sealed class ConsoleBrowserTests : ReplayTestBase
         await page.Locator("#per-subscription tbody tr", new() { HasText = "erp" }).WaitForAsync(new() { Timeout = Wait });
 
         await ConsoleBrowser.ScreenshotAsync(page, "console-overview");
+
+        // Subscriptions: pause from the console, see it paused, drill into it.
+        await page.ClickAsync("nav >> text=Subscriptions");
+        var row = page.Locator("#subscriptions tbody tr", new() { HasText = "erp" });
+        await row.Locator("button", new() { HasText = "Pause" }).ClickAsync();
+        await page.Locator("#subscriptions tbody tr", new() { HasText = "paused (manual)" }).WaitForAsync(new() { Timeout = Wait });
+        await page.Locator("#subscriptions tbody tr", new() { HasText = "erp" }).Locator("button", new() { HasText = "Details" }).ClickAsync();
+        Assert.Contains("\"pausedBy\": \"bootstrap\"", await page.InnerTextAsync("#sub-detail-body"), StringComparison.Ordinal);
+        await ConsoleBrowser.ScreenshotAsync(page, "console-subscriptions");
         Assert.Empty(errors);
     }
 
