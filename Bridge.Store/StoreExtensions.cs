@@ -26,7 +26,7 @@ public static class StoreExtensions
             .ValidateOnStart();
 
         var options = builder.Configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions();
-        var provider = StoreProviders.Resolve(options.Provider, AddedProviders(builder.Services)?.Providers);
+        var provider = StoreProviders.Resolve(options.Provider, AddedProviders(builder.Services));
         var connectionString = builder.Configuration.GetConnectionString(StoreOptions.ConnectionName)
             ?? options.DefaultConnectionString
             ?? provider.DefaultConnectionString
@@ -54,18 +54,11 @@ public static class StoreExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(provider);
-        var added = AddedProviders(builder.Services);
-        if (added is null)
-        {
-            added = new StoreProviders.Added();
-            builder.Services.AddSingleton(added);
-        }
-
-        added.Providers.RemoveAll(p => string.Equals(p.Name, provider.Name, StringComparison.OrdinalIgnoreCase));
-        added.Providers.Add(provider);
+        builder.Services.AddSingleton(new StoreProviders.Added(provider));
         return builder;
     }
 
-    private static StoreProviders.Added? AddedProviders(IServiceCollection services) =>
-        services.LastOrDefault(s => s.ServiceType == typeof(StoreProviders.Added))?.ImplementationInstance as StoreProviders.Added;
+    /// <summary>The providers added with <see cref="AddBridgeStoreProvider"/>, the last added first (it wins a shared name).</summary>
+    private static IEnumerable<IStoreProvider> AddedProviders(IServiceCollection services) =>
+        services.Select(s => s.ImplementationInstance).OfType<StoreProviders.Added>().Select(a => a.Provider).Reverse();
 }

@@ -72,7 +72,7 @@ public static class BridgeAuthentication
 
 /// <summary>Authenticates <c>Authorization: Bearer brk_{keyId}_{secret}</c>.</summary>
 internal sealed class ApiKeyHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials, TimeProvider time)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -88,20 +88,10 @@ internal sealed class ApiKeyHandler(
             return BridgeAuthentication.Fail(Context, "The Authorization header must be exactly one 'Bearer <API key>'.");
         }
 
-        if (!ApiKeys.TryParse(header["Bearer ".Length..].Trim(), out var keyId, out var secret))
-        {
-            return BridgeAuthentication.Fail(Context, "The bearer token is not a Bridge API key (brk_…).");
-        }
-
-        var credential = await credentials.FindAsync(keyId, Context.RequestAborted);
-        if (credential is null || credential.Kind != Credential.ApiKeyKind || credential.SecretHash is null || !ApiKeys.Matches(secret, credential.SecretHash))
-        {
-            return BridgeAuthentication.Fail(Context, "The API key is not valid.");
-        }
-
-        return credential.Unusable(time.GetUtcNow()) is { } reason
-            ? BridgeAuthentication.Fail(Context, reason)
-            : BridgeAuthentication.Succeed(credential, Scheme.Name);
+        var check = await credentials.CheckApiKeyAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        return check.Outcome == ApiKeyOutcome.Valid
+            ? BridgeAuthentication.Succeed(check.Credential!, Scheme.Name)
+            : BridgeAuthentication.Fail(Context, check.Failure!);
     }
 }
 

@@ -20,20 +20,20 @@ public static class ConsoleSessionApi
     }
 
     private static async Task<Results<Ok<ConsoleSessionResource>, ProblemHttpResult>> SignInAsync(
-        ConsoleSignIn? request, HttpContext context, Credentials credentials, ConsoleTickets tickets, TimeProvider time)
+        ConsoleSignIn? request, HttpContext context, Credentials credentials, ConsoleTickets tickets)
     {
-        if (request?.Key is not { Length: > 0 } key || !ApiKeys.TryParse(key.Trim(), out var keyId, out var secret))
+        var check = request?.Key is { Length: > 0 } key ? await credentials.CheckApiKeyAsync(key.Trim(), context.RequestAborted) : null;
+        if (check is null || check.Outcome == ApiKeyOutcome.Malformed)
         {
             return SecurityProblems.Invalid(new Dictionary<string, string[]> { ["key"] = ["An admin API key (brk_…) is required."] });
         }
 
-        var credential = await credentials.FindAsync(keyId, context.RequestAborted);
-        if (credential is null || credential.Kind != Credential.ApiKeyKind || credential.SecretHash is null || !ApiKeys.Matches(secret, credential.SecretHash)
-            || credential.Unusable(time.GetUtcNow()) is not null)
+        if (check.Outcome != ApiKeyOutcome.Valid)
         {
             return SecurityProblems.Unauthenticated("The API key is not valid.");
         }
 
+        var credential = check.Credential!;
         if (!credential.Scopes.Contains("admin"))
         {
             return SecurityProblems.Forbidden("The console needs a key with the admin scope.");

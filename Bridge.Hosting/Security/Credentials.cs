@@ -31,6 +31,25 @@ internal sealed class Credentials(IDbContextFactory<BridgeDbContext> store, IOpt
     private readonly ConcurrentDictionary<string, (Credential? Credential, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
     private readonly Credential? _bootstrap = Bootstrap(options.Value.BootstrapKey);
 
+    /// <summary>Checks an API key (<c>brk_{keyId}_{secret}</c>) against the stored hash, expiry and revocation.</summary>
+    public async Task<ApiKeyCheck> CheckApiKeyAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!ApiKeys.TryParse(token, out var keyId, out var secret))
+        {
+            return new ApiKeyCheck(ApiKeyOutcome.Malformed, null, "The bearer token is not a Bridge API key (brk_…).");
+        }
+
+        var credential = await FindAsync(keyId, cancellationToken);
+        if (credential is null || credential.Kind != Credential.ApiKeyKind || credential.SecretHash is null || !ApiKeys.Matches(secret, credential.SecretHash))
+        {
+            return new ApiKeyCheck(ApiKeyOutcome.Invalid, null, "The API key is not valid.");
+        }
+
+        return credential.Unusable(time.GetUtcNow()) is { } reason
+            ? new ApiKeyCheck(ApiKeyOutcome.Unusable, credential, reason)
+            : new ApiKeyCheck(ApiKeyOutcome.Valid, credential, null);
+    }
+
     /// <summary>The key with id <paramref name="keyId"/>, or null.</summary>
     public async Task<Credential?> FindAsync(string keyId, CancellationToken cancellationToken)
     {
@@ -82,3 +101,15 @@ internal sealed class Credentials(IDbContextFactory<BridgeDbContext> store, IOpt
         return new Credential(keyId, BootstrapPublisher, Credential.ApiKeyKind, ApiKeys.Hash(secret), null, null, null, ["admin", "publish:*"], null);
     }
 }
+
+/// <summary>How an API key check ended.</summary>
+internal enum ApiKeyOutcome
+{
+    Valid,
+    Malformed,
+    Invalid,
+    Unusable,
+}
+
+/// <summary>The outcome of <see cref="Credentials.CheckApiKeyAsync"/>: the credential when found, and why it fails, if it does.</summary>
+internal sealed record ApiKeyCheck(ApiKeyOutcome Outcome, Credential? Credential, string? Failure);

@@ -16,20 +16,21 @@ public sealed class ConsoleMetrics : IDisposable
     private readonly MetricRing[] _total;
     private readonly ConcurrentDictionary<(string Topic, string Subscription), MetricRing[]> _subscriptions = new();
 
-    /// <summary>Starts listening to Bridge's meter.</summary>
+    /// <summary>Starts listening to Bridge's counters and its delivery-latency histogram.</summary>
     public ConsoleMetrics(TimeProvider time)
     {
         _time = time;
         _total = NewRings();
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == BridgeTelemetry.Name && MeasureOf(instrument.Name) is not null)
+            // By name: an instrument is published while BridgeTelemetry's fields are still being initialised.
+            if (instrument.Meter.Name == BridgeTelemetry.Name && (MeasureOf(instrument.Name) is not null || instrument.Name == LatencyInstrument))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => OnCount(instrument.Name, value, tags));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => OnLatency(value, tags));
+        _listener.SetMeasurementEventCallback<double>((_, value, tags, _) => OnLatency(value, tags));
         _listener.Start();
     }
 
@@ -70,19 +71,22 @@ public sealed class ConsoleMetrics : IDisposable
 
     private static MetricRing[] NewRings() => [.. MetricWindow.All.Select(w => new MetricRing(w))];
 
+    /// <summary>The histogram of publish-to-delivery latency.</summary>
+    private const string LatencyInstrument = "bridge.delivery.latency";
+
+    /// <summary>What a counter of Bridge's counts toward, or null for an instrument the console does not show.</summary>
     private static Measure? MeasureOf(string instrument) => instrument switch
     {
         "bridge.envelopes.published" => Measure.Published,
         "bridge.deliveries.delivered" => Measure.Delivered,
         "bridge.attempts.failed" => Measure.Failed,
         "bridge.deliveries.dead_lettered" => Measure.DeadLettered,
-        "bridge.delivery.latency" => Measure.Count, // a histogram: recorded as latency
         _ => null,
     };
 
     private void OnCount(string instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (MeasureOf(instrument) is not { } measure || measure == Measure.Count)
+        if (MeasureOf(instrument) is not { } measure)
         {
             return;
         }

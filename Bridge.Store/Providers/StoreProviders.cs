@@ -25,9 +25,6 @@ internal static class StoreProviders
                 $"{ProviderKey} is '{name}', which this build does not provide. Available: {string.Join(", ", available.Select(p => p.Name).Distinct())}.");
     }
 
-    /// <summary>The providers added to a service collection with <see cref="StoreExtensions.AddBridgeStoreProvider"/>.</summary>
-    internal sealed class Added
-    {
-        public List<IStoreProvider> Providers { get; } = [];
-    }
+    /// <summary>A provider added to a service collection with <see cref="StoreExtensions.AddBridgeStoreProvider"/>.</summary>
+    internal sealed record Added(IStoreProvider Provider);
 }
