@@ -57,7 +57,7 @@ public static class AzureServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var provider = builder.Configuration[$"{StoreOptions.SectionName}:Provider"];
-        if (string.Equals(provider?.Trim(), new SqlServerStoreProvider().Name, StringComparison.OrdinalIgnoreCase))
+        if (string.Equals(provider?.Trim(), SqlServerStoreProvider.ProviderName, StringComparison.OrdinalIgnoreCase))
         {
             builder.EnrichSqlServerDbContext<BridgeDbContext>(settings => settings.DisableRetry = true);
         }

@@ -15,8 +15,11 @@ public sealed class SqlServerStoreProvider : IStoreProvider
     /// <summary>The name of the application lock migrations hold.</summary>
     internal const string MigrationLock = "bridge-schema-migrations";
 
+    /// <summary>The value of <c>Bridge:Store:Provider</c> that selects it.</summary>
+    public const string ProviderName = "sqlserver";
+
     /// <inheritdoc />
-    public string Name => "sqlserver";
+    public string Name => ProviderName;
 
     /// <inheritdoc />
     public string MigrationsResourcePrefix => "SqlServer/Migrations/";

@@ -65,30 +65,14 @@ internal sealed class AzureServiceBusDeadLetterQueue(ServiceBusConnection connec
         return await TakeAsync(address, messageIds, async (receiver, taken) =>
         {
             await using var sender = connection.Client.CreateSender(address.Topic);
-            var next = 0;
-            while (next < taken.Count)
+            var copies = taken.Select(t => ServiceBusEnvelopes.Resubmission(t, address.Subscription)).ToList();
+            await ServiceBusBatches.SendInOrderAsync(sender, copies, async (first, end) =>
             {
-                using var batch = await sender.CreateMessageBatchAsync(cancellationToken);
-                var first = next;
-                while (next < taken.Count && batch.TryAddMessage(ServiceBusEnvelopes.Resubmission(taken[next], address.Subscription)))
-                {
-                    next++;
-                }
-
-                if (next == first)
-                {
-                    await sender.SendMessageAsync(ServiceBusEnvelopes.Resubmission(taken[next++], address.Subscription), cancellationToken);
-                }
-                else
-                {
-                    await sender.SendMessagesAsync(batch, cancellationToken);
-                }
-
-                for (var i = first; i < next; i++)
+                for (var i = first; i < end; i++)
                 {
                     await receiver.CompleteMessageAsync(taken[i], cancellationToken);
                 }
-            }
+            }, cancellationToken);
         }, cancellationToken);
     }
 

@@ -8,7 +8,7 @@ namespace Bridge.Transport.AzureServiceBus;
 
 /// <summary>
 /// Publishes to a topic. Envelopes that fit one batch are sent as one (all or nothing); a larger list is sent in
-/// several batches, in order. Every envelope's size is checked before anything is sent.
+/// several batches, in order (<see cref="ServiceBusBatches"/>). Every envelope's size is checked before anything is sent.
 /// </summary>
 internal sealed class AzureServiceBusPublisher(ServiceBusConnection connection, IOptions<AzureServiceBusTransportOptions> options)
     : ITopicPublisher, IAsyncDisposable
@@ -39,7 +39,7 @@ internal sealed class AzureServiceBusPublisher(ServiceBusConnection connection, 
         var sender = _senders.GetOrAdd(topic, connection.Client.CreateSender);
         try
         {
-            await SendInBatchesAsync(sender, outgoing, messages, cancellationToken);
+            await ServiceBusBatches.SendInOrderAsync(sender, outgoing, sent: null, cancellationToken);
         }
         catch (ServiceBusException ex) when (ex.Reason == ServiceBusFailureReason.MessagingEntityNotFound)
         {
@@ -47,32 +47,8 @@ internal sealed class AzureServiceBusPublisher(ServiceBusConnection connection, 
         }
         catch (ServiceBusException ex) when (ex.Reason == ServiceBusFailureReason.MessageSizeExceeded)
         {
-            var largest = messages.MaxBy(m => EnvelopeSerializer.Serialize(m.Envelope).Length)!;
-            throw new MessageTooLargeException(largest.Envelope.Id, EnvelopeSerializer.Serialize(largest.Envelope).Length, limit);
-        }
-    }
-
-    private static async Task SendInBatchesAsync(
-        ServiceBusSender sender, List<ServiceBusMessage> outgoing, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
-    {
-        var next = 0;
-        while (next < outgoing.Count)
-        {
-            using var batch = await sender.CreateMessageBatchAsync(cancellationToken);
-            var first = next;
-            while (next < outgoing.Count && batch.TryAddMessage(outgoing[next]))
-            {
-                next++;
-            }
-
-            if (next == first)
-            {
-                // Within the configured size yet over what the namespace takes in one message (its tier's limit).
-                var body = EnvelopeSerializer.Serialize(messages[next].Envelope);
-                throw new MessageTooLargeException(messages[next].Envelope.Id, body.Length, batch.MaxSizeInBytes);
-            }
-
-            await sender.SendMessagesAsync(batch, cancellationToken);
+            var largest = outgoing.MaxBy(m => m.Body.ToMemory().Length)!;
+            throw new MessageTooLargeException(largest.MessageId, largest.Body.ToMemory().Length, limit);
         }
     }
 

@@ -131,9 +131,7 @@ internal static class ServiceBusEnvelopes
     }
 
     /// <summary>True when <paramref name="message"/> carries envelope <paramref name="envelopeId"/> (as published or resubmitted).</summary>
-    public static bool Carries(ServiceBusReceivedMessage message, string envelopeId) =>
-        message.MessageId == envelopeId
-        || (message.MessageId.StartsWith(envelopeId, StringComparison.Ordinal) && message.MessageId.AsSpan(envelopeId.Length).StartsWith(ResubmitMarker));
+    public static bool Carries(ServiceBusReceivedMessage message, string envelopeId) => EnvelopeIdOf(message) == envelopeId;
 
     private const string DeliveryCountProperty = "bridge_delivery_count";
 
