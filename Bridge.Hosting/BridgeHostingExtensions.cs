@@ -1,7 +1,9 @@
 using Bridge.Hosting.Security;
 using Bridge.Hosting.Subscriptions;
 using Bridge.Store;
+using Bridge.Store.SqlServer;
 using Bridge.Topology;
+using Bridge.Transport.AzureServiceBus;
 using Bridge.Transport.Embedded;
 using Bridge.Transport.RabbitMQ;
 using Microsoft.Extensions.Configuration;
@@ -17,7 +19,7 @@ public static class BridgeHostingExtensions
     public const string TransportKey = "Bridge:Transport";
 
     /// <summary>
-    /// Registers the topology, the transport named by <c>Bridge:Transport</c> (<c>embedded</c>, the default, <c>rabbitmq</c>, or one
+    /// Registers the topology, the transport named by <c>Bridge:Transport</c> (<c>embedded</c>, the default, <c>rabbitmq</c>, <c>azureservicebus</c>, or one
     /// added with <see cref="AddBridgeTransport"/>), topology
     /// provisioning before the services start, and the store.
     /// </summary>
@@ -37,6 +39,7 @@ public static class BridgeHostingExtensions
         {
             ["embedded"] = (services, configuration) => services.AddEmbeddedTransport(configuration),
             ["rabbitmq"] = (services, configuration) => services.AddRabbitMqTransport(configuration),
+            [AzureServiceBusTransportExtensions.TransportName] = (services, configuration) => services.AddAzureServiceBusTransport(configuration),
         };
         foreach (var added in builder.Services.Select(s => s.ImplementationInstance).OfType<AddedTransport>())
         {
@@ -53,6 +56,7 @@ public static class BridgeHostingExtensions
         builder.Services.AddSingleton<TopologyProvisioning.State>();
         builder.Services.AddHostedService<TopologyProvisioning>();
         builder.Services.AddHealthChecks().AddCheck<TopologyProvisioning.HealthCheck>("broker");
+        builder.AddBridgeStoreProvider(new SqlServerStoreProvider());
         builder.AddBridgeStore();
         builder.AddBridgeSecurity();
         builder.AddRuntimeSubscriptions();

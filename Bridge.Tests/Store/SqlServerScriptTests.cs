@@ -4,14 +4,14 @@ using Bridge.Tests.Infrastructure;
 namespace Bridge.Tests.Store;
 
 /// <summary>
-/// The Azure edition's SQL Server migrations (azure/Bridge.Store.SqlServer/Migrations) describe the same model as the
+/// The Azure edition's SQL Server migrations (Bridge.Store.SqlServer/Migrations) describe the same model as the
 /// PostgreSQL ones the store tests run against: per script, the same tables, columns, nullability, keys and indexes.
 /// No SQL Server runs here, so this is what keeps the third provider from drifting.
 /// </summary>
 public sealed partial class SqlServerScriptTests
 {
     private static readonly string PostgreSql = RepositoryFiles.PathOf("Bridge.Store", "Providers", "PostgreSql", "Migrations");
-    private static readonly string SqlServer = RepositoryFiles.PathOf("azure", "Bridge.Store.SqlServer", "Migrations");
+    private static readonly string SqlServer = RepositoryFiles.PathOf("Bridge.Store.SqlServer", "Migrations");
 
     public static TheoryData<string> Scripts() => [.. Directory.GetFiles(PostgreSql, "*.sql").Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal)];
 

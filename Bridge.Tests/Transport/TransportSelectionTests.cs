@@ -26,7 +26,7 @@ public sealed class TransportSelectionTests
 
         var failure = Assert.Throws<InvalidOperationException>(() => builder.AddBridgeCore());
 
-        Assert.Equal("Bridge:Transport is 'kafka', which this build does not provide. Available: embedded, outside, rabbitmq.", failure.Message);
+        Assert.Equal("Bridge:Transport is 'kafka', which this build does not provide. Available: azureservicebus, embedded, outside, rabbitmq.", failure.Message);
     }
 
     private static HostApplicationBuilder Builder(string transport)

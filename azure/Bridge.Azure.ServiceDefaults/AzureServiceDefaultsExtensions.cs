@@ -17,9 +17,9 @@ public static class AzureServiceDefaultsExtensions
     public const string SecretsConnectionName = "secrets";
 
     /// <summary>
-    /// Adds the core service defaults, service discovery for HTTP clients, the Azure Service Bus transport
-    /// (<c>Bridge:Transport</c> = <c>azureservicebus</c>) with the Aspire Service Bus client (tracing, health check),
-    /// the SQL Server store (<c>Bridge:Store:Provider</c> = <c>sqlserver</c>), and — when <c>ConnectionStrings__secrets</c>
+    /// Adds the core service defaults, service discovery for HTTP clients, the Aspire Service Bus client (tracing,
+    /// health check) under the core Azure Service Bus transport (<c>Bridge:Transport</c> = <c>azureservicebus</c>),
+    /// and — when <c>ConnectionStrings__secrets</c>
     /// names a Key Vault — its secrets as configuration (a secret <c>Bridge--Security--BootstrapKey</c> is
     /// <c>Bridge:Security:BootstrapKey</c>). Call it first, before the service's own <c>Add…</c>.
     /// </summary>
@@ -35,8 +35,6 @@ public static class AzureServiceDefaultsExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
-        builder.AddBridgeStoreProvider(new SqlServerStoreProvider());
-        builder.AddBridgeTransport(AzureServiceBusTransportExtensions.TransportName, (services, configuration) => services.AddAzureServiceBusTransport(configuration));
         var transport = builder.Configuration[BridgeHostingExtensions.TransportKey];
         if (string.Equals(transport?.Trim(), AzureServiceBusTransportExtensions.TransportName, StringComparison.OrdinalIgnoreCase)
             && !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))

@@ -1,12 +1,11 @@
 using System.Globalization;
 using Azure.Messaging.ServiceBus;
 using Azure.Messaging.ServiceBus.Administration;
-using Bridge.Tests.Transport;
 using Bridge.Transport.AzureServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bridge.Azure.Tests;
+namespace Bridge.Tests.Transport.AzureServiceBus;
 
 /// <summary>
 /// The transport conformance suite against Azure Service Bus (a namespace or the emulator named by

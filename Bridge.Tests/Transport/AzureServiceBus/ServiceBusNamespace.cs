@@ -1,4 +1,4 @@
-namespace Bridge.Azure.Tests;
+namespace Bridge.Tests.Transport.AzureServiceBus;
 
 /// <summary>
 /// The Service Bus the tests may use: <c>ConnectionStrings__messaging</c> (a namespace's connection string, or the

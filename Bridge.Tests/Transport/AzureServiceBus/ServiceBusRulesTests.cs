@@ -1,6 +1,6 @@
 using Bridge.Transport.AzureServiceBus;
 
-namespace Bridge.Azure.Tests;
+namespace Bridge.Tests.Transport.AzureServiceBus;
 
 /// <summary>How envelope filters become Service Bus SQL filters, and how a session's head keeps its delivery count.</summary>
 public sealed class ServiceBusRulesTests
