@@ -62,7 +62,7 @@ internal sealed partial class SubscriptionWorker(
                 EndTurn(turn, slots, wanted);
                 failures++;
                 LogReceiveFailed(logger, ex, definition.Address.ToString(), failures);
-                await DelayQuietly(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), stopping);
+                await DelayQuietly(ReceiveBackoff.After(failures), stopping);
                 continue;
             }
 

@@ -49,4 +49,31 @@ public sealed class OutboxTests : BridgeTestBase
         Assert.Equal(0L, Convert.ToInt64(QueryFile("bridge.db", "SELECT COUNT(*) FROM outbox"), System.Globalization.CultureInfo.InvariantCulture));
         Assert.NotEmpty(crm);
     }
+    [Fact]
+    public async Task Subscribers_receive_again_within_moments_of_a_long_broker_outage_ending()
+    {
+        await using var broker = await RabbitMqServer.StartAsync("reconnect");
+        var topology = new TestTopology()
+            .Subscription("orders", "erp", Receiver.UrlOf("erp"))
+            .With("Bridge:Transport", "rabbitmq")
+            .With("ConnectionStrings:messaging", broker.ConnectionString)
+            .With("Bridge:RabbitMQ:Prefix", "reconnect" + Guid.NewGuid().ToString("N")[..8])
+            .With("Bridge:Outbox:MaxBackoff", "00:00:01");
+        await using var bridge = await StartBridgeAsync(topology);
+        using var client = bridge.CreateClient();
+        await PublishAsync(client, "orders", new { orderId = "before" }, "order.created");
+        await Receiver["erp"].WaitForAsync(1, Patience);
+
+        // Long enough that a doubling wait would have grown past ten seconds by the time the broker is back.
+        await broker.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(12));
+        await PublishAsync(client, "orders", new { orderId = "during" }, "order.created");
+        await broker.RestartAsync();
+        var back = System.Diagnostics.Stopwatch.StartNew();
+
+        await Receiver["erp"].WaitForAsync(2, TimeSpan.FromSeconds(60));
+        var gap = back.Elapsed;
+
+        Assert.True(gap < TimeSpan.FromSeconds(6), $"the first delivery after the broker came back took {gap.TotalSeconds:F1} s");
+    }
 }

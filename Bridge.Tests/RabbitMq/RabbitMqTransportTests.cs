@@ -52,6 +52,47 @@ public sealed class RabbitMqTransportTests : TransportBehaviour
         }
     }
 
+    [Fact]
+    public async Task A_dead_letter_queue_is_a_quorum_queue_like_its_subscription_queue()
+    {
+        var topic = UniqueName("dlq");
+        var address = await ProvisionAsync(topic, Subscription(topic, "quorum"));
+        var server = await SharedRabbitMq.GetAsync();
+        await using var connection = await server.ConnectAsync();
+        await using var channel = await connection.CreateChannelAsync();
+
+        // Redeclaring an existing queue with another type is refused by the broker: proof of the type it has.
+        var refused = await Assert.ThrowsAsync<global::RabbitMQ.Client.Exceptions.OperationInterruptedException>(() =>
+            channel.QueueDeclareAsync(DeadLetterQueue(address), durable: true, exclusive: false, autoDelete: false,
+                arguments: new Dictionary<string, object?> { ["x-queue-type"] = "classic" }));
+        Assert.Equal(global::RabbitMQ.Client.Constants.PreconditionFailed, (int?)refused.ShutdownReason?.ReplyCode);
+    }
+
+    [Fact]
+    public async Task A_classic_dead_letter_queue_left_by_an_older_version_is_kept_and_still_takes_dead_letters()
+    {
+        var topic = UniqueName("dlq");
+        var spec = Subscription(topic, "legacy");
+        var address = new SubscriptionAddress(topic, "legacy");
+        var server = await SharedRabbitMq.GetAsync();
+        await using (var connection = await server.ConnectAsync())
+        await using (var channel = await connection.CreateChannelAsync())
+        {
+            await channel.QueueDeclareAsync(DeadLetterQueue(address), durable: true, exclusive: false, autoDelete: false);
+        }
+
+        await ProvisionAsync(topic, spec);
+        await PublishAsync(topic, NewEnvelope("poison"));
+        await using var receiver = Transport.Receivers.CreateReceiver(address);
+        var message = await ReceiveOneAsync(receiver);
+        await receiver.DeadLetterAsync(message, "WebhookRejected", "kept classic queue", Ct);
+
+        var deadLetters = await Transport.DeadLetters.ListAsync(address, 0, 10, Ct);
+        Assert.Equal("poison", Assert.Single(deadLetters).Envelope.Id);
+    }
+
+    private string DeadLetterQueue(SubscriptionAddress address) => $"{_prefix}.{address.Topic}.{address.Subscription}.dead-letter";
+
     protected override async Task<TransportUnderTest> StartTransportAsync()
     {
         var server = await SharedRabbitMq.GetAsync();
