@@ -4,6 +4,7 @@ using Bridge.Store.Deliveries;
 using Bridge.Store.Endpoints;
 using Bridge.Store.Events;
 using Bridge.Store.Replays;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bridge.Store;
@@ -12,8 +13,11 @@ namespace Bridge.Store;
 /// Bridge's relational store. Each feature folder holds its entities and their <see cref="IEntityTypeConfiguration{TEntity}"/>;
 /// the schema itself is made by the versioned SQL scripts of each provider (<c>Providers/{Provider}/Migrations</c>).
 /// </summary>
-public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) : DbContext(options)
+public sealed class BridgeDbContext(DbContextOptions<BridgeDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring every process of a deployment shares (it encrypts webhook and HMAC secrets).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     /// <summary>Every webhook delivery attempt.</summary>
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
 

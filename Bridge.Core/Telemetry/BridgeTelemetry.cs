@@ -54,6 +54,9 @@ public static class BridgeTelemetry
     /// <summary>Envelopes handed back to wait because their endpoint's circuit was open or the endpoint paused (tags: topic, subscription).</summary>
     public static readonly Counter<long> HeldForEndpoint = Meter.CreateCounter<long>("bridge.endpoint.held", "{envelope}", "Envelopes handed back to the broker without spending an attempt because their endpoint was open-circuited or paused.");
 
+    /// <summary>Stored secrets the key ring could not decrypt (tag: purpose): a subscription not delivered, a signed call refused.</summary>
+    public static readonly Counter<long> SecretUnreadable = Meter.CreateCounter<long>("bridge.secret.unreadable", "{secret}", "Stored webhook or HMAC secrets the Data Protection key ring could not decrypt.");
+
     /// <summary>Duration of one webhook attempt.</summary>
     public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("bridge.attempt.duration", "s", "Duration of one webhook delivery attempt.");
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using Bridge.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -99,12 +100,15 @@ internal sealed class ApiKeyHandler(
 /// Authenticates a request signed with an HMAC key: <c>Bridge-Signature: v1=base64(HMAC-SHA256(secret, "{timestamp}\n{METHOD}\n{path?query}\n{hex SHA-256 of body}"))</c>,
 /// <c>Bridge-Timestamp</c> within <see cref="SecurityOptions.HmacWindow"/> of now, each signature accepted once.
 /// </summary>
-internal sealed class HmacHandler(
+internal sealed partial class HmacHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials,
     HmacSecrets secrets, SeenSignatures seen, IOptions<SecurityOptions> security, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const int MaxSignedBody = 64 * 1024 * 1024;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The secret of HMAC key {KeyId} cannot be decrypted with this deployment's Data Protection key ring; its signed calls are refused until the key is rotated")]
+    private static partial void LogSecretUnreadable(ILogger logger, string keyId);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -129,9 +133,14 @@ internal sealed class HmacHandler(
 
         var keyId = headers[BridgeAuthentication.KeyIdHeader].ToString();
         var credential = keyId.Length <= 32 ? await credentials.FindAsync(keyId, Context.RequestAborted) : null;
-        if (credential is null || credential.Kind != Credential.HmacKind || credential.ProtectedSecret is null
-            || secrets.Unprotect(credential.ProtectedSecret) is not { } secret)
+        if (credential is null || credential.Kind != Credential.HmacKind || credential.ProtectedSecret is null)
         {
+            return BridgeAuthentication.Fail(Context, "The signature is not valid.");
+        }
+
+        if (secrets.Unprotect(credential.ProtectedSecret) is not { } secret)
+        {
+            LogSecretUnreadable(Logger, keyId);
             return BridgeAuthentication.Fail(Context, "The signature is not valid.");
         }
 
@@ -220,7 +229,10 @@ internal abstract class SecretBox(IDataProtectionProvider provider, string purpo
         }
         catch (CryptographicException)
         {
-            return null; // a key ring that lost the key: the secret cannot be recovered
+            // A key ring without the key (another deployment's, or a lost one): the secret cannot be recovered. Counted;
+            // the caller reports what it means (a subscription not delivered, a signed call refused).
+            BridgeTelemetry.SecretUnreadable.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
+            return null;
         }
     }
 }

@@ -1,6 +1,6 @@
+using Bridge.Hosting.KeyRing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,9 +21,7 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<HmacSecrets>();
         builder.Services.AddSingleton<SeenSignatures>();
         builder.Services.AddSingleton<PublisherDirectory>();
-        builder.Services.AddDataProtection()
-            .SetApplicationName("bridge")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.GetFullPath(options.KeyRingPath)));
+        builder.AddBridgeKeyRing();
 
         builder.Services.AddAuthentication(BridgeAuthentication.Scheme)
             .AddPolicyScheme(BridgeAuthentication.Scheme, "Bridge", o => o.ForwardDefaultSelector = BridgeAuthentication.Select)

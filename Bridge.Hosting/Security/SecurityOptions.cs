@@ -27,7 +27,10 @@ public sealed class SecurityOptions
     [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
     public TimeSpan DefaultRotationGracePeriod { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Where the key ring that encrypts HMAC secrets lives; share it between the processes of one deployment.</summary>
+    /// <summary>
+    /// Where earlier versions kept the key ring in files. The key ring now lives in the store (see
+    /// <c>Bridge:DataProtection</c>); keys found here are copied into it once, so the secrets they encrypted stay readable.
+    /// </summary>
     [Required]
     public string KeyRingPath { get; set; } = "data/keys";
 

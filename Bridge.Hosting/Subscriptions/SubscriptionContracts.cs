@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Bridge.Store.Subscriptions;
 using Bridge.Topology;
 
 namespace Bridge.Hosting.Subscriptions;
@@ -43,7 +44,7 @@ public sealed record RotateSecretRequest(double? GracePeriodSeconds);
 /// <param name="MaxAttempts">Attempts before an envelope is dead-lettered.</param>
 /// <param name="Concurrency">Deliveries in flight at once.</param>
 /// <param name="Ordered">Per-key order across every subscriber process.</param>
-/// <param name="Status"><c>active</c> or <c>paused</c>.</param>
+/// <param name="Status"><c>active</c>, <c>paused</c>, or <c>failed</c> (its secret cannot be decrypted: see <see cref="Problem"/>).</param>
 /// <param name="CreatedAt">When it was made (API-made ones).</param>
 /// <param name="UpdatedAt">When it last changed (API-made ones).</param>
 /// <param name="PreviousSecretExpiresAt">Until when calls also carry the signature of the secret before the last rotation.</param>
@@ -66,6 +67,20 @@ public sealed record SubscriptionResource(
     /// <summary>The signing secret (<c>whsec_…</c>): only in the answer to a create or a rotation, never again.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
+
+    /// <summary>Why a <c>failed</c> subscription is not delivered, and what to do about it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Problem { get; init; }
+
+    /// <summary>A subscription whose secret cannot be decrypted: <c>failed</c>, with the reason.</summary>
+    internal static SubscriptionResource Failed(SubscriptionRecord record, SubscriptionSettings settings) =>
+        new(record.Topic, record.Name, "api", record.Description, new Uri(record.Url),
+            new SubscriptionFilter(settings.Types, settings.Subject, settings.Properties),
+            settings.TimeoutSeconds, settings.MaxAttempts, settings.Concurrency, settings.Ordered,
+            "failed", record.CreatedAt, record.UpdatedAt, null)
+        {
+            Problem = UnreadableSecrets.Problem,
+        };
 
     internal static SubscriptionResource From(SubscriptionDefinition definition, bool paused, DateTimeOffset? createdAt = null, DateTimeOffset? updatedAt = null)
     {

@@ -134,6 +134,16 @@ internal sealed class SubscriptionDirectory(
         };
     }
 
+    /// <summary>What a row whose secret cannot be decrypted still tells about its subscription.</summary>
+    public static UnreadableSubscription Unreadable(SubscriptionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var settings = SettingsOf(record);
+        return new UnreadableSubscription(
+            new SubscriptionAddress(record.Topic, record.Name), new Uri(record.Url), settings.Types, settings.Subject, settings.Properties,
+            settings.MaxAttempts, settings.Concurrency, record.Version);
+    }
+
     private async Task<SubscriptionRecord?> ChangeAsync(SubscriptionAddress address, Action<SubscriptionRecord> change, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

@@ -250,8 +250,10 @@ public static class SubscriptionManagementApi
     {
         var definition = services.Catalog.Find(new SubscriptionAddress(record.Topic, record.Name)) is { Source: SubscriptionSource.Api } live && live.Revision == record.Version
             ? live
-            : services.Directory.Define(record) ?? throw new InvalidOperationException($"The secret of subscription {record.Topic}/{record.Name} cannot be decrypted.");
-        return SubscriptionResource.From(definition, IsPaused(definition, services), record.CreatedAt, record.UpdatedAt);
+            : services.Directory.Define(record);
+        return definition is null
+            ? SubscriptionResource.Failed(record, SubscriptionDirectory.SettingsOf(record))
+            : SubscriptionResource.From(definition, IsPaused(definition, services), record.CreatedAt, record.UpdatedAt);
     }
 
     private static bool IsPaused(SubscriptionDefinition definition, SubscriptionServices services) =>

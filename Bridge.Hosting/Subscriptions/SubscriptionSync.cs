@@ -17,6 +17,7 @@ internal sealed partial class SubscriptionSync(
     SubscriptionDirectory directory,
     TopologyCatalog catalog,
     ITopologyProvisioner provisioner,
+    UnreadableSecrets unreadable,
     IOptions<SubscriptionsOptions> options,
     TimeProvider time,
     ILogger<SubscriptionSync> logger) : BackgroundService
@@ -37,6 +38,7 @@ internal sealed partial class SubscriptionSync(
         {
             var records = await directory.LoadAsync(cancellationToken);
             var live = new List<SubscriptionDefinition>();
+            var failed = new HashSet<SubscriptionAddress>();
             foreach (var record in records.Where(r => r.DeletedAt is null))
             {
                 if (directory.Define(record) is { } definition)
@@ -45,9 +47,16 @@ internal sealed partial class SubscriptionSync(
                 }
                 else
                 {
-                    LogSecretUnreadable(logger, $"{record.Topic}/{record.Name}");
+                    // Counted each pass (bridge.secret.unreadable); logged when first found, or found again after a change.
+                    failed.Add(new SubscriptionAddress(record.Topic, record.Name));
+                    if (unreadable.Mark(SubscriptionDirectory.Unreadable(record)))
+                    {
+                        LogSecretUnreadable(logger, $"{record.Topic}/{record.Name}");
+                    }
                 }
             }
+
+            unreadable.Retain(failed);
 
             if (!catalog.IsCurrentFor(live))
             {
@@ -137,7 +146,7 @@ internal sealed partial class SubscriptionSync(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {Subscription} is in the store but its topic is not configured or configuration defines one of that name; it is not delivered")]
     private static partial void LogShadowed(ILogger logger, string subscription);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The secret of subscription {Subscription} cannot be decrypted (a key ring without its key?); it is not delivered until it is rotated")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The secret of subscription {Subscription} cannot be decrypted with this deployment's Data Protection key ring (another deployment's, or a lost one); nothing is delivered to it until its secret is rotated")]
     private static partial void LogSecretUnreadable(ILogger logger, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscriptions could not be read from the store or provisioned; the last known set holds and it is tried again")]

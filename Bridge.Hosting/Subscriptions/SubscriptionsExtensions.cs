@@ -15,6 +15,7 @@ public static class SubscriptionsExtensions
         builder.Services.AddSingleton<WebhookUrlPolicy>();
         builder.Services.AddSingleton<SubscriptionDirectory>();
         builder.Services.AddSingleton<SubscriptionSync>();
+        builder.Services.AddSingleton<UnreadableSecrets>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SubscriptionSync>());
         return builder;
     }

@@ -26,7 +26,12 @@ public sealed record SubscriptionView(
     int MaxAttempts,
     int Concurrency,
     long DeadLetterCount,
-    string Source);
+    string Source)
+{
+    /// <summary>Why it is not delivered (its secret cannot be decrypted with this deployment's key ring), or null.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Problem { get; init; }
+}
 
 /// <summary>A dead letter in a list.</summary>
 public sealed record DeadLetterSummary(

@@ -1,4 +1,5 @@
 using Bridge.Hosting.Security;
+using Bridge.Hosting.Subscriptions;
 using Bridge.Messaging;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,8 +21,10 @@ public static class SubscriptionsApi
     }
 
     /// <summary>Lists subscriptions.</summary>
-    public static async Task<Ok<IReadOnlyList<SubscriptionView>>> ListSubscriptionsAsync(TopologyCatalog catalog, IDeadLetterQueue deadLetters, CancellationToken cancellationToken)
+    public static async Task<Ok<IReadOnlyList<SubscriptionView>>> ListSubscriptionsAsync(
+        TopologyCatalog catalog, IDeadLetterQueue deadLetters, UnreadableSecrets unreadable, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(unreadable);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(deadLetters);
         var views = new List<SubscriptionView>();
@@ -34,6 +37,16 @@ public static class SubscriptionsApi
                 await deadLetters.CountAsync(s.Address, cancellationToken),
                 s.SourceName));
         }
+        foreach (var s in unreadable.All.Where(s => catalog.Find(s.Address) is null))
+        {
+            views.Add(new SubscriptionView(
+                s.Address.Topic, s.Address.Subscription, s.Types, s.Subject, s.Properties, s.Url, s.MaxAttempts, s.Concurrency,
+                await deadLetters.CountAsync(s.Address, cancellationToken), "api")
+            {
+                Problem = UnreadableSecrets.Problem,
+            });
+        }
+
         return TypedResults.Ok<IReadOnlyList<SubscriptionView>>(views);
     }
 }
