@@ -25,7 +25,9 @@ public static partial class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddDefaultOpenApi();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(UseBridgeProblemTypes);
+        builder.Services.Configure<ExceptionHandlerOptions>(UseBadRequestStatus);
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o => o.AddServerHeader = false); // no product banner
         // A bad route or query value is the caller's mistake: a 400 ProblemDetails, in every environment.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         // Numbers are numbers: the API contract does not accept them as strings.

@@ -40,7 +40,7 @@ public enum DedupeOutcome
 
 /// <summary>A claim on one envelope of one subscription.</summary>
 /// <param name="Subscription">The subscription.</param>
-/// <param name="MessageId">The envelope id.</param>
+/// <param name="MessageId">The envelope's id within its publisher (<see cref="Bridge.Envelopes.Envelope.DedupeId"/>).</param>
 /// <param name="Outcome">Whether the claim was taken.</param>
 /// <param name="Token">Identifies this claim, so only its holder releases it.</param>
 public sealed record DedupeClaim(SubscriptionAddress Subscription, string MessageId, DedupeOutcome Outcome, string Token)

@@ -19,6 +19,7 @@ public static partial class CloudEventAttributes
     public const string TraceParent = "traceparent";
     public const string TraceState = "tracestate";
     public const string PartitionKey = "partitionkey";
+    public const string Publisher = "publisher";
 
     /// <summary>The media type of a CloudEvent in structured JSON mode.</summary>
     public const string StructuredMediaType = "application/cloudevents+json";
@@ -26,7 +27,7 @@ public static partial class CloudEventAttributes
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
     {
         SpecVersion, Id, Source, Type, Subject, Time, DataContentType, DataSchema, Data, DataBase64,
-        CorrelationId, TraceParent, TraceState, PartitionKey,
+        CorrelationId, TraceParent, TraceState, PartitionKey, Publisher,
     };
 
     /// <summary>True when <paramref name="name"/> is an attribute Bridge sets itself.</summary>

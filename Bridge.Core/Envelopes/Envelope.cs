@@ -42,6 +42,18 @@ public sealed record Envelope
     /// <summary>Extension <c>partitionkey</c>: envelopes sharing it are delivered in order, one at a time.</summary>
     public string? OrderingKey { get; init; }
 
+    /// <summary>
+    /// Extension <c>publisher</c>: the authenticated publisher that published the event, stamped by Bridge (a caller cannot
+    /// set it). CloudEvents ids are unique per producer, so duplicates are recognised per publisher (<see cref="DedupeId"/>).
+    /// </summary>
+    public string? Publisher { get; init; }
+
+    /// <summary>
+    /// What delivery dedupe knows the envelope by: its id within its publisher (<c>{publisher}/{id}</c>), or the id alone
+    /// when no publisher is known. Another publisher's event with the same id is a different event.
+    /// </summary>
+    public string DedupeId => Publisher is { Length: > 0 } publisher ? $"{publisher}/{Id}" : Id;
+
     /// <summary>Application properties, carried as further extension attributes; subscription filters can match them.</summary>
     public IReadOnlyDictionary<string, string> Properties { get; init; } = EmptyProperties;
 

@@ -46,6 +46,7 @@ public static class EnvelopeSerializer
         WriteOptional(writer, CloudEventAttributes.TraceParent, envelope.TraceParent);
         WriteOptional(writer, CloudEventAttributes.TraceState, envelope.TraceState);
         WriteOptional(writer, CloudEventAttributes.PartitionKey, envelope.OrderingKey);
+        WriteOptional(writer, CloudEventAttributes.Publisher, envelope.Publisher);
         foreach (var (name, value) in envelope.Properties)
         {
             writer.WriteString(name, value);
@@ -99,7 +100,7 @@ public static class EnvelopeSerializer
         }
 
         string? id = null, source = null, type = null, subject = null, correlationId = null;
-        string? traceParent = null, traceState = null, partitionKey = null, specVersion = null, dataSchema = null;
+        string? traceParent = null, traceState = null, partitionKey = null, specVersion = null, dataSchema = null, publisher = null;
         string dataContentType = "application/json";
         DateTimeOffset? time = null;
         ReadOnlyMemory<byte> data = "null"u8.ToArray();
@@ -122,6 +123,7 @@ public static class EnvelopeSerializer
                 case CloudEventAttributes.PartitionKey: partitionKey = property.Value.GetString(); break;
                 case CloudEventAttributes.Data: data = System.Text.Encoding.UTF8.GetBytes(property.Value.GetRawText()); break;
                 case CloudEventAttributes.DataSchema: dataSchema = property.Value.GetString(); break;
+                case CloudEventAttributes.Publisher: publisher = property.Value.GetString(); break;
                 default:
                     properties ??= new Dictionary<string, string>(StringComparer.Ordinal);
                     properties[property.Name] = property.Value.ValueKind == JsonValueKind.String
@@ -150,6 +152,7 @@ public static class EnvelopeSerializer
             TraceParent = traceParent,
             TraceState = traceState,
             OrderingKey = partitionKey,
+            Publisher = publisher,
             Properties = properties ?? Envelope.EmptyProperties,
         };
     }

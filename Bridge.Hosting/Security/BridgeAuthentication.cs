@@ -97,8 +97,9 @@ internal sealed class ApiKeyHandler(
 }
 
 /// <summary>
-/// Authenticates a request signed with an HMAC key: <c>Bridge-Signature: v1=base64(HMAC-SHA256(secret, "{timestamp}\n{METHOD}\n{path?query}\n{hex SHA-256 of body}"))</c>,
-/// <c>Bridge-Timestamp</c> within <see cref="SecurityOptions.HmacWindow"/> of now, each signature accepted once.
+/// Authenticates a request signed with an HMAC key: <c>Bridge-Signature: v1=base64(HMAC-SHA256(secret, signed string))</c>
+/// (see <see cref="SignedRequests"/>), <c>Bridge-Timestamp</c> at most <see cref="SecurityOptions.HmacWindow"/> old and
+/// <see cref="SecurityOptions.HmacClockSkew"/> ahead, each signature accepted once.
 /// </summary>
 internal sealed partial class HmacHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials,
@@ -125,10 +126,16 @@ internal sealed partial class HmacHandler(
         }
 
         var now = time.GetUtcNow();
+        var window = security.Value.HmacWindow;
         if (!long.TryParse(headers[BridgeAuthentication.TimestampHeader].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-            || seconds > 100_000_000_000 || Math.Abs((now - DateTimeOffset.FromUnixTimeSeconds(seconds)).Ticks) > security.Value.HmacWindow.Ticks)
+            || seconds > 100_000_000_000 || DateTimeOffset.FromUnixTimeSeconds(seconds) is var signedAt && (now - signedAt > window || signedAt - now > security.Value.HmacClockSkew))
         {
-            return BridgeAuthentication.Fail(Context, $"Bridge-Timestamp must be the signing time in Unix seconds, within {security.Value.HmacWindow.TotalSeconds:0} s of the server's clock.");
+            return BridgeAuthentication.Fail(Context, $"Bridge-Timestamp must be the signing time in Unix seconds: at most {window.TotalSeconds:0} s old and at most {security.Value.HmacClockSkew.TotalSeconds:0} s ahead of the server's clock.");
+        }
+
+        if (SignedRequests.ParseSignature(headers[BridgeAuthentication.SignatureHeader].ToString()) is not { } presented)
+        {
+            return BridgeAuthentication.Fail(Context, "Bridge-Signature must be exactly 'v1=' followed by the padded base64 of the HMAC-SHA256 (44 characters), one value, nothing else.");
         }
 
         var keyId = headers[BridgeAuthentication.KeyIdHeader].ToString();
@@ -150,10 +157,13 @@ internal sealed partial class HmacHandler(
             return BridgeAuthentication.Fail(Context, $"A signed body may not exceed {MaxSignedBody} bytes.");
         }
 
-        var canonical = $"{seconds}\n{Request.Method}\n{Request.Path}{Request.QueryString}\n{bodyHash}";
+        if (SignedRequests.Canonical(Request, seconds, bodyHash) is not { } canonical)
+        {
+            return BridgeAuthentication.Fail(Context, "A signed request carries each signed header (Content-Type, Idempotency-Key, X-Correlation-Id, traceparent, tracestate, ce-*) at most once.");
+        }
+
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(canonical));
-        var presented = headers[BridgeAuthentication.SignatureHeader].ToString();
-        if (!Verify(presented, expected))
+        if (!CryptographicOperations.FixedTimeEquals(presented, expected))
         {
             return BridgeAuthentication.Fail(Context, "The signature is not valid.");
         }
@@ -163,26 +173,10 @@ internal sealed partial class HmacHandler(
             return BridgeAuthentication.Fail(Context, reason);
         }
 
-        return seen.Add(presented, now + security.Value.HmacWindow, now)
+        // Remembered until its timestamp is out of the window (and a second more), when the timestamp alone refuses it.
+        return seen.Add(keyId, seconds, presented, DateTimeOffset.FromUnixTimeSeconds(seconds) + window + TimeSpan.FromSeconds(1), now)
             ? BridgeAuthentication.Succeed(credential, Scheme.Name)
             : BridgeAuthentication.Fail(Context, "This signature was already used; sign each request afresh.");
-    }
-
-    private static bool Verify(string presented, byte[] expected)
-    {
-        foreach (var part in presented.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-        {
-            if (part.StartsWith("v1=", StringComparison.Ordinal) && part.Length < 200)
-            {
-                var candidate = new byte[64];
-                if (Convert.TryFromBase64String(part[3..], candidate, out var written) && written == expected.Length
-                    && CryptographicOperations.FixedTimeEquals(candidate.AsSpan(0, written), expected))
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private async Task<string?> HashBodyAsync()
@@ -234,26 +228,5 @@ internal abstract class SecretBox(IDataProtectionProvider provider, string purpo
             BridgeTelemetry.SecretUnreadable.Add(1, new KeyValuePair<string, object?>("purpose", purpose));
             return null;
         }
-    }
-}
-
-/// <summary>Signatures seen within the window, so a captured request cannot be replayed while its timestamp is fresh.</summary>
-internal sealed class SeenSignatures
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
-
-    public bool Add(string signature, DateTimeOffset forgetAt, DateTimeOffset now)
-    {
-        if (_seen.Count > 1000)
-        {
-            foreach (var (key, until) in _seen)
-            {
-                if (until <= now)
-                {
-                    _seen.TryRemove(key, out _);
-                }
-            }
-        }
-        return _seen.TryAdd(signature, forgetAt);
     }
 }

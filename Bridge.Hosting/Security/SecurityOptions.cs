@@ -15,9 +15,13 @@ public sealed class SecurityOptions
     /// </summary>
     public string? BootstrapKey { get; set; }
 
-    /// <summary>How far a signed request's <c>Bridge-Timestamp</c> may be from the server's clock.</summary>
+    /// <summary>How old a signed request's <c>Bridge-Timestamp</c> may be.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan HmacWindow { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How far ahead of the server's clock a signed request's <c>Bridge-Timestamp</c> may be (the signer's clock running fast).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan HmacClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a process trusts a key it looked up; a revocation reaches other processes within this time.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]

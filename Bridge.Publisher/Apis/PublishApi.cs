@@ -174,8 +174,9 @@ public static partial class PublishApi
         activity?.SetTag("messaging.batch.message_count", events.Count);
         activity?.SetTag("bridge.correlation_id", correlationId);
 
+        var publisher = BridgeClaims.PublisherOf(context.User);
         var messages = events
-            .Select((e, i) => new OutgoingMessage(services.Envelopes.Create(e.Attributes, e.Data, correlationId, activity, IdempotentPublish.MessageIdFor(context, i))))
+            .Select((e, i) => new OutgoingMessage(services.Envelopes.Create(e.Attributes, e.Data, correlationId, activity, IdempotentPublish.MessageIdFor(context, i), publisher)))
             .ToArray();
         var acceptedAt = services.Time.GetUtcNow(); // before the broker has them, so no delivery attempt can precede it
         try

@@ -88,6 +88,19 @@ internal static class ContractSchemas
             {
                 return $"{path}/pattern is not a valid regular expression: {ex.Message}";
             }
+
+            if (PatternSafety.Catastrophic(pattern) is { } risk)
+            {
+                return $"{path}/pattern is refused: {risk}.";
+            }
+        }
+
+        foreach (var key in schema.PatternProperties.Keys)
+        {
+            if (PatternSafety.Catastrophic(key) is { } keyRisk)
+            {
+                return $"{path}/patternProperties/{key} is refused: {keyRisk}.";
+            }
         }
 
         return SchemaWalk.Children(schema, path).Select(c => FindBadPattern(c.Schema, c.Path, seen)).FirstOrDefault(e => e is not null);

@@ -71,7 +71,17 @@ public sealed partial class ContractValidator
             }
 
             var before = violations.Count;
-            SchemaErrors.Flatten(contract.Schema.Validate(Parse(item.Data)), index, violations);
+            try
+            {
+                SchemaErrors.Flatten(contract.Schema.Validate(Parse(item.Data)), index, violations);
+            }
+            catch (System.Text.RegularExpressions.RegexMatchTimeoutException ex)
+            {
+                var slow = new ContractError(index, "data", "PatternTimeout",
+                    $"Matching the contract's pattern '{ex.Pattern}' took longer than {PatternSafety.MatchTimeout.TotalMilliseconds:0} ms; the event is refused. Ask for the contract's pattern to be simplified.");
+                return new Result(items, Refuse("pattern-timeout", "Pattern time-out", "A contract pattern took too long to match; see errors.", [slow], items.Count, correlationId));
+            }
+
             checkedItems[i] = violations.Count == before ? item with { Attributes = item.Attributes with { DataSchema = contract.Uri } } : item;
         }
 

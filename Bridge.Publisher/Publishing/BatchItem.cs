@@ -32,7 +32,17 @@ public sealed record BatchItem(EventAttributes Attributes, ReadOnlyMemory<byte> 
         foreach (var element in root.EnumerateArray())
         {
             var prefix = $"[{index++}].";
-            var item = cloudEvents ? StructuredEvent.Parse(element, prefix, maxEventBytes, errors) : ParseItem(element, prefix, maxEventBytes, errors);
+            BatchItem? item;
+            try
+            {
+                item = cloudEvents ? StructuredEvent.Parse(element, prefix, maxEventBytes, errors) : ParseItem(element, prefix, maxEventBytes, errors);
+            }
+            catch (InvalidOperationException)
+            {
+                errors[prefix.TrimEnd('.')] = [StructuredEvent.UnpairedSurrogate];
+                item = null;
+            }
+
             if (item is not null)
             {
                 items.Add(item);

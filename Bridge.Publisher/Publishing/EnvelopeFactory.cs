@@ -9,9 +9,10 @@ public sealed class EnvelopeFactory(TimeProvider timeProvider, IOptions<Publishe
 {
     /// <summary>
     /// Creates the envelope of one event, in the trace context of <paramref name="activity"/>. Its id is the caller's,
-    /// else <paramref name="derivedId"/> (an id derived from the request's Idempotency-Key), else a new one.
+    /// else <paramref name="derivedId"/> (an id derived from the request's Idempotency-Key), else a new one; it carries the
+    /// authenticated <paramref name="publisher"/>, so its id is deduplicated within that publisher's events only.
     /// </summary>
-    public Envelope Create(EventAttributes attributes, ReadOnlyMemory<byte> data, string correlationId, Activity? activity, string? derivedId = null)
+    public Envelope Create(EventAttributes attributes, ReadOnlyMemory<byte> data, string correlationId, Activity? activity, string? derivedId = null, string? publisher = null)
     {
         ArgumentNullException.ThrowIfNull(attributes);
         var now = timeProvider.GetUtcNow();
@@ -31,6 +32,7 @@ public sealed class EnvelopeFactory(TimeProvider timeProvider, IOptions<Publishe
             TraceState = context?.TraceStateString,
             OrderingKey = attributes.OrderingKey,
             Properties = attributes.Properties,
+            Publisher = string.IsNullOrEmpty(publisher) ? null : publisher,
         };
     }
 }

@@ -43,6 +43,8 @@ public sealed record EventAttributes
     {
         ArgumentNullException.ThrowIfNull(errors);
         Check(errors, prefix + "id", Id, 128);
+        HeaderSafe(errors, prefix + "id", Id);
+        HeaderSafe(errors, prefix + "correlationid", CorrelationId);
         Check(errors, prefix + "type", Type, 256);
         Check(errors, prefix + "subject", Subject, 1024);
         Check(errors, prefix + "source", Source, 1024);
@@ -74,6 +76,18 @@ public sealed record EventAttributes
             {
                 Check(errors, $"{prefix}properties.{name}", value, 1024);
             }
+        }
+    }
+
+    /// <summary>
+    /// The id and the correlation id travel as HTTP headers on every delivery (<c>webhook-id</c>, <c>X-Correlation-Id</c>):
+    /// they must be visible ASCII, or the event could be accepted and never delivered.
+    /// </summary>
+    private static void HeaderSafe(IDictionary<string, string[]> errors, string key, string? value)
+    {
+        if (value is not null && !errors.ContainsKey(key) && !Correlation.IsValid(value))
+        {
+            errors[key] = [$"Must be 1 to {Correlation.MaxLength} visible ASCII characters (no spaces): it is sent as an HTTP header on delivery."];
         }
     }
 

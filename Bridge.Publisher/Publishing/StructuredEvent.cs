@@ -18,6 +18,22 @@ public static class StructuredEvent
     public static BatchItem? Parse(JsonElement element, string prefix, int maxEventBytes, IDictionary<string, string[]> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
+        try
+        {
+            return ParseObject(element, prefix, maxEventBytes, errors);
+        }
+        catch (InvalidOperationException)
+        {
+            errors[prefix.TrimEnd('.') is { Length: > 0 } at ? at : "$"] = [UnpairedSurrogate];
+            return null;
+        }
+    }
+
+    /// <summary>Why a JSON string Bridge must read as text is refused: an escaped half of a surrogate pair (<c>\ud800</c>) is no text.</summary>
+    internal const string UnpairedSurrogate = "Attribute names and values must be valid Unicode text: an unpaired surrogate escape (such as \\ud800) is not.";
+
+    private static BatchItem? ParseObject(JsonElement element, string prefix, int maxEventBytes, IDictionary<string, string[]> errors)
+    {
         if (element.ValueKind != JsonValueKind.Object)
         {
             errors[prefix.TrimEnd('.') is { Length: > 0 } p ? p : "$"] = ["A CloudEvent is a JSON object."];

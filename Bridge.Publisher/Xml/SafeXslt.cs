@@ -42,6 +42,13 @@ internal static partial class SafeXslt
                 return (null, $"xsl:{element.Name.LocalName} is not allowed (line {line}): a transform must be self-contained.");
             }
 
+            if (element.Name.NamespaceName == XsltNamespace && element.Name.LocalName == "output"
+                && element.Attribute("method")?.Value is { } method && method != "xml")
+            {
+                return (null, $"xsl:output method=\"{method}\" is not allowed (line {line}): a transform outputs XML of the json-to-xml vocabulary "
+                    + $"(map, array, string, number, boolean, null in {JsonXml.Namespace}), which Bridge turns into JSON itself.");
+            }
+
             if (element.Name.NamespaceName == MicrosoftXsltNamespace && element.Name.LocalName == "script")
             {
                 return (null, $"msxsl:script is not allowed (line {line}): transforms run no code.");

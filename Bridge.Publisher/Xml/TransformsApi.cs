@@ -15,9 +15,9 @@ public static class TransformsApi
         var api = app.MapGroup("/api/publishers/{publisherId}/transforms").WithTags("Transforms").RequireAdmin();
 
         api.MapPost("/", RegisterAsync).WithName("RegisterTransform").WithSummary("Register a transform version")
-            .WithDescription("Registers the publisher's next XSLT 1.0 version; XML it posts is transformed by its latest version into the canonical JSON event. "
+            .WithDescription("Registers the publisher's next XSLT 1.0 version; XML it posts is transformed by its latest version into XML of the W3C json-to-xml vocabulary (map, array, string, number, boolean, null), which Bridge writes as the canonical JSON event. "
                 + "The stylesheet must be self-contained: document(), scripts, xsl:include/xsl:import and DTDs are refused (422). The same stylesheet as the latest answers 200 with it.")
-            .WithRequestExample("""{ "xslt": "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\"><xsl:output method=\"text\"/><xsl:template match=\"/order\">{ \"orderId\": \"<xsl:value-of select=\"@id\"/>\" }</xsl:template></xsl:stylesheet>", "description": "Orders from the partner's ERP" }""")
+            .WithRequestExample("""{ "xslt": "<xsl:stylesheet version=\"1.0\" xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\" xmlns=\"http://www.w3.org/2005/xpath-functions\"><xsl:template match=\"/order\"><map><string key=\"orderId\"><xsl:value-of select=\"@id\"/></string></map></xsl:template></xsl:stylesheet>", "description": "Orders from the partner's ERP" }""")
             .Produces<TransformView>(StatusCodes.Status200OK)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapGet("/", ListAsync).WithName("ListTransforms").WithSummary("List a publisher's transforms")
@@ -65,7 +65,7 @@ public static class TransformsApi
 }
 
 /// <summary>Body of a transform registration.</summary>
-/// <param name="Xslt">The XSLT 1.0 stylesheet; its output (<c>xsl:output method="text"</c>) must be a JSON value.</param>
+/// <param name="Xslt">The XSLT 1.0 stylesheet; its output is XML of the W3C json-to-xml vocabulary (map, array, string, number, boolean, null).</param>
 /// <param name="Description">What changed, for people.</param>
 public sealed record RegisterTransformRequest(string? Xslt, string? Description = null);
 

@@ -6,8 +6,9 @@ using Microsoft.Net.Http.Headers;
 namespace Bridge.Publisher.Xml;
 
 /// <summary>
-/// The XML path of the publish endpoint: a partner's XML body goes through its latest transform, and the JSON that comes
-/// out is read exactly like a JSON body — then validated against its contract like any event.
+/// The XML path of the publish endpoint: a partner's XML body goes through its latest transform into the XML form of
+/// JSON (<see cref="JsonXml"/>), which Bridge writes as JSON and reads exactly like a JSON body — then validates against
+/// its contract like any event.
 /// </summary>
 public sealed partial class XmlEvents(XmlTransforms transforms, IOptions<XmlOptions> options, TimeProvider time, ILogger<XmlEvents> logger)
 {
@@ -74,7 +75,14 @@ public sealed partial class XmlEvents(XmlTransforms transforms, IOptions<XmlOpti
             return new(default, null, XmlProblems.TransformFailed($"Transform {transform}: {outcome.Error}"));
         }
 
-        var parsed = JsonBody.Parse(System.Text.Encoding.UTF8.GetBytes(outcome.Output!.Trim()));
+        var (json, notJson) = JsonXml.ToJson(outcome.Output!, JsonBody.MaxDataDepth);
+        if (notJson is not null)
+        {
+            LogFailed(logger, transform, correlationId, notJson);
+            return new(default, null, XmlProblems.TransformFailed($"Transform {transform}: {notJson}"));
+        }
+
+        var parsed = JsonBody.Parse(json!);
         if (parsed.Problem is not null)
         {
             LogFailed(logger, transform, correlationId, "its output is not JSON");

@@ -20,12 +20,12 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
         try
         {
             // The claim lives as long as a lock would: after a crash, the redelivery may claim again once it is over.
-            claim = await dedupe.ClaimAsync(address, message.Envelope.Id, definition.Spec.LockDuration, cancellationToken);
+            claim = await dedupe.ClaimAsync(address, message.Envelope.DedupeId, definition.Spec.LockDuration, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogUnavailable(logger, ex, "claim", message.Envelope.Id, address.ToString(), message.Envelope.CorrelationId);
-            claim = new DedupeClaim(address, message.Envelope.Id, DedupeOutcome.Unavailable, "");
+            claim = new DedupeClaim(address, message.Envelope.DedupeId, DedupeOutcome.Unavailable, "");
         }
 
         if (claim.Outcome == DedupeOutcome.Unavailable)

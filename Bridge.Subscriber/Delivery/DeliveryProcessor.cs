@@ -79,6 +79,16 @@ internal sealed partial class DeliveryProcessor(
             return;
         }
 
+        var (body, undeliverable) = UndeliverableEnvelope.Prepare(message);
+        if (undeliverable is not null)
+        {
+            // Local to the envelope, not the endpoint's fault: set aside at once, never counted against its breaker or pause.
+            callEnded?.Invoke();
+            activity?.SetStatus(ActivityStatusCode.Error, undeliverable);
+            await DeadLetterAsync(receiver, message, address, UndeliverableEnvelope.Reason, undeliverable, tags);
+            return;
+        }
+
         var claim = await dedupe.ClaimAsync(definition, message, abort);
         if (claim.Outcome == DedupeOutcome.AlreadyDelivered)
         {
@@ -108,7 +118,7 @@ internal sealed partial class DeliveryProcessor(
             var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);
             try
             {
-                called = await guard.CallAsync(token => webhooks.SendAsync(definition.Webhook, message, token), abort);
+                called = await guard.CallAsync(token => webhooks.SendAsync(definition.Webhook, message, body, token), abort);
             }
             finally
             {

@@ -43,15 +43,34 @@ internal static class SecurityClient
         return request;
     }
 
-    /// <summary>Signs <paramref name="request"/>: <c>v1=base64(HMAC-SHA256(secret, "{timestamp}\n{METHOD}\n{path?query}\n{hex SHA-256 of body}"))</c>.</summary>
+    /// <summary>
+    /// Signs <paramref name="request"/>: <c>v1=base64(HMAC-SHA256(secret, signed string))</c>, the signed string being
+    /// <c>{timestamp}\n{METHOD}\n{path?query}\n{hex SHA-256 of body}</c> and a line <c>{name}:{value}</c> per covered header, sorted.
+    /// </summary>
     public static async Task SignAsync(HttpRequestMessage request, string keyId, string secret, long? timestamp = null)
     {
-        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync();
         var ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var canonical = $"{ts}\n{request.Method.Method}\n{request.RequestUri!.OriginalString}\n{Convert.ToHexStringLower(SHA256.HashData(body))}";
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(canonical)));
         request.Headers.Add("Bridge-Key-Id", keyId);
         request.Headers.Add("Bridge-Timestamp", ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("Bridge-Signature", "v1=" + signature);
+        request.Headers.Add("Bridge-Signature", "v1=" + await SignatureAsync(request, secret, ts));
     }
+
+    /// <summary>The base64 HMAC of <paramref name="request"/> as it stands (its covered headers included).</summary>
+    public static async Task<string> SignatureAsync(HttpRequestMessage request, string secret, long timestamp)
+    {
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync();
+        var canonical = new StringBuilder($"{timestamp}\n{request.Method.Method}\n{(request.RequestUri!.IsAbsoluteUri ? request.RequestUri.PathAndQuery : request.RequestUri.OriginalString)}\n{Convert.ToHexStringLower(SHA256.HashData(body))}");
+        var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            .Where(h => IsCovered(h.Key))
+            .OrderBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal);
+        foreach (var (name, values) in headers)
+        {
+            canonical.Append('\n').Append(name.ToLowerInvariant()).Append(':').Append(string.Join(", ", values));
+        }
+        return Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(canonical.ToString())));
+    }
+
+    private static bool IsCovered(string name) =>
+        name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)
+        || name.ToLowerInvariant() is "content-type" or "idempotency-key" or "x-correlation-id" or "traceparent" or "tracestate";
 }

@@ -8,9 +8,16 @@ namespace Bridge.Tests.Xml;
 public sealed class XmlPartnerFixture : IAsyncLifetime
 {
     public const string OrderTransform = """
-        <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-          <xsl:output method="text" encoding="utf-8"/>
-          <xsl:template match="/order">{ "orderId": "<xsl:value-of select="@id"/>", "customerId": "<xsl:value-of select="customer/@id"/>", "amount": <xsl:value-of select="amount"/>, "source": "<xsl:value-of select="@source"/>", "timestamp": "<xsl:value-of select="@at"/>" }</xsl:template>
+        <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns="http://www.w3.org/2005/xpath-functions">
+          <xsl:template match="/order">
+            <map>
+              <string key="orderId"><xsl:value-of select="@id"/></string>
+              <string key="customerId"><xsl:value-of select="customer/@id"/></string>
+              <number key="amount"><xsl:value-of select="amount"/></number>
+              <string key="source"><xsl:value-of select="@source"/></string>
+              <string key="timestamp"><xsl:value-of select="@at"/></string>
+            </map>
+          </xsl:template>
         </xsl:stylesheet>
         """;
 
@@ -18,14 +25,14 @@ public sealed class XmlPartnerFixture : IAsyncLifetime
 
     private const string Slow = """
         <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-          <xsl:output method="text"/>
+          <xsl:output method="xml"/>
           <xsl:template match="/"><xsl:for-each select="//x"><xsl:for-each select="//x"><xsl:value-of select="count(//x) - count(//x)"/></xsl:for-each></xsl:for-each></xsl:template>
         </xsl:stylesheet>
         """;
 
     private const string Big = """
         <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
-          <xsl:output method="text"/>
+          <xsl:output method="xml"/>
           <xsl:template match="/"><xsl:for-each select="//x"><xsl:for-each select="//x">aaaaaaaaaa</xsl:for-each></xsl:for-each></xsl:template>
         </xsl:stylesheet>
         """;

@@ -8,7 +8,7 @@ namespace Bridge.Tests.Xml;
 
 public sealed class XmlPartnerTests(XmlPartnerFixture fixture) : IClassFixture<XmlPartnerFixture>
 {
-    private const string Stylesheet = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"{0}><xsl:output method="text"/>{1}<xsl:template match="/">{{}}</xsl:template></xsl:stylesheet>""";
+    private const string Stylesheet = """<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"{0}><xsl:output method="xml"/>{1}<xsl:template match="/"><map xmlns="http://www.w3.org/2005/xpath-functions"/></xsl:template></xsl:stylesheet>""";
 
     public static TheoryData<string, string, string?, string, int, string> HostilePublishes => new()
     {
@@ -18,7 +18,7 @@ public sealed class XmlPartnerTests(XmlPartnerFixture fixture) : IClassFixture<X
         { "a parameter entity", "bootstrap", null, """<?xml version="1.0"?><!DOCTYPE order [<!ENTITY % p SYSTEM "http://127.0.0.1:9/p.dtd"> %p;]><order/>""", 422, "transform-failed" },
         { "a bare DOCTYPE", "bootstrap", null, """<?xml version="1.0"?><!DOCTYPE order><order id="1"/>""", 422, "transform-failed" },
         { "malformed XML", "bootstrap", null, """<order id="1"><amount>1500</order>""", 422, "transform-failed" },
-        { "XML whose transform does not make JSON", "bootstrap", null, """<order id="12&quot;345"><amount>1500</amount></order>""", 422, "transform-failed" },
+        { "XML whose transform makes a number that is not a number", "bootstrap", null, """<order id="12345"><amount>1500, "injected": 1</amount></order>""", 422, "transform-failed" },
         { "a transform past its time limit", "slow", null, XmlPartnerFixture.ManyElements(3000), 422, "transform-failed" },
         { "a transform output over the limit", "big", null, XmlPartnerFixture.ManyElements(1000), 422, "transform-failed" },
         { "XML over the size limit", "bootstrap", null, "<order>" + new string('a', 70_000) + "</order>", 413, "payload-too-large" },
