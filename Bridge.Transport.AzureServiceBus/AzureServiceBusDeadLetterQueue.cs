@@ -90,6 +90,11 @@ internal sealed class AzureServiceBusDeadLetterQueue(ServiceBusConnection connec
 
     public async Task<long> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
     {
+        if (connection.IsEmulator)
+        {
+            return await ServiceBusEmulator.CountDeadLettersAsync(connection.Client, address, options.Value.MaxDeadLettersScanned, cancellationToken);
+        }
+
         var runtime = await connection.Administration.GetSubscriptionRuntimePropertiesAsync(address.Topic, address.Subscription, cancellationToken);
         return runtime.Value.DeadLetterMessageCount;
     }

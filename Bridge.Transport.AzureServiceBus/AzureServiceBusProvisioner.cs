@@ -29,6 +29,12 @@ internal sealed partial class AzureServiceBusProvisioner(
     public async Task ProvisionAsync(IReadOnlyCollection<TopicSpec> topics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topics);
+        if (connection.IsEmulator)
+        {
+            await ServiceBusEmulator.VerifyAsync(connection.Client, limits, topics, cancellationToken);
+            return;
+        }
+
         var missing = new List<string>();
         foreach (var topic in topics)
         {
@@ -69,6 +75,11 @@ internal sealed partial class AzureServiceBusProvisioner(
 
     public async Task RemoveSubscriptionAsync(SubscriptionAddress address, CancellationToken cancellationToken)
     {
+        if (connection.IsEmulator)
+        {
+            return; // nothing is made at run time on the emulator (IFixedTopology), so nothing is removed there
+        }
+
         try
         {
             await Admin.DeleteSubscriptionAsync(address.Topic, address.Subscription, cancellationToken);

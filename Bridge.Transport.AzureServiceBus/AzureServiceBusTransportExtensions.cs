@@ -29,6 +29,16 @@ public static class AzureServiceBusTransportExtensions
         services.TryAddSingleton<ISubscriptionReceiverFactory, AzureServiceBusReceiverFactory>();
         services.TryAddSingleton<ITopologyProvisioner, AzureServiceBusProvisioner>();
         services.TryAddSingleton<IDeadLetterQueue, AzureServiceBusDeadLetterQueue>();
+        var connection = configuration[$"{AzureServiceBusTransportOptions.SectionName}:ConnectionString"] is { Length: > 0 } own ? own : configuration.GetConnectionString("messaging") ?? string.Empty;
+        if (ServiceBusEmulator.IsEmulator(connection))
+        {
+            services.TryAddSingleton<IFixedTopology>(new FixedServiceBusTopology(FixedServiceBusTopology.Emulator));
+        }
+        else if (!configuration.GetValue($"{AzureServiceBusTransportOptions.SectionName}:ManageEntities", true))
+        {
+            services.TryAddSingleton<IFixedTopology>(new FixedServiceBusTopology(FixedServiceBusTopology.ManagedElsewhere));
+        }
+
         return services;
     }
 }

@@ -24,6 +24,11 @@ internal sealed class DeliveryLimits(ServiceBusConnection connection, TimeProvid
             return known.Limit;
         }
 
+        if (connection.IsEmulator)
+        {
+            return known.Limit > 0 ? known.Limit : ServiceBusEmulator.MaxDeliveryCount; // recorded at provisioning, capped at the emulator's
+        }
+
         var properties = (await connection.Administration.GetSubscriptionAsync(address.Topic, address.Subscription, cancellationToken)).Value;
         var limit = ServiceBusEnvelopes.LimitOf(properties.UserMetadata) ?? properties.MaxDeliveryCount;
         _limits[address] = (limit, now);

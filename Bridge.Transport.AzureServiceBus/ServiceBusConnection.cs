@@ -9,11 +9,12 @@ namespace Bridge.Transport.AzureServiceBus;
 /// <summary>
 /// The clients of one namespace. The data-plane <see cref="ServiceBusClient"/> is the one registered in the container
 /// when there is one (the Aspire client integration registers it with its health check and tracing), else one made
-/// here; the administration client is always made here, from the same connection.
+/// here; the administration client is made here, from the same connection, except on the emulator (see <see cref="ServiceBusEmulator"/>).
 /// </summary>
 internal sealed class ServiceBusConnection : IAsyncDisposable
 {
     private readonly ServiceBusClient? _owned;
+    private readonly ServiceBusAdministrationClient? _administration;
 
     public ServiceBusConnection(IOptions<AzureServiceBusTransportOptions> options, IServiceProvider services)
     {
@@ -22,14 +23,15 @@ internal sealed class ServiceBusConnection : IAsyncDisposable
         var clientOptions = new ServiceBusClientOptions { TransportType = ServiceBusTransportType.AmqpTcp };
         if (IsConnectionString(connection))
         {
-            Administration = new ServiceBusAdministrationClient(connection);
+            IsEmulator = ServiceBusEmulator.IsEmulator(connection);
+            _administration = IsEmulator ? null : new ServiceBusAdministrationClient(connection);
             Client = services.GetService<ServiceBusClient>() ?? (_owned = new ServiceBusClient(connection, clientOptions));
         }
         else
         {
             var fullyQualifiedNamespace = NamespaceOf(connection);
             var credential = new DefaultAzureCredential();
-            Administration = new ServiceBusAdministrationClient(fullyQualifiedNamespace, credential);
+            _administration = new ServiceBusAdministrationClient(fullyQualifiedNamespace, credential);
             Client = services.GetService<ServiceBusClient>() ?? (_owned = new ServiceBusClient(fullyQualifiedNamespace, credential, clientOptions));
         }
     }
@@ -37,8 +39,12 @@ internal sealed class ServiceBusConnection : IAsyncDisposable
     /// <summary>Sends and receives.</summary>
     public ServiceBusClient Client { get; }
 
-    /// <summary>Creates, reads and deletes entities.</summary>
-    public ServiceBusAdministrationClient Administration { get; }
+    /// <summary>True on the emulator (<c>UseDevelopmentEmulator=true</c>): no administration client, entities come from its configuration.</summary>
+    public bool IsEmulator { get; }
+
+    /// <summary>Creates, reads and deletes entities; never on the emulator, which serves no administration API on its AMQP endpoint.</summary>
+    public ServiceBusAdministrationClient Administration => _administration
+        ?? throw new InvalidOperationException("The Service Bus emulator has no administration API on its AMQP endpoint; Bridge uses the data plane alone there.");
 
     /// <summary>True for a connection string, false for a namespace name or URI.</summary>
     public static bool IsConnectionString(string connection) =>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Bridge.Hosting.Security;
+using Bridge.Messaging;
 using Bridge.Store.Subscriptions;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Builder;
@@ -79,6 +80,11 @@ public static class SubscriptionManagementApi
         if (services.Catalog.Find(address) is { Source: SubscriptionSource.Configuration })
         {
             return SubscriptionProblems.Configured(topic, name);
+        }
+
+        if (services.Provider.GetService<IFixedTopology>() is { } fixedTopology)
+        {
+            return SubscriptionProblems.FixedTopology(fixedTopology.Reason);
         }
 
         try

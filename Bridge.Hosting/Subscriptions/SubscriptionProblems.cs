@@ -23,6 +23,9 @@ internal static class SubscriptionProblems
             $"Subscription '{name}' of topic '{topic}' was deleted and its deliveries are draining; the name is free again in about {seconds} s.");
     }
 
+    public static ProblemHttpResult FixedTopology(string reason) =>
+        Problems.Create(StatusCodes.Status409Conflict, "subscriptions-fixed-by-broker", "Subscriptions cannot be made at run time on this broker", reason);
+
     public static ProblemHttpResult TooMany(string topic, int limit) =>
         Problems.Create(StatusCodes.Status409Conflict, "too-many-subscriptions", "Too many subscriptions",
             $"Topic '{topic}' has {limit} subscriptions made through the API, the most allowed (Bridge:Subscriptions:MaxPerTopic); delete unused ones first.");
