@@ -11,9 +11,10 @@ namespace Bridge.Hosting.Security;
 
 /// <summary>
 /// The ops console's sessions: an operator signs in once with an admin API key and gets an HttpOnly, SameSite=Strict
-/// cookie holding a protected ticket (the key id, a CSRF token and an expiry — never the key). Each request with it
-/// is checked against the key as it is now (revoked or no longer admin: refused), and every state-changing request must
-/// also carry the ticket's CSRF token in <see cref="CsrfHeader"/>.
+/// cookie holding a protected ticket (a session id, the key id, a CSRF token and an expiry — never the key). Each request
+/// with it is checked against the session in the store (ended by sign-out or "sign out everywhere": refused) and the key
+/// as it is now (revoked or no longer admin: refused), and every state-changing request must also carry the ticket's CSRF
+/// token in <see cref="CsrfHeader"/>.
 /// </summary>
 public static class ConsoleSessions
 {
@@ -33,7 +34,7 @@ public static class ConsoleSessions
 }
 
 /// <summary>What the session cookie holds, protected with Data Protection.</summary>
-internal sealed record ConsoleTicket(string KeyId, string Csrf, long ExpiresAt);
+internal sealed record ConsoleTicket(string SessionId, string KeyId, string Csrf, long ExpiresAt);
 
 /// <summary>Issues and reads console tickets.</summary>
 internal sealed class ConsoleTickets(IDataProtectionProvider provider, TimeProvider time)
@@ -42,7 +43,7 @@ internal sealed class ConsoleTickets(IDataProtectionProvider provider, TimeProvi
 
     public (string Cookie, ConsoleTicket Ticket) Issue(string keyId)
     {
-        var ticket = new ConsoleTicket(keyId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
+        var ticket = new ConsoleTicket(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), keyId, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)),
             (time.GetUtcNow() + ConsoleSessions.Lifetime).ToUnixTimeMilliseconds());
         return (_protector.Protect(JsonSerializer.Serialize(ticket)), ticket);
     }
@@ -58,7 +59,7 @@ internal sealed class ConsoleTickets(IDataProtectionProvider provider, TimeProvi
         try
         {
             var ticket = JsonSerializer.Deserialize<ConsoleTicket>(_protector.Unprotect(cookie));
-            return ticket is not null && ticket.ExpiresAt > time.GetUtcNow().ToUnixTimeMilliseconds() ? ticket : null;
+            return ticket is { SessionId.Length: 32 } && ticket.ExpiresAt > time.GetUtcNow().ToUnixTimeMilliseconds() ? ticket : null;
         }
         catch (Exception ex) when (ex is CryptographicException or JsonException or FormatException)
         {
@@ -70,7 +71,7 @@ internal sealed class ConsoleTickets(IDataProtectionProvider provider, TimeProvi
 /// <summary>Authenticates a console request by its session cookie, and refuses a state-changing one without the CSRF token.</summary>
 internal sealed class ConsoleSessionHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, Credentials credentials,
-    ConsoleTickets tickets, TimeProvider time)
+    ConsoleTickets tickets, ConsoleSessionStore sessions, TimeProvider time)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -85,6 +86,11 @@ internal sealed class ConsoleSessionHandler(
                 System.Text.Encoding.UTF8.GetBytes(Request.Headers[ConsoleSessions.CsrfHeader].ToString()), System.Text.Encoding.UTF8.GetBytes(ticket.Csrf)))
         {
             return BridgeAuthentication.Fail(Context, $"A console action must carry the session's CSRF token in {ConsoleSessions.CsrfHeader}.");
+        }
+
+        if (!await sessions.IsLiveAsync(ticket.SessionId, Context.RequestAborted))
+        {
+            return BridgeAuthentication.Fail(Context, "The console session was ended (signed out, or everyone was signed out); sign in again.");
         }
 
         var credential = await credentials.FindAsync(ticket.KeyId, Context.RequestAborted);

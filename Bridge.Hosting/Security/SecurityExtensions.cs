@@ -20,6 +20,8 @@ public static class SecurityExtensions
         builder.Services.AddSingleton<Credentials>();
         builder.Services.AddSingleton<HmacSecrets>();
         builder.Services.AddSingleton<SeenSignatures>();
+        builder.Services.AddSingleton<AuthenticationThrottle>();
+        builder.Services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, AuthenticationThrottleStartup>();
         builder.Services.AddSingleton<PublisherDirectory>();
         builder.AddBridgeKeyRing();
 
@@ -29,6 +31,7 @@ public static class SecurityExtensions
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, HmacHandler>(BridgeAuthentication.HmacScheme, null)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ConsoleSessionHandler>(ConsoleSessions.Scheme, null);
         builder.Services.AddSingleton<ConsoleTickets>();
+        builder.Services.AddSingleton<ConsoleSessionStore>();
         builder.Services.AddAuthorization(BridgePolicies.Add);
         builder.Services.AddSingleton<IAuthorizationHandler, ScopeHandler>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();

@@ -40,6 +40,30 @@ public sealed class SecurityOptions
 
     /// <summary>Default publish rate limit per publisher.</summary>
     public RateLimitOptions RateLimit { get; set; } = new();
+
+    /// <summary>How many failed authentications are tolerated per client address and per key id.</summary>
+    public FailedAuthenticationOptions FailedAuthentication { get; set; } = new();
+}
+
+/// <summary>
+/// Failed authentications (a wrong, revoked or expired key or signature) counted in fixed windows: once a client address,
+/// or a key id, reaches its limit, further requests presenting a credential from that address or for that key id get 429
+/// with Retry-After until the window ends. The address limit is the lower, so one client is stopped long before it can
+/// hold a key id hostage; a success resets nothing.
+/// </summary>
+public sealed class FailedAuthenticationOptions
+{
+    /// <summary>Failures allowed per client address per window.</summary>
+    [Range(1, 1_000_000)]
+    public int PerAddress { get; set; } = 10;
+
+    /// <summary>Failures allowed per presented key id per window, over every address.</summary>
+    [Range(1, 1_000_000)]
+    public int PerKey { get; set; } = 50;
+
+    /// <summary>The window.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>A token bucket per publisher over the publish endpoints.</summary>

@@ -16,6 +16,10 @@ internal static class SecurityProblems
         Problems.Create(StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
             $"Publisher '{publisher}' is over its rate limit; retry in {retryAfterSeconds} s.");
 
+    public static ProblemHttpResult AuthenticationThrottled(int retryAfterSeconds) =>
+        Problems.Create(StatusCodes.Status429TooManyRequests, "authentication-throttled", "Too many failed authentications",
+            $"Too many failed authentications from this address or for this key; retry in {retryAfterSeconds} s.");
+
     public static ProblemHttpResult UnknownPublisher(string id) =>
         Problems.Create(StatusCodes.Status404NotFound, "unknown-publisher", "Unknown publisher", $"No publisher '{id}'.");
 

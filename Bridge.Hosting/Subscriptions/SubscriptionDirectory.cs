@@ -37,6 +37,13 @@ internal sealed class SubscriptionDirectory(
         return await db.Set<SubscriptionRecord>().CountAsync(s => s.Topic == topic && s.DeletedAt == null, cancellationToken);
     }
 
+    /// <summary>Live API-made subscriptions owned by <paramref name="owner"/>, over every topic.</summary>
+    public async Task<int> CountOwnedAsync(string owner, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Set<SubscriptionRecord>().CountAsync(s => s.CreatedBy == owner && s.DeletedAt == null, cancellationToken);
+    }
+
     /// <summary>Stores a new subscription with a new secret; null when a row of that name exists (a race lost).</summary>
     public async Task<(SubscriptionRecord Record, string Secret)?> CreateAsync(
         SubscriptionAddress address, string? description, Uri url, SubscriptionSettings settings, string createdBy, CancellationToken cancellationToken)
@@ -69,24 +76,25 @@ internal sealed class SubscriptionDirectory(
         return (record, secret);
     }
 
-    /// <summary>Changes a live subscription (last writer wins); null when there is none.</summary>
-    public Task<SubscriptionRecord?> UpdateAsync(SubscriptionAddress address, string? description, Uri url, SubscriptionSettings settings, CancellationToken cancellationToken) =>
-        ChangeAsync(address, record =>
+    /// <summary>Changes a live subscription (last writer wins); null when there is none (owned by <paramref name="owner"/>, unless null).</summary>
+    public Task<SubscriptionRecord?> UpdateAsync(
+        SubscriptionAddress address, string? owner, string? description, Uri url, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        ChangeAsync(address, owner, record =>
         {
             record.Description = description;
             record.Url = url.AbsoluteUri;
             record.Settings = JsonSerializer.Serialize(settings, Json);
         }, cancellationToken);
 
-    /// <summary>Turns a live subscription into a tombstone; null when there is none.</summary>
-    public Task<SubscriptionRecord?> DeleteAsync(SubscriptionAddress address, CancellationToken cancellationToken) =>
-        ChangeAsync(address, record => record.DeletedAt = time.GetUtcNow(), cancellationToken);
+    /// <summary>Turns a live subscription into a tombstone; null when there is none (owned by <paramref name="owner"/>, unless null).</summary>
+    public Task<SubscriptionRecord?> DeleteAsync(SubscriptionAddress address, string? owner, CancellationToken cancellationToken) =>
+        ChangeAsync(address, owner, record => record.DeletedAt = time.GetUtcNow(), cancellationToken);
 
     /// <summary>Gives a live subscription a new secret; the old one keeps signing for <paramref name="grace"/>.</summary>
-    public async Task<(SubscriptionRecord Record, string Secret)?> RotateAsync(SubscriptionAddress address, TimeSpan grace, CancellationToken cancellationToken)
+    public async Task<(SubscriptionRecord Record, string Secret)?> RotateAsync(SubscriptionAddress address, string? owner, TimeSpan grace, CancellationToken cancellationToken)
     {
         var secret = WebhookSecret.Generate();
-        var record = await ChangeAsync(address, record =>
+        var record = await ChangeAsync(address, owner, record =>
         {
             record.ProtectedPreviousSecret = grace > TimeSpan.Zero ? record.ProtectedSecret : null;
             record.PreviousSecretExpiresAt = grace > TimeSpan.Zero ? time.GetUtcNow() + grace : null;
@@ -144,11 +152,12 @@ internal sealed class SubscriptionDirectory(
             settings.MaxAttempts, settings.Concurrency, record.Version);
     }
 
-    private async Task<SubscriptionRecord?> ChangeAsync(SubscriptionAddress address, Action<SubscriptionRecord> change, CancellationToken cancellationToken)
+    private async Task<SubscriptionRecord?> ChangeAsync(SubscriptionAddress address, string? owner, Action<SubscriptionRecord> change, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var record = await db.Set<SubscriptionRecord>()
-            .SingleOrDefaultAsync(s => s.Topic == address.Topic && s.Name == address.Subscription && s.DeletedAt == null, cancellationToken);
+            .SingleOrDefaultAsync(s => s.Topic == address.Topic && s.Name == address.Subscription && s.DeletedAt == null
+                && (owner == null || s.CreatedBy == owner), cancellationToken);
         if (record is null)
         {
             return null;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Bridge.Hosting.Security;
 using Bridge.Messaging;
 using Bridge.Store.Subscriptions;
@@ -16,7 +15,8 @@ namespace Bridge.Hosting.Subscriptions;
 /// <summary>
 /// Webhook subscriptions at run time (REST hooks): <c>/api/topics/{topic}/subscriptions</c>. Create (the secret is
 /// generated and returned once), list, get, replace, delete, pause, resume and rotate the secret. Requires
-/// <c>subscribe:{topic}</c>, <c>subscribe:*</c> or <c>admin</c>. Changes take effect in this process before the answer
+/// <c>subscribe:{topic}</c>, <c>subscribe:*</c> or <c>admin</c>; a subscribe key sees and manages only the subscriptions its
+/// identity created, an admin every one, and configured ones are read-only (<see cref="SubscriptionCaller"/>). Changes take effect in this process before the answer
 /// and in every other process within <c>Bridge:Subscriptions:SyncInterval</c>.
 /// </summary>
 public static class SubscriptionManagementApi
@@ -31,9 +31,9 @@ public static class SubscriptionManagementApi
     public static RouteGroupBuilder MapSubscriptionManagementApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/topics/{topic}/subscriptions").WithTags("Subscriptions").RequireSubscribeScope();
-        api.MapPost("/", CreateAsync).WithName("CreateSubscription").WithSummary("Create a subscription").WithRequestExample(Example)
-            .WithDescription("Creates a webhook subscription on the topic. The answer carries its signing secret (whsec_…), the only time it is shown; deliveries start at once.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+        api.MapPost("/", CreateAsync).RequireRateLimiting(SubscriptionCaller.CreationRateLimit).WithName("CreateSubscription").WithSummary("Create a subscription").WithRequestExample(Example)
+            .WithDescription("Creates a webhook subscription on the topic, owned by the caller's identity. The answer carries its signing secret (whsec_…), the only time it is shown; deliveries start at once. The URL must reach a public address (or a network the operator allows).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/", ListAsync).WithName("ListTopicSubscriptions").WithSummary("List a topic's subscriptions")
             .WithDescription("The topic's subscriptions, configured and made through the API, with their filter, target, limits and status (no secrets).")
@@ -76,6 +76,11 @@ public static class SubscriptionManagementApi
         }
 
         var (name, url, settings) = read;
+        if (await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
+        {
+            return SubscriptionProblems.DestinationNotAllowed(refused);
+        }
+
         var address = new SubscriptionAddress(topic, name);
         if (services.Catalog.Find(address) is { Source: SubscriptionSource.Configuration })
         {
@@ -87,6 +92,7 @@ public static class SubscriptionManagementApi
             return SubscriptionProblems.FixedTopology(fixedTopology.Reason);
         }
 
+        var caller = SubscriptionCaller.Of(http.User);
         try
         {
             if (await services.Directory.FindAsync(address, http.RequestAborted) is { } existing)
@@ -100,8 +106,12 @@ public static class SubscriptionManagementApi
                 return SubscriptionProblems.TooMany(topic, services.Options.Value.MaxPerTopic);
             }
 
-            var by = http.User.FindFirstValue(BridgeClaims.PublisherId) ?? "anonymous";
-            if (await services.Directory.CreateAsync(address, request!.Description, url, settings, by, CancellationToken.None) is not { } created)
+            if (await services.Directory.CountOwnedAsync(caller.Id, http.RequestAborted) >= services.Options.Value.MaxPerIdentity)
+            {
+                return SubscriptionProblems.TooManyOwned(caller.Id, services.Options.Value.MaxPerIdentity);
+            }
+
+            if (await services.Directory.CreateAsync(address, request!.Description, url, settings, caller.Id, CancellationToken.None) is not { } created)
             {
                 return SubscriptionProblems.Exists(topic, name);
             }
@@ -123,11 +133,12 @@ public static class SubscriptionManagementApi
             return Problems.UnknownTopic(topic);
         }
 
+        var caller = SubscriptionCaller.Of(http.User);
         var configured = services.Catalog.Subscriptions
-            .Where(s => s.Address.Topic == topic && s.Source == SubscriptionSource.Configuration)
+            .Where(s => caller.Admin && s.Address.Topic == topic && s.Source == SubscriptionSource.Configuration)
             .Select(s => SubscriptionResource.From(s, IsPaused(s, services)));
         var made = (await services.Directory.LoadAsync(http.RequestAborted))
-            .Where(r => r.Topic == topic && r.DeletedAt is null)
+            .Where(r => r.Topic == topic && r.DeletedAt is null && caller.Owns(r))
             .Select(r => Resource(r, services));
         return TypedResults.Ok(new SubscriptionList([.. configured.Concat(made).OrderBy(s => s.Name, StringComparer.Ordinal)]));
     }
@@ -136,18 +147,19 @@ public static class SubscriptionManagementApi
         string topic, string subscription, HttpContext http, [AsParameters] SubscriptionServices services)
     {
         var address = new SubscriptionAddress(topic, subscription);
+        var caller = SubscriptionCaller.Of(http.User);
         if (services.Catalog.Find(address) is { Source: SubscriptionSource.Configuration } configured)
         {
-            return TypedResults.Ok(SubscriptionResource.From(configured, IsPaused(configured, services)));
+            return caller.Admin ? TypedResults.Ok(SubscriptionResource.From(configured, IsPaused(configured, services))) : Problems.UnknownSubscription(topic, subscription);
         }
 
-        return await services.Directory.FindAsync(address, http.RequestAborted) is { DeletedAt: null } record
+        return await services.Directory.FindAsync(address, http.RequestAborted) is { DeletedAt: null } record && caller.Owns(record)
             ? TypedResults.Ok(Resource(record, services))
             : Problems.UnknownSubscription(topic, subscription);
     }
 
     internal static async Task<Results<Ok<SubscriptionResource>, ProblemHttpResult>> UpdateAsync(
-        string topic, string subscription, SubscriptionRequest? request, [AsParameters] SubscriptionServices services)
+        string topic, string subscription, SubscriptionRequest? request, HttpContext http, [AsParameters] SubscriptionServices services)
     {
         if (SubscriptionRequests.Read(request, subscription, services.Urls, services.Options.Value.Defaults, out var errors) is not { } read)
         {
@@ -155,18 +167,25 @@ public static class SubscriptionManagementApi
         }
 
         var (_, url, settings) = read;
-        return await ChangeAsync(topic, subscription, services, "changed",
-            address => services.Directory.UpdateAsync(address, request!.Description, url, settings, CancellationToken.None),
+        if (await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
+        {
+            return SubscriptionProblems.DestinationNotAllowed(refused);
+        }
+
+        var owner = SubscriptionCaller.Of(http.User).OwnerFilter;
+        return await ChangeAsync(topic, subscription, http, services, "changed",
+            address => services.Directory.UpdateAsync(address, owner, request!.Description, url, settings, CancellationToken.None),
             record => TypedResults.Ok(Resource(record, services)));
     }
 
-    internal static Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string topic, string subscription, [AsParameters] SubscriptionServices services) =>
-        ChangeAsync<NoContent>(topic, subscription, services, "deleted",
-            address => services.Directory.DeleteAsync(address, CancellationToken.None),
+    internal static Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        string topic, string subscription, HttpContext http, [AsParameters] SubscriptionServices services) =>
+        ChangeAsync<NoContent>(topic, subscription, http, services, "deleted",
+            address => services.Directory.DeleteAsync(address, SubscriptionCaller.Of(http.User).OwnerFilter, CancellationToken.None),
             _ => TypedResults.NoContent());
 
     internal static async Task<Results<Ok<SubscriptionResource>, ProblemHttpResult>> RotateAsync(
-        string topic, string subscription, RotateSecretRequest? request, [AsParameters] SubscriptionServices services)
+        string topic, string subscription, RotateSecretRequest? request, HttpContext http, [AsParameters] SubscriptionServices services)
     {
         var seconds = request?.GracePeriodSeconds;
         if (seconds is < 0 or > 2_592_000 || (seconds is { } s && double.IsNaN(s)))
@@ -175,11 +194,12 @@ public static class SubscriptionManagementApi
         }
 
         var grace = seconds is { } given ? TimeSpan.FromSeconds(given) : services.Options.Value.DefaultSecretGracePeriod;
+        var owner = SubscriptionCaller.Of(http.User).OwnerFilter;
         string? secret = null;
-        return await ChangeAsync(topic, subscription, services, "rotated",
+        return await ChangeAsync(topic, subscription, http, services, "rotated",
             async address =>
             {
-                var rotated = await services.Directory.RotateAsync(address, grace, CancellationToken.None);
+                var rotated = await services.Directory.RotateAsync(address, owner, grace, CancellationToken.None);
                 secret = rotated?.Secret;
                 return rotated?.Record;
             },
@@ -197,7 +217,25 @@ public static class SubscriptionManagementApi
     private static async Task<Results<Ok<SubscriptionResource>, ProblemHttpResult>> SetPausedAsync(
         string topic, string subscription, HttpContext http, SubscriptionServices services, Func<ISubscriptionPauses, SubscriptionDefinition, string, Task> change)
     {
-        if (services.Catalog.Find(new SubscriptionAddress(topic, subscription)) is not { } definition)
+        var address = new SubscriptionAddress(topic, subscription);
+        var caller = SubscriptionCaller.Of(http.User);
+        if (services.Catalog.Find(address) is { Source: SubscriptionSource.Configuration })
+        {
+            // Read-only here; an operator pauses its delivery through the endpoint routes.
+            return caller.Admin ? SubscriptionProblems.Configured(topic, subscription) : Problems.UnknownSubscription(topic, subscription);
+        }
+
+        SubscriptionRecord? record;
+        try
+        {
+            record = await services.Directory.FindAsync(address, http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return SubscriptionProblems.StoreUnavailable("paused or resumed", ex);
+        }
+
+        if (record is not { DeletedAt: null } || !caller.Owns(record) || services.Catalog.Find(address) is not { } definition)
         {
             return Problems.UnknownSubscription(topic, subscription);
         }
@@ -209,24 +247,24 @@ public static class SubscriptionManagementApi
 
         try
         {
-            await change(pauses, definition, http.User.FindFirstValue(BridgeClaims.PublisherId) ?? "anonymous");
+            await change(pauses, definition, caller.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return SubscriptionProblems.StoreUnavailable("paused or resumed", ex);
         }
-        return TypedResults.Ok(SubscriptionResource.From(definition, pauses.IsPaused(definition)));
+        return TypedResults.Ok(SubscriptionResource.From(definition, pauses.IsPaused(definition), record.CreatedAt, record.UpdatedAt));
     }
 
-    /// <summary>Applies a change to an API-made subscription and brings this process up to date before answering.</summary>
+    /// <summary>Applies a change to an API-made subscription the caller may manage and brings this process up to date before answering.</summary>
     private static async Task<Results<T, ProblemHttpResult>> ChangeAsync<T>(
-        string topic, string subscription, SubscriptionServices services, string what,
+        string topic, string subscription, HttpContext http, SubscriptionServices services, string what,
         Func<SubscriptionAddress, Task<SubscriptionRecord?>> change, Func<SubscriptionRecord, T> answer) where T : IResult
     {
         var address = new SubscriptionAddress(topic, subscription);
         if (services.Catalog.Find(address) is { Source: SubscriptionSource.Configuration })
         {
-            return SubscriptionProblems.Configured(topic, subscription);
+            return SubscriptionCaller.Of(http.User).Admin ? SubscriptionProblems.Configured(topic, subscription) : Problems.UnknownSubscription(topic, subscription);
         }
 
         SubscriptionRecord? record;

@@ -30,6 +30,19 @@ internal static class SubscriptionProblems
         Problems.Create(StatusCodes.Status409Conflict, "too-many-subscriptions", "Too many subscriptions",
             $"Topic '{topic}' has {limit} subscriptions made through the API, the most allowed (Bridge:Subscriptions:MaxPerTopic); delete unused ones first.");
 
+    public static ProblemHttpResult TooManyOwned(string owner, int limit) =>
+        Problems.Create(StatusCodes.Status409Conflict, "too-many-subscriptions", "Too many subscriptions",
+            $"'{owner}' owns {limit} subscriptions made through the API, the most allowed per identity (Bridge:Subscriptions:MaxPerIdentity); delete unused ones first.");
+
+    public static ProblemHttpResult DestinationNotAllowed(string detail) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["url"] = [detail] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Type = "urn:bridge:problem:destination-not-allowed",
+            Title = "Destination not allowed",
+            Detail = "Webhooks may only reach public addresses, or networks the operator allows (Bridge:Webhooks:AllowedNetworks); see errors.",
+        });
+
     public static ProblemHttpResult ChangedConcurrently(string topic, string name) =>
         Problems.Create(StatusCodes.Status409Conflict, "concurrent-change", "Changed concurrently",
             $"Subscription '{name}' of topic '{topic}' was changed by another request at the same time; read it again and retry.");

@@ -1,3 +1,6 @@
+using Bridge.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,6 +16,9 @@ public static class SubscriptionsExtensions
         builder.Services.AddOptions<SubscriptionsOptions>().BindConfiguration(SubscriptionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WebhookSecrets>();
         builder.Services.AddSingleton<WebhookUrlPolicy>();
+        builder.Services.AddDestinationPolicy();
+        var perMinute = builder.Configuration.GetSection(SubscriptionsOptions.SectionName).Get<SubscriptionsOptions>()?.CreationsPerMinute ?? new SubscriptionsOptions().CreationsPerMinute;
+        builder.Services.AddRateLimiter(o => SubscriptionCaller.AddCreationRateLimit(o, perMinute));
         builder.Services.AddSingleton<SubscriptionDirectory>();
         builder.Services.AddSingleton<SubscriptionSync>();
         builder.Services.AddSingleton<UnreadableSecrets>();

@@ -34,6 +34,14 @@ public sealed class SubscriptionsOptions
     [Range(1, 100_000)]
     public int MaxPerTopic { get; set; } = 1000;
 
+    /// <summary>Most live API-made subscriptions one identity (publisher) may own over every topic; an admin's count too.</summary>
+    [Range(1, 100_000)]
+    public int MaxPerIdentity { get; set; } = 50;
+
+    /// <summary>Create requests one identity may make per minute (a token bucket of this size, refilled each minute); then 429 with Retry-After.</summary>
+    [Range(1, 100_000)]
+    public int CreationsPerMinute { get; set; } = 30;
+
     /// <summary>
     /// Settings an API-made subscription takes where its request is silent (retry delays, circuit breaker, automatic
     /// pause, lock duration…), in the shape of a configured subscription; its URL and secret are ignored.

@@ -1,4 +1,5 @@
 using System.Net;
+using Bridge.Webhooks.Destinations;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -6,9 +7,10 @@ namespace Bridge.Hosting.Subscriptions;
 
 /// <summary>
 /// Which webhook URLs a subscription made through the API may use: absolute <c>https</c> without credentials or fragment;
-/// plain <c>http</c> only to a loopback address, and only where allowed (<see cref="SubscriptionsOptions.AllowHttpLoopback"/>).
+/// plain <c>http</c> only to a loopback address, and only where allowed (<see cref="SubscriptionsOptions.AllowHttpLoopback"/>);
+/// and a destination the <see cref="DestinationPolicy"/> accepts.
 /// </summary>
-internal sealed class WebhookUrlPolicy(IOptions<SubscriptionsOptions> options, IHostEnvironment environment)
+internal sealed class WebhookUrlPolicy(IOptions<SubscriptionsOptions> options, IHostEnvironment environment, DestinationPolicy destinations)
 {
     private readonly bool _httpLoopback = options.Value.AllowHttpLoopback ?? environment.IsDevelopment();
 
@@ -56,6 +58,9 @@ internal sealed class WebhookUrlPolicy(IOptions<SubscriptionsOptions> options, I
         parsed = uri;
         return null;
     }
+
+    /// <summary>Why <paramref name="url"/>'s destination is refused (a non-public address not allowed by the operator), or null.</summary>
+    public Task<string?> RefuseDestinationAsync(Uri url, CancellationToken cancellationToken) => destinations.RefuseAsync(url, cancellationToken);
 
     private static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));

@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Bridge.Envelopes;
 using Bridge.Store.Attempts;
+using Bridge.Webhooks.Destinations;
 
 namespace Bridge.Webhooks;
 
@@ -76,6 +77,11 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
         {
             return Failed(AttemptOutcome.Failed, started, $"Timed out after {timeout.TotalSeconds:0.###} s.");
         }
+        catch (HttpRequestException ex) when (ex.InnerException is DestinationNotAllowedException refused)
+        {
+            // Permanent: the address will not become public by retrying. No connection was opened.
+            return Failed(AttemptOutcome.Rejected, started, $"{DestinationPolicy.RefusedReason}: {refused.Message}") with { Refusal = DestinationPolicy.RefusedReason };
+        }
         catch (HttpRequestException ex)
         {
             return Failed(AttemptOutcome.Failed, started, "Connection failed: " + ex.Message);
@@ -134,4 +140,8 @@ public sealed record WebhookCallResult(
     TimeSpan Duration,
     string? Error,
     string? ResponseExcerpt,
-    TimeSpan? RetryAfter);
+    TimeSpan? RetryAfter)
+{
+    /// <summary>Why the call was refused before it was made (<see cref="DestinationPolicy.RefusedReason"/>), or null.</summary>
+    public string? Refusal { get; init; }
+}

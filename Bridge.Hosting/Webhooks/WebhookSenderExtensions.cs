@@ -1,3 +1,4 @@
+using Bridge.Webhooks.Destinations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Bridge.Webhooks;
@@ -7,7 +8,8 @@ public static class WebhookSenderExtensions
 {
     /// <summary>
     /// Adds the <see cref="WebhookSender"/> and the named HttpClient it calls with (no redirects, no client-wide timeout:
-    /// each call sets its own). Safe to call from every service of one process.
+    /// each call sets its own, no proxy) whose every connection passes the <see cref="DestinationPolicy"/> (options
+    /// <c>Bridge:Webhooks</c>). Safe to call from every service of one process.
     /// </summary>
     public static IServiceCollection AddWebhookSender(this IServiceCollection services)
     {
@@ -22,13 +24,23 @@ public static class WebhookSenderExtensions
                 client.Timeout = Timeout.InfiniteTimeSpan;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("Bridge/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                MaxConnectionsPerServer = 256,
-            });
+            .ConfigurePrimaryHttpMessageHandler(sp => GuardedConnection.Handler(sp.GetRequiredService<DestinationPolicy>()));
+        services.AddDestinationPolicy();
         services.AddSingleton<WebhookSender>();
+        return services;
+    }
+
+    /// <summary>Adds the <see cref="DestinationPolicy"/>, options <c>Bridge:Webhooks</c> (invalid networks stop the start).</summary>
+    public static IServiceCollection AddDestinationPolicy(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(s => s.ServiceType == typeof(DestinationPolicy)))
+        {
+            return services;
+        }
+
+        services.AddOptions<DestinationOptions>().BindConfiguration(DestinationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DestinationPolicy>();
         return services;
     }
 }

@@ -153,7 +153,7 @@ internal sealed partial class DeliveryProcessor(
 
             case AttemptOutcome.Rejected:
                 activity?.SetStatus(ActivityStatusCode.Error, result.Error);
-                await DeadLetterAsync(receiver, message, address, RejectedReason, $"{result.Error}: {result.ResponseExcerpt}".TrimEnd(' ', ':'), tags);
+                await DeadLetterAsync(receiver, message, address, result.Refusal ?? RejectedReason, $"{result.Error}: {result.ResponseExcerpt}".TrimEnd(' ', ':'), tags);
                 break;
 
             case AttemptOutcome.Failed when guard.Holding:

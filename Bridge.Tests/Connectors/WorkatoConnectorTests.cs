@@ -19,7 +19,7 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
         await using var bridge = await StartBridgeAsync(new TestTopology()
             .Topic("orders")
             .Subscription("orders", "audit", Receiver.UrlOf("audit"))
-            .With("Bridge:Subscriptions:AllowHttpLoopback", "true")
+            .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks()
             .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200"));
 
         var start = new ProcessStartInfo(ruby!, [Path.Combine(root, "connectors", "workato", "test", "run.rb")])

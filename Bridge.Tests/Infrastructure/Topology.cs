@@ -16,6 +16,19 @@ public sealed class TestTopology
         return this;
     }
 
+    /// <summary>The allow-list entry that lets webhooks reach receivers on 127.0.0.1 (refused by default, like any non-public address).</summary>
+    public const string LoopbackAllowance = "Bridge:Webhooks:AllowedNetworks:0";
+
+    /// <summary>Lets webhooks reach 127.0.0.1, the documented way: the operator's allow-list. Added by <see cref="Subscription"/> for a loopback URL.</summary>
+    public TestTopology AllowLoopbackWebhooks() => With(LoopbackAllowance, "127.0.0.1/32");
+
+    /// <summary>Takes a setting out again (e.g. <see cref="LoopbackAllowance"/>, to prove the default refusal).</summary>
+    public TestTopology Without(string key)
+    {
+        _settings.Remove(key);
+        return this;
+    }
+
     public TestTopology Subscription(
         string topic, string name, Uri url, int maxAttempts = 3, string[]? types = null, string? subject = null,
         IReadOnlyDictionary<string, string>? properties = null, int concurrency = 4, string lockDuration = "00:00:30",
@@ -30,6 +43,10 @@ public sealed class TestTopology
         _settings[$"{key}:Webhook:RetryBaseDelay"] = "00:00:00.100";
         _settings[$"{key}:Webhook:MaxRetryDelay"] = "00:00:01";
         _settings[$"{key}:LockDuration"] = lockDuration;
+        if (url.IsLoopback)
+        {
+            AllowLoopbackWebhooks();
+        }
         var i = 0;
         foreach (var type in types ?? [])
         {

@@ -16,7 +16,7 @@ public sealed class MultiProcessSubscriptionTests : BridgeTestBase
         var topology = await SharedRabbitMq.UseAsync(new TestTopology()
             .Topic("orders")
             .Subscription("orders", "audit", Receiver.UrlOf("audit"))
-            .With("Bridge:Subscriptions:AllowHttpLoopback", "true")
+            .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks()
             .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200"), "multi");
         await using var first = await StartBridgeAsync(topology);
         await using var second = await StartBridgeAsync(topology);

@@ -21,7 +21,10 @@ public sealed class HostileCredentialFixture : IAsyncLifetime
         Receiver = await WebhookReceiver.StartAsync();
         var topology = new TestTopology()
             .Subscription("erp-events", "sink", Receiver.UrlOf("sink"))
-            .Subscription("crm-events", "crm", Receiver.UrlOf("crm"));
+            .Subscription("crm-events", "crm", Receiver.UrlOf("crm"))
+            // Every case fails authentication from 127.0.0.1; the throttle that would stop that is tested in AuthThrottlingTests.
+            .With("Bridge:Security:FailedAuthentication:PerAddress", "100000")
+            .With("Bridge:Security:FailedAuthentication:PerKey", "100000");
         Bridge = await BridgeProcess.StartAsync(Data.Path, topology.Settings);
         using var admin = Bridge.CreateClient();
         await CreatePublisherAsync(admin, "erp", ["publish:erp-events"]);

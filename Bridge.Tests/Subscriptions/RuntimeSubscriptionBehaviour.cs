@@ -114,7 +114,7 @@ public abstract class RuntimeSubscriptionBehaviour : BridgeTestBase
     private TestTopology Topology() => new TestTopology()
         .Topic(Topic)
         .Subscription(Topic, "audit", Receiver.UrlOf("audit"))
-        .With("Bridge:Subscriptions:AllowHttpLoopback", "true")
+        .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks()
         .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200")
         .With("Bridge:Subscriptions:DrainTime", "00:00:00")
         .With("Bridge:Subscriptions:Defaults:Webhook:RetryBaseDelay", "00:00:00.200")

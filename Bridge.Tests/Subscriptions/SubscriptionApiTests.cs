@@ -206,6 +206,6 @@ public sealed class SubscriptionApiTests : BridgeTestBase
     private TestTopology Topology() => new TestTopology()
         .Topic(Topic)
         .Subscription(Topic, "audit", Receiver.UrlOf("audit"))
-        .With("Bridge:Subscriptions:AllowHttpLoopback", "true")
+        .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks()
         .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200");
 }

@@ -63,6 +63,7 @@ public sealed class AppHostEndToEndTests
             builder.CreateResourceBuilder<ProjectResource>(name)
                 .WithEnvironment("Bridge__Security__BootstrapKey", adminKey)
                 .WithEnvironment("Bridge__Subscriptions__AllowHttpLoopback", "true")
+                .WithEnvironment("Bridge__Webhooks__AllowedNetworks__0", "127.0.0.1/32")
                 .WithEnvironment("Bridge__Subscriptions__SyncInterval", "00:00:01");
         }
 

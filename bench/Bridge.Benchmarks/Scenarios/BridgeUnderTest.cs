@@ -46,6 +46,7 @@ internal sealed class BridgeUnderTest : IAsyncDisposable
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Url"] = sink.Url.ToString(),
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Secret"] = Secret,
             ["Bridge:Topics:bench:Subscriptions:sink:Webhook:Concurrency"] = "64",
+            ["Bridge:Webhooks:AllowedNetworks:0"] = "127.0.0.1/32", // the sink is on loopback, which webhooks may not reach by default
             // Measure the bridge, not the per-publisher throttle.
             ["Bridge:Security:RateLimit:PermitsPerSecond"] = "1000000",
             ["Bridge:Security:RateLimit:Burst"] = "1000000",
