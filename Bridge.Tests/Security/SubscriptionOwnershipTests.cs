@@ -13,6 +13,7 @@ public sealed class OwnershipFixture : HostileBridge
         .With("Bridge:Topics:erp-events:Subscriptions:configured:Webhook:Url", "https://erp.example.com/configured")
         .With("Bridge:Topics:erp-events:Subscriptions:configured:Webhook:Secret", TestTopology.Secret)
         .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200")
+        .With("Bridge:Subscriptions:DrainTime", "01:00:00") // deleted ones stay as tombstones while the class runs: no reaping between snapshots
         .With("Bridge:Subscriptions:MaxPerIdentity", "100000")
         .With("Bridge:Subscriptions:CreationsPerMinute", "100000")
         .With("Bridge:Security:FailedAuthentication:PerAddress", "100000");
