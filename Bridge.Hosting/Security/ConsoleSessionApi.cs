@@ -19,7 +19,7 @@ public static class ConsoleSessionApi
         api.MapPost("/", SignInAsync).DisableAntiforgery();
         api.MapGet("/", Current);
         api.MapDelete("/", SignOutAsync);
-        app.MapPost("/api/console-sessions/end-all", EndAllAsync).RequireAdmin().WithTags("Console").WithName("EndConsoleSessions")
+        app.MapPost("/api/console-sessions/end-all", EndAllAsync).RequireAdmin().WithTags("Publishers").WithName("EndConsoleSessions")
             .WithSummary("Sign every operator out of the console")
             .WithDescription("Ends every open console session (only those of one operator with ?publisherId=), at once in this process and within Bridge:Security:KeyCacheDuration in the others. Logged with who did it.");
         return app;
