@@ -21,7 +21,7 @@ missing=()
 while read -r package binary; do
   [ -z "${package}" ] && continue
   case "${package}" in \#*) continue ;; esac
-  if [ ! -x "${binary}" ]; then
+  if [ ! -e "${binary}" ]; then
     missing+=("${package}")
   fi
 done < "${packages}"

@@ -99,9 +99,9 @@
       end,
 
       execute: lambda do |_connection, input|
-        post("api/topics/#{input['topic'].to_s.encode_url}/events")
+        # The body goes in post(path, body): .payload merges into a Hash, so data that is a JSON array would fail there.
+        post("api/topics/#{input['topic'].to_s.encode_url}/events", call('event_data', input))
           .headers(call('event_headers', input))
-          .payload(call('event_data', input))
           .request_format_json
           .after_error_response(/.*/) do |code, body, _headers, message|
             error(call('problem_message', code, body, message))
@@ -138,9 +138,8 @@
           { 'type' => event['event_type'], 'subject' => event['subject'].presence, 'orderingKey' => event['ordering_key'].presence,
             'data' => call('parse_data', event['data_json']) }.compact
         end
-        post("api/topics/#{input['topic'].to_s.encode_url}/events/batch")
+        post("api/topics/#{input['topic'].to_s.encode_url}/events/batch", events)
           .headers(call('event_headers', input.except('event_type')))
-          .payload(events)
           .request_format_json
           .after_error_response(/.*/) do |code, body, _headers, message|
             error(call('problem_message', code, body, message))
@@ -203,8 +202,8 @@
       webhook_subscribe: lambda do |webhook_url, _connection, input, recipe_id|
         types = input['event_types'].to_s.split(',').map(&:strip).reject(&:blank?)
         name = "workato-#{recipe_id.to_s.downcase.gsub(/[^a-z0-9]/, '')[0, 24]}-#{Time.now.to_i.to_s(36)}"
-        created = post("api/topics/#{input['topic'].to_s.encode_url}/subscriptions")
-                  .payload(name: name, url: webhook_url, description: "Workato recipe #{recipe_id}", filter: { types: types })
+        body = { name: name, url: webhook_url, description: "Workato recipe #{recipe_id}", filter: { types: types } }
+        created = post("api/topics/#{input['topic'].to_s.encode_url}/subscriptions", body)
                   .request_format_json
                   .after_error_response(/.*/) do |code, body, _headers, message|
                     error(call('problem_message', code, body, message))
@@ -212,13 +211,33 @@
         { 'topic' => input['topic'], 'name' => created['name'], 'secret' => created['secret'] }
       end,
 
+      # Runs without `call` and without HTTP (as on the platform), so the Standard Webhooks check is written out here:
+      # HMAC-SHA256 with the secret's key over "id.timestamp.body", any v1 signature of the header may match, and a
+      # timestamp more than 5 minutes away is refused. A delivery that does not verify emits nothing ([]).
       webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, _connection, webhook_subscribe_output|
-        if call('signature_valid?', webhook_subscribe_output['secret'], headers, payload)
-          call('event_output', workato.parse_json(payload))
+        found = (headers || {}).to_a.map { |name, value| [name.to_s.downcase, value.to_s] }
+        id = found.select { |name, _value| name == 'webhook-id' }.map(&:last).first.to_s
+        timestamp = found.select { |name, _value| name == 'webhook-timestamp' }.map(&:last).first.to_s
+        signatures = found.select { |name, _value| name == 'webhook-signature' }.map(&:last).first.to_s.split(' ')
+        secret = (webhook_subscribe_output || {})['secret'].to_s
+        body = payload.to_s
+        fresh = timestamp.match?(/\A\d+\z/) && (Time.now.to_i - timestamp.to_i).abs <= 300
+        valid = fresh && secret.present? && id.present? && signatures.present? && begin
+          key = secret.sub(/\Awhsec_/, '').decode_base64
+          signed = "#{id}.#{timestamp}.#{body}"
+          expected = "v1,#{signed.hmac_sha256(key).encode_base64.gsub(/\s/, '')}"
+          signatures.any? { |signature| signature == expected }
+        end
+        if valid
+          event = workato.parse_json(body)
+          { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
+            'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
+        else
+          []
         end
       end,
 
-      webhook_unsubscribe: lambda do |webhook_subscribe_output, _connection|
+      webhook_unsubscribe: lambda do |webhook_subscribe_output, _connection = nil|
         delete("api/topics/#{webhook_subscribe_output['topic'].to_s.encode_url}/subscriptions/#{webhook_subscribe_output['name'].to_s.encode_url}")
           .after_error_response(/.*/) do |code, body, _headers, message|
             error(call('problem_message', code, body, message)) unless code.to_i == 404 # already gone
@@ -310,28 +329,6 @@
         'ce-partitionkey' => input['ordering_key'], 'X-Correlation-Id' => input['correlation_id'],
         'Idempotency-Key' => input['idempotency_key']
       }.reject { |_name, value| value.blank? }
-    end,
-
-    # Standard Webhooks: HMAC-SHA256 with the secret's key over "id.timestamp.body"; any v1 signature may match.
-    signature_valid?: lambda do |secret, headers, body|
-      header = lambda do |wanted|
-        (headers || {}).to_a.select { |name, _value| name.to_s.downcase == wanted }.map { |_name, value| value.to_s }.first.to_s
-      end
-      id = header.call('webhook-id')
-      timestamp = header.call('webhook-timestamp')
-      signatures = header.call('webhook-signature').split(' ')
-      next false if secret.blank? || id.blank? || timestamp !~ /\A\d+\z/ || signatures.blank?
-      next false if (Time.now.to_i - timestamp.to_i).abs > 300
-
-      key = secret.to_s.sub(/\Awhsec_/, '').decode_base64
-      expected = "#{id}.#{timestamp}.#{body}".hmac_sha256(key).encode_base64.gsub(/\s/, '')
-      signatures.any? { |signature| signature == "v1,#{expected}" }
-    end,
-
-    # A delivered CloudEvent as the trigger's output.
-    event_output: lambda do |event|
-      { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
-        'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
     end,
 
     # One line from a Bridge ProblemDetails answer, with every listed error.
