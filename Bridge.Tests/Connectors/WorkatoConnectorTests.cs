@@ -39,20 +39,28 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
         var eventFields = sdk.RunAsync("object_definitions.event.fields");
         var published = sdk.RunAsync("actions.publish_event", new SdkArguments(Input: new
         {
-            topic = Topic, event_type = _eventType, subject = "orders/A-1", correlation_id = "connector-publish",
+            topic = Topic,
+            event_type = _eventType,
+            subject = "orders/A-1",
+            correlation_id = "connector-publish",
             data = new { orderId = "A-1", amount = "15.5", express = "true" }, // form values arrive as text: convert_input types them
         }));
         var violation = sdk.FailAsync("actions.publish_event", new SdkArguments(Input: new
         {
-            topic = Topic, event_type = _eventType, data = new { orderId = "V-1", amount = "-1" }, // the form accepts it, the contract does not
+            topic = Topic,
+            event_type = _eventType,
+            data = new { orderId = "V-1", amount = "-1" }, // the form accepts it, the contract does not
         }));
         var array = sdk.RunAsync("actions.publish_event", new SdkArguments(Input: new
         {
-            topic = Topic, event_type = "order.lines", data_json = """[{"sku":"X-1","quantity":2},{"sku":"Y-9","quantity":1}]""",
+            topic = Topic,
+            event_type = "order.lines",
+            data_json = """[{"sku":"X-1","quantity":2},{"sku":"Y-9","quantity":1}]""",
         }));
         var batch = sdk.RunAsync("actions.publish_batch", new SdkArguments(Input: new
         {
-            topic = Topic, correlation_id = "connector-batch",
+            topic = Topic,
+            correlation_id = "connector-batch",
             events = new object[]
             {
                 new { event_type = _eventType, data_json = """{"orderId":"B-1","amount":1}""" },
@@ -61,7 +69,9 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
         }));
         var missing = sdk.FailAsync("actions.replay_dead_letter", new SdkArguments(Input: new
         {
-            topic = Topic, subscription = "audit", message_id = "no-such-message",
+            topic = Topic,
+            subscription = "audit",
+            message_id = "no-such-message",
         }));
 
         Assert.IsType<JsonArray>((await connection)!["items"]);
@@ -120,7 +130,10 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
 
         var sent = (await sdk.RunAsync("actions.publish_event", new SdkArguments(Input: new
         {
-            topic = Topic, event_type = _eventType, correlation_id = "connector-trigger", data = new { orderId = "T-1", amount = "3" },
+            topic = Topic,
+            event_type = _eventType,
+            correlation_id = "connector-trigger",
+            data = new { orderId = "T-1", amount = "3" },
         })))!["messageId"]!.GetValue<string>();
         var delivery = (await Receiver["recipe"].WaitForAsync(1, Patience)).Single();
         var body = Encoding.UTF8.GetString(delivery.Body);
