@@ -14,7 +14,8 @@ internal sealed class WorkatoSdk
 {
     public const string Variable = "WORKATO_SDK";
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    // A guard, not a budget: one call takes about 2 s on a quiet machine, far longer on a saturated one.
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     // Each call is a Ruby start (about 1 s of CPU): a few at once keep both cores busy without crowding them.
     private static readonly SemaphoreSlim Slots = new(4);
