@@ -3,6 +3,7 @@
 # harness: baselines and bridge scenarios on this machine, a markdown table on stdout.
 #   bench/run.sh           quick run (about two minutes, soak shortened)
 #   bench/run.sh --full    longer phases and the 10-minute soak; writes docs/benchmarks.md
+#   bench/run.sh --standards   Bridge's Standard Webhooks signer and CloudEvents readers beside the official libraries
 # Further options (seconds): --warmup N --measure N --batch-measure N --soak N --drain-stall N --drain-limit N; --output FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."

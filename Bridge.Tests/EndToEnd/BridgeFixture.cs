@@ -15,11 +15,19 @@ public abstract class BridgeTestBase : IAsyncLifetime
 
     public async ValueTask InitializeAsync() => Receiver = await WebhookReceiver.StartAsync();
 
+    /// <summary>Fails the test when the official libraries rejected any delivery it received.</summary>
     public async ValueTask DisposeAsync()
     {
-        await Receiver.DisposeAsync();
-        Data.Dispose();
-        GC.SuppressFinalize(this);
+        try
+        {
+            Receiver.AssertEveryDeliveryVerified();
+        }
+        finally
+        {
+            await Receiver.DisposeAsync();
+            Data.Dispose();
+            GC.SuppressFinalize(this);
+        }
     }
 
     protected Task<BridgeProcess> StartBridgeAsync(TestTopology topology) => BridgeProcess.StartAsync(Data.Path, topology.Settings);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CloudNative.CloudEvents;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -10,11 +11,15 @@ namespace Bridge.Tests.Infrastructure;
 /// <summary>
 /// A real HTTP webhook receiver on 127.0.0.1 with a free port. Each hook (<c>/hooks/{name}</c>) records every request and
 /// answers from its script (a status per call; 200 once the script runs out, unless a default is set).
+/// Every request is checked with the official libraries (<see cref="OfficialDeliveryCheck"/>): signed with a trusted
+/// secret per StandardWebhooks and a structured-mode CloudEvent per CloudNative.CloudEvents. A request they reject fails
+/// the test: reading the hook's requests throws, and so does <see cref="AssertEveryDeliveryVerified"/> at the end.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Hook> _hooks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _trusted = new(StringComparer.Ordinal) { [TestTopology.Secret] = true };
 
     private WebhookReceiver(WebApplication app) => _app = app;
 
@@ -40,24 +45,39 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public Hook this[string name] => _hooks.GetOrAdd(name, _ => new Hook());
 
+    /// <summary>Adds a secret the receiver accepts signatures of (<see cref="TestTopology.Secret"/> is trusted from the start).</summary>
+    public string Trust(string secret)
+    {
+        _trusted[secret] = true;
+        return secret;
+    }
+
+    /// <summary>Fails when any hook received a request the official libraries rejected.</summary>
+    public void AssertEveryDeliveryVerified()
+    {
+        foreach (var (name, hook) in _hooks)
+        {
+            hook.AssertVerified(name);
+        }
+    }
+
     private async Task HandleAsync(string name, HttpContext context)
     {
         using var buffer = new MemoryStream();
         await context.Request.Body.CopyToAsync(buffer);
         var hook = this[name];
-        var request = new ReceivedRequest(
-            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
-            buffer.ToArray(),
-            context.Request.ContentType,
-            DateTimeOffset.UtcNow);
-        var (status, body, retryAfter) = hook.Next(request);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        var body = buffer.ToArray();
+        var rejection = OfficialDeliveryCheck.Reject(headers, body, context.Request.ContentType, _trusted.Keys, out var cloudEvent);
+        var request = new ReceivedRequest(headers, body, context.Request.ContentType, DateTimeOffset.UtcNow) { Event = cloudEvent, Rejection = rejection };
+        var (status, answer, retryAfter) = hook.Next(request);
         if (hook.Delay > TimeSpan.Zero)
         {
             await Task.Delay(hook.Delay);
         }
 
         context.Response.StatusCode = status;
-        if (body == TruncatedBody)
+        if (answer == TruncatedBody)
         {
             context.Response.ContentLength = 100; // promise 100 bytes, send 3: the caller sees the response cut short
             await context.Response.WriteAsync("cut");
@@ -69,9 +89,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         {
             context.Response.Headers.RetryAfter = retryAfter;
         }
-        if (body is not null)
+        if (answer is not null)
         {
-            await context.Response.WriteAsync(body);
+            await context.Response.WriteAsync(answer);
         }
     }
 
@@ -96,7 +116,21 @@ public sealed class WebhookReceiver : IAsyncDisposable
         /// <summary>How long the hook takes to answer.</summary>
         public TimeSpan Delay { get; set; }
 
-        public IReadOnlyList<ReceivedRequest> Received => [.. _received];
+        /// <summary>Every request so far; throws when the official libraries rejected one.</summary>
+        public IReadOnlyList<ReceivedRequest> Received
+        {
+            get
+            {
+                AssertVerified("this hook");
+                return [.. _received];
+            }
+        }
+
+        internal void AssertVerified(string name)
+        {
+            var rejected = _received.Where(r => r.Rejection is not null).Select(r => $"{r.Headers.GetValueOrDefault("webhook-id")}: {r.Rejection}").ToList();
+            Assert.True(rejected.Count == 0, $"The official libraries rejected {rejected.Count} delivery(ies) to {name}: {string.Join(" | ", rejected)}");
+        }
 
         public Hook Answer(int status, string? body = null, string? retryAfter = null)
         {
@@ -122,6 +156,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var deadline = DateTime.UtcNow + timeout;
             while (_received.Count < count)
             {
+                AssertVerified("this hook");
                 var left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero || !await _signal.WaitAsync(left))
                 {
@@ -133,9 +168,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 }
 
-/// <summary>A request the receiver got.</summary>
+/// <summary>A request the receiver got, with the CloudEvent the official formatter decoded from it.</summary>
 public sealed record ReceivedRequest(IReadOnlyDictionary<string, string> Headers, byte[] Body, string? ContentType, DateTimeOffset At)
 {
+    /// <summary>The body as CloudNative.CloudEvents decoded it (null when it was rejected).</summary>
+    public CloudEvent? Event { get; init; }
+
+    /// <summary>Why the official libraries rejected the request (null when they accepted it).</summary>
+    public string? Rejection { get; init; }
+
+    /// <summary>The decoded CloudEvent; fails the test when the official libraries rejected the request.</summary>
+    public CloudEvent CloudEvent => Event ?? throw new InvalidOperationException("The official libraries rejected this delivery: " + Rejection);
+
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 
     public string MessageId => Headers["webhook-id"];

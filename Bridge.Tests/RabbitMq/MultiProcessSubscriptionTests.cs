@@ -23,7 +23,7 @@ public sealed class MultiProcessSubscriptionTests : BridgeTestBase
         using var viaFirst = first.CreateClient();
         using var viaSecond = second.CreateClient();
 
-        var secret = await CreateAsync(viaFirst, "orders", new { name = "both", url = Receiver.UrlOf("both"), concurrency = 2 });
+        var secret = Receiver.Trust(await CreateAsync(viaFirst, "orders", new { name = "both", url = Receiver.UrlOf("both"), concurrency = 2 }));
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // several sync intervals: the second process routes and delivers it too
         var accepted = await PublishBatchAsync(viaSecond, 20);
 

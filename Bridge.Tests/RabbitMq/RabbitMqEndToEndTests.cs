@@ -24,8 +24,8 @@ public sealed class RabbitMqEndToEndTests : BridgeTestBase
 
         var delivered = (await Receiver["erp"].WaitForAsync(1, Patience)).Single();
         Assert.Equal(messageId, delivered.MessageId);
-        Assert.True(StandardWebhooksVerifier.Verify(TestTopology.Secret, delivered.MessageId, delivered.Headers["webhook-timestamp"],
-            delivered.Headers["webhook-signature"], delivered.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Assert.True(OfficialDeliveryCheck.SignedWith(delivered.Headers, delivered.Body, TestTopology.Secret));
+        Assert.Equal(messageId, delivered.CloudEvent.Id);
 
         var page = await EventuallyAsync(() => DeadLettersAsync(client, "orders", "rejecting"), p => p.GetProperty("items").GetArrayLength() == 1, "the dead letter");
         Assert.Equal("WebhookRejected", page.GetProperty("items")[0].GetProperty("reason").GetString());

@@ -22,7 +22,7 @@ public abstract class RuntimeSubscriptionBehaviour : BridgeTestBase
     {
         await using var bridge = await StartBridgeAsync(await OnTransportAsync(Topology()));
         using var client = bridge.CreateClient();
-        var secret = await CreateAsync(client, Topic, new { name = "recipe-1", url = Receiver.UrlOf("rest"), filter = new { types = new[] { "order.created" } }, timeoutSeconds = 2 });
+        var secret = Receiver.Trust(await CreateAsync(client, Topic, new { name = "recipe-1", url = Receiver.UrlOf("rest"), filter = new { types = new[] { "order.created" } }, timeoutSeconds = 2 }));
 
         var created = await PublishAsync(client, Topic, new { n = 1 }, "order.created");
         var cancelled = await PublishAsync(client, Topic, new { n = 2 }, "order.cancelled");
@@ -61,7 +61,7 @@ public abstract class RuntimeSubscriptionBehaviour : BridgeTestBase
         await using var bridge = await StartBridgeAsync(await OnTransportAsync(Topology()));
         using var client = bridge.CreateClient();
         Receiver["paused"].DefaultStatus = 503; // nothing gets through: envelopes wait in the subscription's queue
-        await CreateAsync(client, Topic, new { name = "reused", url = Receiver.UrlOf("paused"), timeoutSeconds = 1, maxAttempts = 100 });
+        Receiver.Trust(await CreateAsync(client, Topic, new { name = "reused", url = Receiver.UrlOf("paused"), timeoutSeconds = 1, maxAttempts = 100 }));
         await PublishAsync(client, Topic, new { n = 1 }, "order.created");
         await Receiver["paused"].WaitForAsync(1, Patience);
 
@@ -93,7 +93,7 @@ public abstract class RuntimeSubscriptionBehaviour : BridgeTestBase
         await using var bridge = await StartBridgeAsync(await OnTransportAsync(Topology()));
         using var client = bridge.CreateClient();
         Receiver["slow"].Delay = TimeSpan.FromSeconds(2);
-        await CreateAsync(client, Topic, new { name = "slow", url = Receiver.UrlOf("slow"), concurrency = 1, timeoutSeconds = 10 });
+        Receiver.Trust(await CreateAsync(client, Topic, new { name = "slow", url = Receiver.UrlOf("slow"), concurrency = 1, timeoutSeconds = 10 }));
         var first = await PublishAsync(client, Topic, new { n = 1 }, "order.created");
         await PublishAsync(client, Topic, new { n = 2 }, "order.created");
         await PublishAsync(client, Topic, new { n = 3 }, "order.created");

@@ -122,7 +122,7 @@ public sealed class SubscriptionApiTests : BridgeTestBase
     {
         await using var bridge = await StartBridgeAsync(Topology());
         using var client = bridge.CreateClient();
-        await CreateAsync(client, Topic, new { name = "flow", url = Receiver.UrlOf("flow"), filter = new { types = new[] { "order.created" } } });
+        Receiver.Trust(await CreateAsync(client, Topic, new { name = "flow", url = Receiver.UrlOf("flow"), filter = new { types = new[] { "order.created" } } }));
 
         var (replaced, body, response) = await SendAsync(client, HttpMethod.Put, Route(Topic, "flow"), new { url = Receiver.UrlOf("flow"), filter = new { types = new[] { "order.shipped" } }, description = "shipping only" });
         response.Dispose();
@@ -153,12 +153,12 @@ public sealed class SubscriptionApiTests : BridgeTestBase
     {
         await using var bridge = await StartBridgeAsync(Topology());
         using var client = bridge.CreateClient();
-        var old = await CreateAsync(client, Topic, new { name = "rotating", url = Receiver.UrlOf("rotating") });
+        var old = Receiver.Trust(await CreateAsync(client, Topic, new { name = "rotating", url = Receiver.UrlOf("rotating") }));
 
         var (status, rotated, response) = await SendAsync(client, HttpMethod.Post, Route(Topic, "rotating") + "/secret/rotate", new { gracePeriodSeconds = 4 });
         response.Dispose();
         Assert.Equal(HttpStatusCode.OK, status);
-        var fresh = rotated.GetProperty("secret").GetString()!;
+        var fresh = Receiver.Trust(rotated.GetProperty("secret").GetString()!);
         Assert.NotEqual(old, fresh);
         Assert.True(rotated.TryGetProperty("previousSecretExpiresAt", out _));
 
@@ -181,7 +181,7 @@ public sealed class SubscriptionApiTests : BridgeTestBase
         await using (var first = await StartBridgeAsync(Topology()))
         {
             using var client = first.CreateClient();
-            secret = await CreateAsync(client, Topic, new { name = "durable", url = Receiver.UrlOf("durable") });
+            secret = Receiver.Trust(await CreateAsync(client, Topic, new { name = "durable", url = Receiver.UrlOf("durable") }));
             using var paused = await client.PostAsync(Route(Topic, "durable") + "/pause", null);
             Assert.Equal(HttpStatusCode.OK, paused.StatusCode);
         }

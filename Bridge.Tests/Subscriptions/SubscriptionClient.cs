@@ -5,7 +5,7 @@ using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Subscriptions;
 
-/// <summary>Calls of the subscriptions API, and a signature check with an independent verifier.</summary>
+/// <summary>Calls of the subscriptions API, and a signature check with the official StandardWebhooks library.</summary>
 internal static class SubscriptionClient
 {
     public static string Route(string topic, string? name = null) => $"/api/topics/{topic}/subscriptions" + (name is null ? "" : "/" + name);
@@ -29,9 +29,8 @@ internal static class SubscriptionClient
         }
     }
 
-    public static bool SignedWith(ReceivedRequest request, string secret) =>
-        StandardWebhooksVerifier.Verify(secret, request.Headers["webhook-id"], request.Headers["webhook-timestamp"],
-            request.Headers["webhook-signature"], request.Body, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    /// <summary>True when one of the request's signatures verifies with <paramref name="secret"/> (each secret checked on its own).</summary>
+    public static bool SignedWith(ReceivedRequest request, string secret) => OfficialDeliveryCheck.SignedWith(request.Headers, request.Body, secret);
 
     public static string ProblemType(JsonElement problem) => problem.GetProperty("type").GetString()!;
 }

@@ -1,5 +1,9 @@
+using System.Globalization;
 using Bridge.Tests.Infrastructure;
 using Bridge.Webhooks;
+using Microsoft.AspNetCore.Http;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
 
 namespace Bridge.Tests.Unit;
 
@@ -16,18 +20,40 @@ public sealed class WebhookSignerTests
     }
 
     [Fact]
-    public void Signature_verifies_with_an_independent_verifier_and_fails_on_any_change()
+    public void Signature_is_the_one_the_official_library_computes_and_verifies_and_fails_on_any_change()
     {
         var secret = WebhookSecret.Generate();
-        var body = Encoding.UTF8.GetBytes("""{"specversion":"1.0","id":"abc"}""");
-        var signature = new WebhookSigner(secret).Sign("abc", 1_700_000_000, body);
+        var body = Encoding.UTF8.GetBytes("""{"specversion":"1.0","id":"abc","data":{"city":"Zürich"}}""");
+        var now = DateTimeOffset.UtcNow;
+        var signature = new WebhookSigner(secret).Sign("abc", now.ToUnixTimeSeconds(), body);
 
-        Assert.True(StandardWebhooksVerifier.Verify(secret, "abc", "1700000000", signature, body, 1_700_000_010));
-        Assert.False(StandardWebhooksVerifier.Verify(secret, "abd", "1700000000", signature, body, 1_700_000_010));
-        Assert.False(StandardWebhooksVerifier.Verify(secret, "abc", "1700000001", signature, body, 1_700_000_010));
-        Assert.False(StandardWebhooksVerifier.Verify(secret, "abc", "1700000000", signature, [.. body, (byte)' '], 1_700_000_010));
-        Assert.False(StandardWebhooksVerifier.Verify(WebhookSecret.Generate(), "abc", "1700000000", signature, body, 1_700_000_010));
+        Assert.Equal(new StandardWebhook(secret).Sign("abc", now, Encoding.UTF8.GetString(body)), signature);
+        Assert.True(Verifies(secret, "abc", now.ToUnixTimeSeconds(), signature, body));
+        Assert.False(Verifies(secret, "abd", now.ToUnixTimeSeconds(), signature, body));
+        Assert.False(Verifies(secret, "abc", now.ToUnixTimeSeconds() + 1, signature, body));
+        Assert.False(Verifies(secret, "abc", now.ToUnixTimeSeconds(), signature, [.. body, (byte)' ']));
+        Assert.False(Verifies(WebhookSecret.Generate(), "abc", now.ToUnixTimeSeconds(), signature, body));
     }
+
+    [Fact]
+    public void The_official_verifier_checks_only_the_first_of_two_signatures_so_rotation_is_verified_secret_by_secret()
+    {
+        var (old, fresh) = (WebhookSecret.Generate(), WebhookSecret.Generate());
+        var body = """{"id":"abc"}"""u8.ToArray();
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var header = new WebhookSigner(old).Sign("abc", timestamp, body) + " " + new WebhookSigner(fresh).Sign("abc", timestamp, body);
+        var headers = new HeaderDictionary { ["webhook-id"] = "abc", ["webhook-timestamp"] = timestamp.ToString(CultureInfo.InvariantCulture), ["webhook-signature"] = header };
+
+        new StandardWebhook(old).Verify(Encoding.UTF8.GetString(body), headers);
+        Assert.Throws<WebhookVerificationException>(() => new StandardWebhook(fresh).Verify(Encoding.UTF8.GetString(body), headers));
+        Assert.True(Verifies(fresh, "abc", timestamp, header, body), "checked signature by signature, the second secret verifies");
+    }
+
+    private static bool Verifies(string secret, string id, long timestamp, string signature, byte[] body) =>
+        OfficialDeliveryCheck.SignedWith(
+            new Dictionary<string, string> { ["webhook-id"] = id, ["webhook-timestamp"] = timestamp.ToString(CultureInfo.InvariantCulture), ["webhook-signature"] = signature },
+            body,
+            secret);
 
     [Theory]
     [InlineData(null)]

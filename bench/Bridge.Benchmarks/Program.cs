@@ -1,9 +1,15 @@
 using Bridge.Benchmarks;
 using Bridge.Benchmarks.Measure;
+using Bridge.Benchmarks.Standards;
 
 if (args.Contains("--console-overhead"))
 {
     return ConsoleOverhead.Run();
+}
+
+if (args.Contains("--standards"))
+{
+    return StandardsComparison.Run();
 }
 
 var options = BenchOptions.Parse(args);
