@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bridge.Envelopes;
 using Microsoft.Net.Http.Headers;
 
@@ -35,7 +34,7 @@ public static class BinaryModeHeaders
         DateTimeOffset? time = null;
         if (attributes.Remove(CloudEventAttributes.Time, out var timeText))
         {
-            if (DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+            if (EventTime.TryParse(timeText, out var parsed))
             {
                 time = parsed;
             }

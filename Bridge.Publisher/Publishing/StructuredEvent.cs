@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Bridge.Envelopes;
@@ -121,7 +120,7 @@ public static class StructuredEvent
             return null;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time))
+        if (EventTime.TryParse(text, out var time))
         {
             return time;
         }

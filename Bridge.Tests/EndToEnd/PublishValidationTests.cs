@@ -20,6 +20,7 @@ public sealed class PublishValidationTests : BridgeTestBase
         { "JSON nested deeper than 63 levels", "/api/topics/orders/events", "application/json", new string('[', 64) + new string(']', 64), 400, "urn:bridge:problem:malformed-json" },
         { "structured event without type", "/api/topics/orders/events", "application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"data\":{}}", 400, "urn:bridge:problem:invalid-event" },
         { "structured event with binary data", "/api/topics/orders/events", "application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"data_base64\":\"AAE=\"}", 400, "urn:bridge:problem:invalid-event" },
+        { "structured event with a time that is not RFC 3339", "/api/topics/orders/events", "application/cloudevents+json", "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"/s\",\"type\":\"t\",\"time\":\"2025-06-14 10:00\",\"data\":{}}", 400, "urn:bridge:problem:invalid-event" },
         { "oversize batch", "/api/topics/orders/events/batch", "application/json", "[{\"data\":\"" + new string('a', 5000) + "\"}]", 413, "urn:bridge:problem:payload-too-large" },
     };
 
@@ -46,7 +47,7 @@ public sealed class PublishValidationTests : BridgeTestBase
     }
 
     [Fact]
-    public async Task Wrong_spec_version_misplaced_trace_context_and_bad_property_names_are_refused_with_every_error_listed()
+    public async Task Wrong_spec_version_misplaced_trace_context_bad_property_names_and_a_loose_time_are_refused_with_every_error_listed()
     {
         var topology = new TestTopology().Subscription("orders", "sink", Receiver.UrlOf("sink"));
         await using var bridge = await StartBridgeAsync(topology);
@@ -55,12 +56,14 @@ public sealed class PublishValidationTests : BridgeTestBase
         request.Headers.Add("ce-specversion", "0.3");
         request.Headers.Add("ce-traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
         request.Headers.Add("ce-Bad_Name", "x");
+        request.Headers.Add("ce-time", "2025-06-14 10:00"); // not RFC 3339
 
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
-        Assert.Equal(3, errors.EnumerateObject().Count());
+        Assert.Equal(4, errors.EnumerateObject().Count());
+        Assert.True(errors.TryGetProperty("header ce-time", out _), errors.ToString());
         Assert.Equal(0, MessagesEverStored());
     }
 
