@@ -57,7 +57,7 @@ public sealed class SharedKeyRingTests : BridgeTestBase
         var bridge = await StartBridgeAsync(topology);
         using (var client = bridge.CreateClient())
         {
-            await CreateAsync(client, Topic, new { name = "orphaned", url = Receiver.UrlOf("orphaned") });
+            Receiver.Trust(await CreateAsync(client, Topic, new { name = "orphaned", url = Receiver.UrlOf("orphaned") }));
         }
         await bridge.StopAsync();
         await bridge.DisposeAsync();
@@ -96,7 +96,7 @@ public sealed class SharedKeyRingTests : BridgeTestBase
         using var clientA = a.CreateClient();
         using var clientB = b.CreateClient();
 
-        var secret = await CreateAsync(clientA, Topic, new { name = "recipe", url = Receiver.UrlOf("recipe") });
+        var secret = Receiver.Trust(await CreateAsync(clientA, Topic, new { name = "recipe", url = Receiver.UrlOf("recipe") }));
 
         // B reads the row and decrypts its secret with the key A wrote to the store: active, not failed.
         var seen = await EventuallyAsync(
