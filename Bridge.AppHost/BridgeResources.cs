@@ -8,8 +8,8 @@ namespace Bridge.AppHost;
 /// else as executables from the machine's packages — under the same connection-string names and shapes either way.
 /// </summary>
 /// <param name="Cache">Redis for delivery dedupe: <c>ConnectionStrings__cache</c>.</param>
-/// <param name="Messaging">The broker: <c>ConnectionStrings__messaging</c>, used by the transport <paramref name="Transport"/>.</param>
-/// <param name="Database">The Bridge store: <c>ConnectionStrings__bridgedb</c>, used by the provider <paramref name="StoreProvider"/>.</param>
+/// <param name="Messaging">The broker: <c>ConnectionStrings__messaging</c>, used by the transport <paramref name="Transport"/> (null until added).</param>
+/// <param name="Database">The Bridge store: <c>ConnectionStrings__bridgedb</c>, used by the provider <paramref name="StoreProvider"/> (null until added).</param>
 /// <param name="Transport">The value of <c>Bridge:Transport</c> the services get.</param>
 /// <param name="StoreProvider">The value of <c>Bridge:Store:Provider</c> the services get.</param>
 /// <param name="BootstrapKey">The API key of the first calls (<c>Bridge:Security:BootstrapKey</c>), parameter <c>bootstrap-key</c>.</param>
@@ -17,8 +17,8 @@ namespace Bridge.AppHost;
 /// <param name="SubscriberReplicas">How many subscriber processes run (<c>Bridge:AppHost:SubscriberReplicas</c>).</param>
 internal sealed record BridgeResources(
     IResourceBuilder<IResourceWithConnectionString> Cache,
-    IResourceBuilder<IResourceWithConnectionString> Messaging,
-    IResourceBuilder<IResourceWithConnectionString> Database,
+    IResourceBuilder<IResourceWithConnectionString>? Messaging,
+    IResourceBuilder<IResourceWithConnectionString>? Database,
     string Transport,
     string StoreProvider,
     IResourceBuilder<ParameterResource> BootstrapKey,
@@ -36,31 +36,35 @@ internal static partial class BridgeResourceExtensions
     /// <summary>Adds Redis, RabbitMQ and PostgreSQL (containers or executables, see <see cref="ServerChoice"/>) and reads the shared settings.</summary>
     public static BridgeResources AddBridgeResources(this IDistributedApplicationBuilder builder)
     {
-        IResourceBuilder<IResourceWithConnectionString> cache, messaging, database;
-        if (builder.UseContainers())
-        {
-            cache = builder.AddRedis("cache");
-            messaging = builder.AddRabbitMQ("messaging");
-            database = builder.AddPostgres("postgres").AddDatabase("bridgedb");
-        }
-        else
-        {
-            cache = builder.AddLocalRedis("cache");
-            messaging = builder.AddLocalRabbitMq("messaging");
-            database = builder.AddLocalPostgres("postgres").AddDatabase("bridgedb");
-        }
-
+        var containers = builder.UseContainers();
         var settings = builder.Configuration.GetSection("Bridge").AsEnumerable()
             .Where(s => s.Value is not null && !s.Key.StartsWith(AppHostSection, StringComparison.OrdinalIgnoreCase))
             .Select(s => KeyValuePair.Create(s.Key, s.Value!))
             .ToList();
         var bridge = new BridgeResources(
-            cache, messaging, database, Transport: "rabbitmq", StoreProvider: "postgresql",
+            Cache: containers ? builder.AddRedis("cache") : builder.AddLocalRedis("cache"),
+            Messaging: null,
+            Database: null,
+            Transport: "rabbitmq",
+            StoreProvider: "postgresql",
             BootstrapKey: builder.AddParameter("bootstrap-key", secret: true),
             Settings: settings,
             SubscriberReplicas: builder.Configuration.GetValue($"{AppHostSection}:SubscriberReplicas", 2));
         UseAzureEdition(builder, ref bridge);
-        return bridge;
+        if (containers)
+        {
+            return bridge with
+            {
+                Messaging = bridge.Messaging ?? builder.AddRabbitMQ("messaging"),
+                Database = bridge.Database ?? builder.AddPostgres("postgres").AddDatabase("bridgedb"),
+            };
+        }
+
+        return bridge with
+        {
+            Messaging = bridge.Messaging ?? builder.AddLocalRabbitMq("messaging"),
+            Database = bridge.Database ?? builder.AddLocalPostgres("postgres").AddDatabase("bridgedb"),
+        };
     }
 
     /// <summary>
@@ -71,8 +75,8 @@ internal static partial class BridgeResourceExtensions
     {
         project
             .WithReference(bridge.Cache).WaitFor(bridge.Cache)
-            .WithReference(bridge.Messaging).WaitFor(bridge.Messaging)
-            .WithReference(bridge.Database).WaitFor(bridge.Database)
+            .WithReference(bridge.Messaging!).WaitFor(bridge.Messaging!)
+            .WithReference(bridge.Database!).WaitFor(bridge.Database!)
             .WithEnvironment("Bridge__Transport", bridge.Transport)
             .WithEnvironment("Bridge__Store__Provider", bridge.StoreProvider)
             .WithEnvironment("Bridge__Dedupe__Store", "redis")
@@ -87,6 +91,6 @@ internal static partial class BridgeResourceExtensions
         return project;
     }
 
-    /// <summary>The Azure edition's resources (<c>Azure/</c>, built with <c>-p:BridgeEdition=Azure</c>) replace or add to these.</summary>
+    /// <summary>The Azure edition (<c>Azure/</c>, built with <c>-p:BridgeEdition=Azure</c>) sets the broker and the store before the core's are added.</summary>
     static partial void UseAzureEdition(IDistributedApplicationBuilder builder, ref BridgeResources bridge);
 }

@@ -57,7 +57,7 @@ public sealed class AppHostEndToEndTests
 
     private static async Task<DistributedApplication> StartAsync(string adminKey)
     {
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(["Bridge:SubscriberReplicas=1"], Ct);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bridge_AppHost>(["Bridge:AppHost:SubscriberReplicas=1"], Ct);
         foreach (var name in new[] { "publisher", "subscriber", "replay" })
         {
             builder.CreateResourceBuilder<ProjectResource>(name)
