@@ -52,7 +52,7 @@ public sealed class SharedKeyRingTests : BridgeTestBase
     public async Task A_secret_the_key_ring_cannot_decrypt_shows_the_subscription_as_failed_and_is_logged_as_an_error()
     {
         var topology = new TestTopology().Topic(Topic)
-            .With("Bridge:Subscriptions:AllowHttpLoopback", "true")
+            .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks()
             .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200");
         var bridge = await StartBridgeAsync(topology);
         using (var client = bridge.CreateClient())
@@ -89,7 +89,7 @@ public sealed class SharedKeyRingTests : BridgeTestBase
         var shared = Directory.CreateDirectory(Path.Combine(Data.Path, "shared")).FullName;
         topology.Topic(Topic)
             .With("ConnectionStrings:bridgedb", $"Data Source={Path.Combine(shared, "bridge.db")}")
-            .With("Bridge:Subscriptions:AllowHttpLoopback", "true")
+            .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks()
             .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200");
         await using var a = await BridgeProcess.StartAsync(Directory.CreateDirectory(Path.Combine(Data.Path, "a")).FullName, topology.Settings);
         await using var b = await BridgeProcess.StartAsync(Directory.CreateDirectory(Path.Combine(Data.Path, "b")).FullName, topology.Settings);
