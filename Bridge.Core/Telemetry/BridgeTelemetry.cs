@@ -15,6 +15,16 @@ public static class BridgeTelemetry
     /// <summary>Bridge's meter.</summary>
     public static readonly Meter Meter = new(Name, "1.0");
 
+    /// <summary>
+    /// Bucket boundaries in seconds for the duration histograms, from 1 ms to 60 s: webhook calls take milliseconds,
+    /// deliveries after retries take seconds (the SDK's default boundaries, made for milliseconds, put both in one bucket).
+    /// Declared before the histograms, which read it when created.
+    /// </summary>
+    public static readonly IReadOnlyList<double> DurationBoundaries =
+        [0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60];
+
+    private static readonly InstrumentAdvice<double> DurationAdvice = new() { HistogramBucketBoundaries = DurationBoundaries };
+
     /// <summary>Envelopes accepted by the publisher (tag: topic).</summary>
     public static readonly Counter<long> Published = Meter.CreateCounter<long>("bridge.envelopes.published", "{envelope}", "Envelopes accepted and stored by the publisher.");
 
@@ -58,8 +68,8 @@ public static class BridgeTelemetry
     public static readonly Counter<long> SecretUnreadable = Meter.CreateCounter<long>("bridge.secret.unreadable", "{secret}", "Stored webhook or HMAC secrets the Data Protection key ring could not decrypt.");
 
     /// <summary>Duration of one webhook attempt.</summary>
-    public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram<double>("bridge.attempt.duration", "s", "Duration of one webhook delivery attempt.");
+    public static readonly Histogram<double> AttemptDuration = Meter.CreateHistogram("bridge.attempt.duration", "s", "Duration of one webhook delivery attempt.", tags: null, DurationAdvice);
 
     /// <summary>Time from acceptance by the publisher to a successful delivery.</summary>
-    public static readonly Histogram<double> EndToEndLatency = Meter.CreateHistogram<double>("bridge.delivery.latency", "s", "Time from publish to successful delivery.");
+    public static readonly Histogram<double> EndToEndLatency = Meter.CreateHistogram("bridge.delivery.latency", "s", "Time from publish to successful delivery.", tags: null, DurationAdvice);
 }

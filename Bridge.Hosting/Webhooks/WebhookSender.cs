@@ -17,6 +17,9 @@ namespace Bridge.Webhooks;
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider)
 {
+    /// <summary>The <see cref="WebhookCallResult.ErrorType"/> of a call that timed out.</summary>
+    public const string TimeoutErrorType = "timeout";
+
     /// <summary>The named HttpClient used for webhook calls.</summary>
     public const string HttpClientName = "bridge-webhooks";
 
@@ -67,34 +70,34 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
                 Stopwatch.GetElapsedTime(started),
                 outcome == AttemptOutcome.Delivered ? null : $"HTTP {status} {response.ReasonPhrase}".TrimEnd(),
                 excerpt,
-                RetryAfter(response));
+                RetryAfter(response)) { ErrorType = outcome == AttemptOutcome.Delivered ? null : status.ToString(CultureInfo.InvariantCulture) };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Failed(AttemptOutcome.Cancelled, started, "Cancelled by shutdown.");
+            return Failed(AttemptOutcome.Cancelled, started, "Cancelled by shutdown.", nameof(OperationCanceledException));
         }
         catch (OperationCanceledException)
         {
-            return Failed(AttemptOutcome.Failed, started, $"Timed out after {timeout.TotalSeconds:0.###} s.");
+            return Failed(AttemptOutcome.Failed, started, $"Timed out after {timeout.TotalSeconds:0.###} s.", TimeoutErrorType);
         }
         catch (HttpRequestException ex) when (ex.InnerException is DestinationNotAllowedException refused)
         {
             // Permanent: the address will not become public by retrying. No connection was opened.
-            return Failed(AttemptOutcome.Rejected, started, $"{DestinationPolicy.RefusedReason}: {refused.Message}") with { Refusal = DestinationPolicy.RefusedReason };
+            return Failed(AttemptOutcome.Rejected, started, $"{DestinationPolicy.RefusedReason}: {refused.Message}", DestinationPolicy.RefusedReason) with { Refusal = DestinationPolicy.RefusedReason };
         }
         catch (HttpRequestException ex)
         {
-            return Failed(AttemptOutcome.Failed, started, "Connection failed: " + ex.Message);
+            return Failed(AttemptOutcome.Failed, started, "Connection failed: " + ex.Message, ex.GetType().FullName);
         }
         catch (IOException ex)
         {
             // e.g. the receiver cut the response short: we cannot know it took the envelope, so it counts as failed.
-            return Failed(AttemptOutcome.Failed, started, "Response failed: " + ex.Message);
+            return Failed(AttemptOutcome.Failed, started, "Response failed: " + ex.Message, ex.GetType().FullName);
         }
     }
 
-    private static WebhookCallResult Failed(AttemptOutcome outcome, long started, string error) =>
-        new(outcome, null, Stopwatch.GetElapsedTime(started), error, null, null);
+    private static WebhookCallResult Failed(AttemptOutcome outcome, long started, string error, string? errorType) =>
+        new(outcome, null, Stopwatch.GetElapsedTime(started), error, null, null) { ErrorType = errorType };
 
     private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -144,4 +147,10 @@ public sealed record WebhookCallResult(
 {
     /// <summary>Why the call was refused before it was made (<see cref="DestinationPolicy.RefusedReason"/>), or null.</summary>
     public string? Refusal { get; init; }
+
+    /// <summary>
+    /// Class of the failure, for <c>error.type</c>: the HTTP status code, <c>timeout</c>, or the exception's type name;
+    /// null when delivered.
+    /// </summary>
+    public string? ErrorType { get; init; }
 }

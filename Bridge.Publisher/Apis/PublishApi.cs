@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Bridge.Hosting;
 using Bridge.Hosting.Security;
 using Bridge.Messaging;
@@ -167,36 +166,31 @@ public static partial class PublishApi
     {
         context.Response.Headers[Correlation.HeaderName] = correlationId;
         using var scope = services.Logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId, ["Topic"] = topic });
-        using var activity = BridgeTelemetry.ActivitySource.StartActivity($"publish {topic}", ActivityKind.Producer);
-        activity?.SetTag("messaging.system", "bridge");
-        activity?.SetTag("messaging.operation.type", "send");
-        activity?.SetTag("messaging.destination.name", topic);
-        activity?.SetTag("messaging.batch.message_count", events.Count);
-        activity?.SetTag("bridge.correlation_id", correlationId);
-
         var publisher = BridgeClaims.PublisherOf(context.User);
-        var messages = events
-            .Select((e, i) => new OutgoingMessage(services.Envelopes.Create(e.Attributes, e.Data, correlationId, activity, IdempotentPublish.MessageIdFor(context, i), publisher)))
-            .ToArray();
+        var (envelopes, span) = services.Envelopes.CreatePublish(topic, events, correlationId, publisher, i => IdempotentPublish.MessageIdFor(context, i));
+        using var activity = span;
+        var messages = Array.ConvertAll(envelopes, e => new OutgoingMessage(e));
         var acceptedAt = services.Time.GetUtcNow(); // before the broker has them, so no delivery attempt can precede it
         try
         {
             // Not tied to the request: once the broker has the envelopes, the caller must get its 202.
             await services.Publisher.PublishAsync(topic, messages, CancellationToken.None);
         }
-        catch (TopicNotFoundException)
+        catch (TopicNotFoundException ex)
         {
+            MessagingSpans.Failed(activity, ex.GetType().FullName!, ex.Message);
             return ([], Problems.UnknownTopic(topic));
         }
         catch (MessageTooLargeException ex)
         {
+            MessagingSpans.Failed(activity, ex.GetType().FullName!, ex.Message);
             return ([], Problems.TooLarge("An envelope", ex.Limit));
         }
 #pragma warning disable CA1031 // Any broker failure becomes a 503: nothing was stored, the caller retries.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            MessagingSpans.Failed(activity, ex.GetType().FullName!, ex.Message);
             LogPublishFailed(services.Logger, ex, events.Count, topic, correlationId);
             return ([], Problems.BrokerUnavailable(correlationId));
         }

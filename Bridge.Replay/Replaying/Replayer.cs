@@ -73,6 +73,7 @@ public sealed partial class Replayer(
             return [];
         }
 
+        using var activity = MessagingSpans.StartReplay(address, batch.Select(d => d.Envelope), batch.Count);
         var replayed = await deadLetters.ResubmitAsync(address, [.. batch.Select(d => d.Envelope.Id)], cancellationToken);
         await RecordAsync(address, replayed, batch, requestedBy, jobId);
         return replayed;

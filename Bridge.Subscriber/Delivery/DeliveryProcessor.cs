@@ -38,7 +38,7 @@ internal sealed partial class DeliveryProcessor(
 #pragma warning restore CA1031
         {
             LogUnexpected(logger, ex, message.Envelope.Id, definition.Address.ToString(), message.Envelope.CorrelationId);
-            await SettleAsync(() => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, definition.Address);
+            await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, definition.Address, definition.Webhook.RetryBaseDelay);
         }
     }
 
@@ -46,15 +46,7 @@ internal sealed partial class DeliveryProcessor(
     {
         var envelope = message.Envelope;
         var address = definition.Address;
-        ActivityContext.TryParse(envelope.TraceParent, envelope.TraceState, out var parent);
-        using var activity = BridgeTelemetry.ActivitySource.StartActivity($"deliver {address}", ActivityKind.Consumer, parent);
-        activity?.SetTag("messaging.system", "bridge");
-        activity?.SetTag("messaging.operation.type", "process");
-        activity?.SetTag("messaging.destination.name", address.Topic);
-        activity?.SetTag("messaging.destination.subscription.name", address.Subscription);
-        activity?.SetTag("messaging.message.id", envelope.Id);
-        activity?.SetTag("messaging.message.delivery_count", message.DeliveryCount);
-        activity?.SetTag("bridge.correlation_id", envelope.CorrelationId);
+        using var activity = MessagingSpans.StartProcess(message, address, timeProvider.GetUtcNow());
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
             ["CorrelationId"] = envelope.CorrelationId,
@@ -65,7 +57,8 @@ internal sealed partial class DeliveryProcessor(
 
         if (stopping.IsCancellationRequested)
         {
-            await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
+            Outcome(activity, "held");
+            await SettleAsync(MessagingSpans.Release, () => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address, TimeSpan.Zero);
             return;
         }
 
@@ -74,7 +67,7 @@ internal sealed partial class DeliveryProcessor(
         {
             // Never delivered and never dropped: set aside with the reason, for an operator to replay once the contract is met.
             callEnded?.Invoke();
-            activity?.SetStatus(ActivityStatusCode.Error, mismatch);
+            MessagingSpans.Failed(activity, ContractMismatchReason, mismatch);
             await DeadLetterAsync(receiver, message, address, ContractMismatchReason, mismatch, tags);
             return;
         }
@@ -84,7 +77,7 @@ internal sealed partial class DeliveryProcessor(
         {
             // Local to the envelope, not the endpoint's fault: set aside at once, never counted against its breaker or pause.
             callEnded?.Invoke();
-            activity?.SetStatus(ActivityStatusCode.Error, undeliverable);
+            MessagingSpans.Failed(activity, UndeliverableEnvelope.Reason, undeliverable);
             await DeadLetterAsync(receiver, message, address, UndeliverableEnvelope.Reason, undeliverable, tags);
             return;
         }
@@ -97,7 +90,8 @@ internal sealed partial class DeliveryProcessor(
             BridgeTelemetry.DedupeHits.Add(1, tags);
             audit.Duplicate(address, message);
             LogAlreadyDelivered(logger, envelope.Id, address.ToString(), message.DeliveryCount);
-            await SettleAsync(() => receiver.CompleteAsync(message, CancellationToken.None), message, address);
+            Outcome(activity, "duplicate");
+            await SettleAsync(MessagingSpans.Complete, () => receiver.CompleteAsync(message, CancellationToken.None), message, address);
             return;
         }
 
@@ -106,7 +100,8 @@ internal sealed partial class DeliveryProcessor(
             // Another subscriber is calling the webhook with it right now: look again after a pause.
             callEnded?.Invoke();
             LogInProgress(logger, envelope.Id, address.ToString());
-            await SettleAsync(() => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, address);
+            Outcome(activity, "held");
+            await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, address, definition.Webhook.RetryBaseDelay);
             return;
         }
 
@@ -134,7 +129,8 @@ internal sealed partial class DeliveryProcessor(
             // The circuit opened meanwhile: no call was made; the envelope waits for the endpoint without spending an attempt.
             BridgeTelemetry.HeldForEndpoint.Add(1, tags);
             LogHeld(logger, envelope.Id, address.ToString(), "its circuit is open");
-            await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
+            Outcome(activity, "held");
+            await SettleAsync(MessagingSpans.Release, () => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address, TimeSpan.Zero);
             return;
         }
 
@@ -142,47 +138,52 @@ internal sealed partial class DeliveryProcessor(
 
         audit.Attempted(address, message, startedAt, result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
+        if (result.Outcome is AttemptOutcome.Failed or AttemptOutcome.Rejected)
+        {
+            MessagingSpans.Failed(activity, result.ErrorType ?? result.Outcome.ToString(), result.Error);
+        }
+
         switch (result.Outcome)
         {
             case AttemptOutcome.Delivered:
                 BridgeTelemetry.Delivered.Add(1, tags);
                 BridgeTelemetry.EndToEndLatency.Record((timeProvider.GetUtcNow() - envelope.Time).TotalSeconds, tags);
                 LogDelivered(logger, envelope.Id, address.ToString(), result.StatusCode ?? 0, message.DeliveryCount, result.Duration.TotalMilliseconds);
-                await SettleAsync(() => receiver.CompleteAsync(message, CancellationToken.None), message, address);
+                Outcome(activity, "delivered");
+                await SettleAsync(MessagingSpans.Complete, () => receiver.CompleteAsync(message, CancellationToken.None), message, address);
                 break;
 
             case AttemptOutcome.Rejected:
-                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 await DeadLetterAsync(receiver, message, address, result.Refusal ?? RejectedReason, $"{result.Error}: {result.ResponseExcerpt}".TrimEnd(' ', ':'), tags);
                 break;
 
             case AttemptOutcome.Failed when guard.Holding:
                 // The endpoint is down (open circuit or paused): the envelope waits for it rather than spending its attempts.
-                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+                Outcome(activity, "held");
                 BridgeTelemetry.FailedAttempts.Add(1, tags);
                 BridgeTelemetry.HeldForEndpoint.Add(1, tags);
                 var wait = guard.HeldFailureDelay(envelope.Id);
                 LogHeld(logger, envelope.Id, address.ToString(), $"attempt {message.DeliveryCount} failed ({result.Error}) while the endpoint is held; offered again in {wait.TotalSeconds:0.#} s");
-                await SettleAsync(() => receiver.ReleaseAsync(message, wait, CancellationToken.None), message, address);
+                await SettleAsync(MessagingSpans.Release, () => receiver.ReleaseAsync(message, wait, CancellationToken.None), message, address, wait);
                 break;
 
             case AttemptOutcome.Failed when message.DeliveryCount >= definition.Webhook.MaxAttempts:
-                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
                 await DeadLetterAsync(receiver, message, address, MaxAttemptsReason,
                     $"{message.DeliveryCount} attempt(s) failed; last: {result.Error}", tags);
                 break;
 
             case AttemptOutcome.Failed:
-                activity?.SetStatus(ActivityStatusCode.Error, result.Error);
+                Outcome(activity, "failed");
                 BridgeTelemetry.FailedAttempts.Add(1, tags);
                 var delay = RetryPolicy.NextDelay(message.DeliveryCount, definition.Webhook.RetryBaseDelay, definition.Webhook.MaxRetryDelay, result.RetryAfter, Random.Shared.NextDouble());
                 LogRetrying(logger, envelope.Id, address.ToString(), message.DeliveryCount, result.Error, delay.TotalMilliseconds);
-                await SettleAsync(() => receiver.AbandonAsync(message, delay, CancellationToken.None), message, address);
+                await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, delay, CancellationToken.None), message, address, delay);
                 break;
 
             default:
                 // Cut off by shutdown: hand it back without spending an attempt.
-                await SettleAsync(() => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address);
+                Outcome(activity, "held");
+                await SettleAsync(MessagingSpans.Release, () => receiver.ReleaseAsync(message, TimeSpan.Zero, CancellationToken.None), message, address, TimeSpan.Zero);
                 break;
         }
     }
@@ -194,7 +195,17 @@ internal sealed partial class DeliveryProcessor(
         BridgeTelemetry.DeadLettered.Add(1, tags);
         LogDeadLettered(logger, message.Envelope.Id, address.ToString(), reason, description);
         audit.DeadLettered(address, message, reason, description);
-        await SettleAsync(() => receiver.DeadLetterAsync(message, reason, description, CancellationToken.None), message, address);
+        Outcome(Activity.Current, "dead_lettered");
+        await SettleAsync(MessagingSpans.DeadLetter, () => receiver.DeadLetterAsync(message, reason, description, CancellationToken.None), message, address,
+            reason: reason, description: description);
+    }
+
+    private static void Outcome(Activity? activity, string outcome)
+    {
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(MessagingAttributes.DeliveryOutcome, outcome);
+        }
     }
 
     private async Task RenewWhileRunningAsync(ISubscriptionReceiver receiver, ReceivedMessage message, TimeSpan lockDuration, CancellationToken cancellationToken)
@@ -218,20 +229,42 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    private async Task SettleAsync(Func<Task> settle, ReceivedMessage message, SubscriptionAddress address)
+    /// <summary>
+    /// Settles the delivery with <paramref name="operation"/> under its settle span: with the redelivery delay of an
+    /// abandon or release, and the reason (also its <c>error.type</c>) and description of a dead-lettering.
+    /// </summary>
+    private async Task SettleAsync(string operation, Func<Task> settle, ReceivedMessage message, SubscriptionAddress address,
+        TimeSpan? redeliveryDelay = null, string? reason = null, string? description = null)
     {
+        using var span = MessagingSpans.StartSettle(operation, message, address);
+        if (span is { IsAllDataRequested: true })
+        {
+            if (redeliveryDelay is { } delay)
+            {
+                span.SetTag(MessagingAttributes.RedeliveryDelay, delay.TotalSeconds);
+            }
+            if (reason is not null)
+            {
+                span.SetTag(MessagingAttributes.DeadLetterReason, reason);
+                span.SetTag(MessagingAttributes.DeadLetterDescription, description);
+                MessagingSpans.Failed(span, reason, description);
+            }
+        }
+
         try
         {
             await settle();
         }
         catch (MessageLockLostException ex)
         {
+            MessagingSpans.Failed(span, ex.GetType().FullName!, ex.Message);
             LogLockLost(logger, ex, message.Envelope.Id);
         }
 #pragma warning disable CA1031 // The lock expires and the broker delivers again: nothing is lost, but say so.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            MessagingSpans.Failed(span, ex.GetType().FullName!, ex.Message);
             LogSettleFailed(logger, ex, message.Envelope.Id, address.ToString());
         }
     }
