@@ -70,7 +70,10 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
                 Stopwatch.GetElapsedTime(started),
                 outcome == AttemptOutcome.Delivered ? null : $"HTTP {status} {response.ReasonPhrase}".TrimEnd(),
                 excerpt,
-                RetryAfter(response)) { ErrorType = outcome == AttemptOutcome.Delivered ? null : status.ToString(CultureInfo.InvariantCulture) };
+                RetryAfter(response))
+            {
+                ErrorType = outcome == AttemptOutcome.Delivered ? null : status.ToString(CultureInfo.InvariantCulture),
+            };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
