@@ -21,7 +21,8 @@ public sealed class DedupeEndToEndTests : BridgeTestBase
         await using (var connection = new RedisConnection(redis.ConnectionString))
         {
             var store = new RedisDeliveryDedupe(connection, "bridge");
-            var earlier = await store.ClaimAsync(new("orders", "erp"), "delivered-before", TimeSpan.FromMinutes(1), Ct);
+            // Delivery dedupe knows an envelope by its id within its publisher (the tests publish as "bootstrap").
+            var earlier = await store.ClaimAsync(new("orders", "erp"), "bootstrap/delivered-before", TimeSpan.FromMinutes(1), Ct);
             await store.MarkDeliveredAsync(earlier, TimeSpan.FromMinutes(10), Ct);
         }
 

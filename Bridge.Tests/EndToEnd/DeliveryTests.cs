@@ -27,7 +27,7 @@ public sealed class DeliveryTests : BridgeTestBase
         Assert.Equal("orders/12345", cloudEvent.Subject);
         Assert.Equal("corr-42", cloudEvent["correlationid"]);
         Assert.Equal("application/json", cloudEvent.DataContentType);
-        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$", (string)cloudEvent["traceparent"]!);
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", (string)cloudEvent["traceparent"]!);
         var data = Assert.IsType<JsonElement>(cloudEvent.Data);
         Assert.Equal("12345", data.GetProperty("orderId").GetString());
         Assert.Equal(1500, data.GetProperty("amount").GetInt32());

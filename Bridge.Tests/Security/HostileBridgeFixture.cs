@@ -23,7 +23,10 @@ public abstract class HostileBridgeFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Receiver = await WebhookReceiver.StartAsync();
-        var topology = new TestTopology().Subscription("erp-events", "sink", Receiver.UrlOf("sink"));
+        var topology = new TestTopology().Subscription("erp-events", "sink", Receiver.UrlOf("sink"))
+            // Many cases fail authentication from 127.0.0.1 on purpose; the throttle that would stop that is tested in AuthThrottlingTests.
+            .With("Bridge:Security:FailedAuthentication:PerAddress", "100000")
+            .With("Bridge:Security:FailedAuthentication:PerKey", "100000");
         Configure(topology);
         Bridge = await BridgeProcess.StartAsync(Data.Path, topology.Settings);
         using var admin = Bridge.CreateClient();

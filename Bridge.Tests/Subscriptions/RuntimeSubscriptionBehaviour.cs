@@ -78,7 +78,16 @@ public abstract class RuntimeSubscriptionBehaviour : BridgeTestBase
 
         // Once drained (timeout 1 s + two sync intervals), the queue is removed with what it held, and the name is free.
         await EventuallyAsync(
-            async () => (await SendAsync(client, HttpMethod.Post, Route(Topic), new { name = "reused", url = Receiver.UrlOf("fresh") })).Status,
+            async () =>
+            {
+                var (created, body, answer) = await SendAsync(client, HttpMethod.Post, Route(Topic), new { name = "reused", url = Receiver.UrlOf("fresh") });
+                answer.Dispose();
+                if (created == HttpStatusCode.Created)
+                {
+                    Receiver.Trust(body.GetProperty("secret").GetString()!); // the new subscription signs with its own secret
+                }
+                return created;
+            },
             s => s == HttpStatusCode.Created, "the name to be free again");
         var next = await PublishAsync(client, Topic, new { n = 2 }, "order.created");
         var fresh = await Receiver["fresh"].WaitForAsync(1, Patience);
