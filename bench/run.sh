@@ -4,9 +4,15 @@
 #   bench/run.sh           quick run (about two minutes, soak shortened)
 #   bench/run.sh --full    longer phases and the 10-minute soak; writes docs/benchmarks.md
 #   bench/run.sh --standards   Bridge's Standard Webhooks signer and CloudEvents readers beside the official libraries
+#   bench/run.sh --compare REF [settings]   the regression guard: REF and this working tree in one sitting, one
+#                table of both columns and the change per figure (bench/compare.sh)
 # Further options (seconds): --warmup N --measure N --batch-measure N --soak N --drain-stall N --drain-limit N; --output FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+if [[ " $* " == *" --compare "* ]]; then
+  exec bench/compare.sh "$@"
+fi
 
 ./eng/setup.sh bench/packages.txt >&2
 

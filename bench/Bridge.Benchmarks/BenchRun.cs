@@ -64,7 +64,9 @@ internal static class BenchRun
         results.Add(result);
         Progress($"{result.Scenario}: {Format.Rate(result.Rate)} {result.Unit}"
             + (result.Latency.P99 is { } p99 ? $", p99 {Format.Ms(p99)} ms" : "")
-            + (result.Lost is { } lost ? $", lost {lost}, pending {result.Pending}, dup {result.Duplicates}" : ""));
+            + (result.Lost is { } lost ? $", lost {lost}, pending {result.Pending}, dup {result.Duplicates}" : "")
+            + (result.CpuMicrosPerEvent is { } micros ? $", bridge CPU {Format.One(micros)} µs/event" : "")
+            + (result.PeakRssMb is { } rss ? $", RSS peak {Format.One(rss)} MB" : ""));
     }
 
     private static void Progress(string line) =>

@@ -1,10 +1,16 @@
 using Bridge.Benchmarks;
+using Bridge.Benchmarks.Comparison;
 using Bridge.Benchmarks.Measure;
 using Bridge.Benchmarks.Standards;
 
 if (args.Contains("--console-overhead"))
 {
     return ConsoleOverhead.Run();
+}
+
+if (args.Contains("--compare-report"))
+{
+    return ComparisonReport.Run(args);
 }
 
 if (args.Contains("--standards"))

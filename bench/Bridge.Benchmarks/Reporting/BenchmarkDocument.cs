@@ -41,8 +41,33 @@ internal static class BenchmarkDocument
         text.AppendLine("## Every figure");
         text.AppendLine();
         text.Append(ResultTable.Markdown(results));
+        text.AppendLine();
+        text.AppendLine(RegressionGuard);
         return text.ToString();
     }
+
+    /// <summary>How to compare a change with the commit these figures were measured at.</summary>
+    private const string RegressionGuard = """
+        ## Comparing with an earlier commit (the regression guard)
+
+        ```bash
+        bench/run.sh --compare <git-ref> --warmup 15 --measure 15 --batch-measure 5 --soak 60
+        ```
+
+        checks the ref out in a temporary git worktree under /tmp, builds the harness and the bridge of the ref and of the
+        working tree, and runs both with the same settings in one sitting (the ref first, then the working tree), then prints
+        one table: scenario, figure, the ref's value, the current value and the change in % (marked better or worse where the
+        direction is known: more is better for rates and ratios, less for latency, CPU, memory and losses). Figures are read
+        back from each run's own table, so a ref whose harness has other scenarios or columns still compares: what only one
+        run printed is listed under the table as "only in" that run, not compared. A setting the ref's harness does not know
+        is dropped for both runs (said on stderr); `--full` is passed to both with their documents written to the temporary
+        directory. The worktree is removed on exit, also on failure or Ctrl-C. Runs on a busy machine are worthless: check
+        `uptime` first (the load average of the ref's and the current run is printed above the table). Bridge CPU µs per
+        delivered event is derived from the CPU seconds and the delivered count where an older harness did not print it.
+
+        Run it against the last benchmarked commit (the one named at the top of this page) before changing the publish or
+        delivery path, and quote both columns with the settings in the change.
+        """;
 
     /// <summary>How the figures are produced, shared by the quick run's output and the full report.</summary>
     public static string Method(BenchOptions options) => string.Create(CultureInfo.InvariantCulture, $"""
@@ -65,7 +90,8 @@ internal static class BenchmarkDocument
           accepted ids still missing when the wait was cut off after {options.DrainLimit.TotalSeconds:0} s while events were still arriving
           (a backlog the bridge accepted faster than it delivers; zero loss is then not verified); dup = arrivals beyond
           the first per id. CPU is the bridge process's user + system time from /proc over the measured phase and drain
-          (cores = CPU s ÷ wall s); RSS is VmHWM, and in the soak VmRSS sampled every second (peak and final).
+          (cores = CPU s ÷ wall s), and per delivered event (CPU µs/event = CPU s ÷ (accepted − lost − pending)); RSS is
+          VmHWM, and in the soak VmRSS sampled every second (peak and final).
 
         """);
 }

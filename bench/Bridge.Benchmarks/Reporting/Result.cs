@@ -36,6 +36,12 @@ internal sealed record Result(string Key, string Scenario, double Rate, string U
 
     public double? CpuCores { get; init; }
 
+    /// <summary>Bridge CPU per delivered event, microseconds: <see cref="CpuSeconds"/> ÷ (accepted − lost − pending).</summary>
+    public double? CpuMicrosPerEvent =>
+        CpuSeconds is { } seconds && Accepted is { } accepted && accepted - (Lost ?? 0) - (Pending ?? 0) is > 0 and var delivered
+            ? seconds * 1e6 / delivered
+            : null;
+
     public double? PeakRssMb { get; init; }
 
     public double? FinalRssMb { get; init; }
