@@ -15,6 +15,14 @@ public static class MessagingAttributes
     /// <summary>Operation kind of the conventions: create, send, process, settle.</summary>
     public const string OperationType = "messaging.operation.type";
 
+    /// <summary>
+    /// The operation kind under its name before the conventions split it into <see cref="OperationName"/> and
+    /// <see cref="OperationType"/> (values publish, create, process, settle). Deprecated there, but it is what the Aspire
+    /// dashboard reads to title a messaging span (<c>MSG bridge process erp-events</c>); without it every Bridge span of
+    /// a trace had the same title.
+    /// </summary>
+    public const string LegacyOperation = "messaging.operation";
+
     /// <summary>The topic.</summary>
     public const string DestinationName = "messaging.destination.name";
 

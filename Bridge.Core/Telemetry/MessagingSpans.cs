@@ -165,6 +165,7 @@ public static class MessagingSpans
         activity.SetTag(MessagingAttributes.System, MessagingAttributes.SystemName);
         activity.SetTag(MessagingAttributes.OperationName, operation);
         activity.SetTag(MessagingAttributes.OperationType, type);
+        activity.SetTag(MessagingAttributes.LegacyOperation, type == "send" ? "publish" : type); // "send" was "publish" before
         activity.SetTag(MessagingAttributes.DestinationName, topic);
     }
 }

@@ -100,10 +100,12 @@ public sealed class TraceShapeTests : BridgeTestBase, IAsyncLifetime
 
         var abandon = spans.Single(IsSettle(MessagingSpans.Abandon, messageId));
         Assert.Equal(attempts[0].SpanId, abandon.ParentSpanId);
+        Assert.Equal("settle", abandon["messaging.operation"]);
         Assert.True((double?)abandon["bridge.delivery.redelivery_delay"] > 0, "the abandon span names the redelivery delay");
         var deadLetter = spans.Single(IsSettle(MessagingSpans.DeadLetter, messageId));
         Assert.Equal(attempts[1].SpanId, deadLetter.ParentSpanId);
         Assert.Equal("settle", deadLetter["messaging.operation.type"]);
+        Assert.Equal("settle", deadLetter["messaging.operation"]);
         Assert.Equal("MaxAttemptsExceeded", deadLetter["bridge.dead_letter.reason"]);
         Assert.Equal("MaxAttemptsExceeded", deadLetter["error.type"]);
         Assert.Contains("503", (string?)deadLetter["bridge.dead_letter.description"], StringComparison.Ordinal);
@@ -135,6 +137,7 @@ public sealed class TraceShapeTests : BridgeTestBase, IAsyncLifetime
             Assert.Equal(OtlpSpanKind.Producer, c.Kind);
             Assert.Equal(publish.ParentSpanId, c.ParentSpanId);
             Assert.Equal("create", c["messaging.operation.type"]);
+            Assert.Equal("create", c["messaging.operation"]);
             Assert.Contains(publish.Links, l => l.SpanId == c.SpanId);
         });
 
@@ -204,6 +207,8 @@ public sealed class TraceShapeTests : BridgeTestBase, IAsyncLifetime
         Assert.Equal("bridge", span["messaging.system"]);
         Assert.Equal(operation, span["messaging.operation.name"]);
         Assert.Equal(type, span["messaging.operation.type"]);
+        // The deprecated name of the operation kind, which the Aspire dashboard titles messaging spans with.
+        Assert.Equal(type == "send" ? "publish" : type, span["messaging.operation"]);
         Assert.Equal("orders", span["messaging.destination.name"]);
     }
 
