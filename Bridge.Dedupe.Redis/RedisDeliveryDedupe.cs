@@ -6,8 +6,8 @@ namespace Bridge.Dedupe.Redis;
 /// <summary>
 /// The dedupe store shared by every subscriber process: one Redis string per envelope and subscription,
 /// <c>{prefix}:dedupe:{topic}/{subscription}/{messageId}</c>, holding <c>claim:{token}</c> (with the lease as expiry)
-/// or <c>delivered</c> (with the dedupe window). Claims are <c>SET NX PX</c>; a release deletes the key only while it
-/// still holds the caller's claim (a Lua compare-and-delete). When Redis cannot be reached a claim reports
+/// or <c>delivered</c> (with the dedupe window). Claims are <c>SET NX PX</c>; a release deletes the key and a renewal extends it
+/// only while it still holds the caller's claim (Lua compare-and-delete, compare-and-expire). When Redis cannot be reached a claim reports
 /// <see cref="DedupeOutcome.Unavailable"/> (delivery goes on, never blocked by the cache); a mark or release throws
 /// Redis's exception, which the subscriber logs and counts.
 /// </summary>
@@ -15,6 +15,7 @@ public sealed class RedisDeliveryDedupe(RedisConnection connection, string prefi
 {
     private const string Delivered = "delivered";
     private const string ClaimPrefix = "claim:";
+    private const string RenewScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
     private const string ReleaseScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
     /// <inheritdoc />
@@ -46,6 +47,20 @@ public sealed class RedisDeliveryDedupe(RedisConnection connection, string prefi
         {
             return new DedupeClaim(subscription, messageId, DedupeOutcome.Unavailable, "");
         }
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RenewAsync(DedupeClaim claim, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        if (claim.Outcome != DedupeOutcome.Claimed)
+        {
+            return false;
+        }
+
+        var database = await connection.DatabaseAsync();
+        var renewed = await database.ScriptEvaluateAsync(RenewScript, [Key(claim.Key)], [(RedisValue)(ClaimPrefix + claim.Token), (long)lease.TotalMilliseconds]);
+        return (long)renewed == 1;
     }
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Bridge.Messaging;
 using Bridge.Hosting;
 using Bridge.Hosting.Subscriptions;
 using Bridge.Subscriber.Dedupe;
@@ -29,6 +30,7 @@ public static class SubscriberExtensions
         builder.Services.AddHostedService<EndpointSync>();
         builder.Services.AddSingleton<WebhookClient>();
         builder.Services.AddSingleton<DeliveryAudit>();
+        builder.Services.AddSingleton<IDeadLetterObserver, TransportDeadLetterRecorder>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService<DeliveryService>();
         return builder;

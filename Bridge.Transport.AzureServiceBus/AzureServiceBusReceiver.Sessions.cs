@@ -114,13 +114,15 @@ internal sealed partial class AzureServiceBusReceiver
             var envelope = ServiceBusEnvelopes.EnvelopeOf(message, out var readable);
             if (count > limit)
             {
+                var description = $"Delivered {count - 1} times; the subscription allows {limit}.";
                 await held.Receiver.DeadLetterMessageAsync(
                     message,
                     ServiceBusEnvelopes.DeadLetterStamp(time.GetUtcNow(), limit),
                     MaxDeliveryCountExceeded,
-                    $"Delivered {count - 1} times; the subscription allows {limit}.",
+                    description,
                     cancellationToken);
                 LogExhausted(logger, envelope.Id, address.ToString(), limit, envelope.CorrelationId);
+                observers.Report(new TransportDeadLetter(address, envelope.Id, readable ? envelope : null, limit, MaxDeliveryCountExceeded, description));
                 if (held.Head is not null)
                 {
                     await held.Receiver.SetSessionStateAsync(null, cancellationToken);

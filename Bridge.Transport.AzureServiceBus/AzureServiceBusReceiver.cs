@@ -16,6 +16,7 @@ internal sealed partial class AzureServiceBusReceiver(
     SubscriptionAddress address,
     AzureServiceBusTransportOptions options,
     DeliveryLimits limits,
+    DeadLetterObservers observers,
     TimeProvider time,
     ILogger logger) : ISubscriptionReceiver
 {

@@ -26,6 +26,7 @@ public static class AzureServiceBusTransportExtensions
         services.TryAddSingleton<ServiceBusConnection>();
         services.TryAddSingleton<DeliveryLimits>();
         services.TryAddSingleton<ITopicPublisher, AzureServiceBusPublisher>();
+        services.TryAddSingleton<DeadLetterObservers>();
         services.TryAddSingleton<ISubscriptionReceiverFactory, AzureServiceBusReceiverFactory>();
         services.TryAddSingleton<ITopologyProvisioner, AzureServiceBusProvisioner>();
         services.TryAddSingleton<IDeadLetterQueue, AzureServiceBusDeadLetterQueue>();
@@ -47,10 +48,11 @@ public static class AzureServiceBusTransportExtensions
 internal sealed class AzureServiceBusReceiverFactory(
     ServiceBusConnection connection,
     DeliveryLimits limits,
+    DeadLetterObservers observers,
     IOptions<AzureServiceBusTransportOptions> options,
     TimeProvider time,
     ILoggerFactory loggers) : ISubscriptionReceiverFactory
 {
     public ISubscriptionReceiver CreateReceiver(SubscriptionAddress address) =>
-        new AzureServiceBusReceiver(connection, address, options.Value, limits, time, loggers.CreateLogger<AzureServiceBusReceiver>());
+        new AzureServiceBusReceiver(connection, address, options.Value, limits, observers, time, loggers.CreateLogger<AzureServiceBusReceiver>());
 }

@@ -5,14 +5,15 @@ using Bridge.Topology;
 namespace Bridge.Transport.Embedded;
 
 /// <summary>Peek-lock receiver over one subscription's rows. Ordering keys: only the oldest pending message of a key is handed out.</summary>
-internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAddress address) : ISubscriptionReceiver
+internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAddress address, DeadLetterObservers observers) : ISubscriptionReceiver
 {
     private const string ExpireSql = """
         INSERT INTO dead_letters (queue, message_id, ordering_key, body, enqueued_at, delivery_count, dead_lettered_at, reason, description)
         SELECT queue, message_id, ordering_key, body, enqueued_at, delivery_count, $now, 'MaxDeliveryCountExceeded',
                'The lock of delivery ' || delivery_count || ' expired and the maximum delivery count (' || $max || ') was reached.'
         FROM messages WHERE queue = $queue AND lock_token IS NOT NULL AND locked_until <= $now AND delivery_count >= $max;
-        DELETE FROM messages WHERE queue = $queue AND lock_token IS NOT NULL AND locked_until <= $now AND delivery_count >= $max;
+        DELETE FROM messages WHERE queue = $queue AND lock_token IS NOT NULL AND locked_until <= $now AND delivery_count >= $max
+        RETURNING message_id, body, delivery_count;
         """;
 
     private const string ClaimSql = """
@@ -54,7 +55,12 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
             var spec = Spec();
             var woken = pulse.WaitTask;
             // Not cancellable once queued: a claim whose result were dropped would leave its messages locked until expiry.
-            var (rows, nextDue) = await database.Writer.ExecuteAsync(write => Claim(write, spec, maxMessages));
+            var (rows, nextDue, expired) = await database.Writer.ExecuteAsync(write => Claim(write, spec, maxMessages));
+            foreach (var deadLetter in expired)
+            {
+                observers.Report(deadLetter);
+            }
+
             if (rows.Count > 0)
             {
                 // Envelopes are read here, off the single writer thread.
@@ -103,12 +109,13 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
     {
         ArgumentNullException.ThrowIfNull(message);
         var spec = Spec();
+        var exhausted = message.DeliveryCount >= spec.MaxDeliveryCount;
+        var description = $"Abandoned after delivery {message.DeliveryCount}; the maximum delivery count is {spec.MaxDeliveryCount}.";
         await database.Writer.ExecuteAsync(write =>
         {
-            if (message.DeliveryCount >= spec.MaxDeliveryCount)
+            if (exhausted)
             {
-                return MoveToDeadLetters(write, message, "MaxDeliveryCountExceeded",
-                    $"Abandoned after delivery {message.DeliveryCount}; the maximum delivery count is {spec.MaxDeliveryCount}.");
+                return MoveToDeadLetters(write, message, "MaxDeliveryCountExceeded", description);
             }
 
             var command = write.Command("""
@@ -120,6 +127,10 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
             command.Parameters.AddWithValue("$token", message.LockToken);
             return command.ExecuteNonQuery() == 1 ? 0 : throw new MessageLockLostException(message.Envelope.Id);
         }).WaitAsync(cancellationToken);
+        if (exhausted)
+        {
+            observers.Report(new TransportDeadLetter(Address, message.Envelope.Id, message.Envelope, message.DeliveryCount, "MaxDeliveryCountExceeded", description));
+        }
         database.Pulse(_queue);
     }
 
@@ -173,14 +184,27 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         ?? database.ReloadTopology().Find(Address)
         ?? throw new InvalidOperationException($"Subscription '{Address}' is not provisioned on the embedded broker.");
 
-    private (List<ClaimedRow> Rows, long? NextDue) Claim(SqliteWrite write, SubscriptionSpec spec, int maxMessages)
+    private (List<ClaimedRow> Rows, long? NextDue, List<TransportDeadLetter> Expired) Claim(SqliteWrite write, SubscriptionSpec spec, int maxMessages)
     {
         var now = database.NowMs;
+        var expired = new List<TransportDeadLetter>();
         var expire = write.Command(ExpireSql);
         expire.Parameters.AddWithValue("$queue", _queue);
         expire.Parameters.AddWithValue("$now", now);
         expire.Parameters.AddWithValue("$max", spec.MaxDeliveryCount);
-        expire.ExecuteNonQuery();
+        using (var reader = expire.ExecuteReader())
+        {
+            do
+            {
+                while (reader.FieldCount == 3 && reader.Read())
+                {
+                    var count = reader.GetInt32(2);
+                    expired.Add(new TransportDeadLetter(Address, reader.GetString(0), TryRead(reader.GetFieldValue<byte[]>(1)), count, "MaxDeliveryCountExceeded",
+                        $"The lock of delivery {count} expired and the maximum delivery count ({spec.MaxDeliveryCount}) was reached."));
+                }
+            }
+            while (reader.NextResult());
+        }
 
         var rows = new List<ClaimedRow>();
         var claim = write.Command(ClaimSql);
@@ -199,13 +223,13 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         if (rows.Count > 0)
         {
             rows.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-            return (rows, null);
+            return (rows, null, expired);
         }
 
         var next = write.Command(NextDueSql);
         next.Parameters.AddWithValue("$queue", _queue);
         next.Parameters.AddWithValue("$now", now);
-        return (rows, next.ExecuteScalar() is long due ? due : null);
+        return (rows, next.ExecuteScalar() is long due ? due : null, expired);
     }
 
     private async Task<IReadOnlyList<ReceivedMessage>> ReadClaimedAsync(List<ClaimedRow> rows)
@@ -239,6 +263,7 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
                 try
                 {
                     await database.Writer.ExecuteAsync(write => MoveToDeadLetters(write, row.Seq, row.LockToken, null, "UnreadableEnvelope", error));
+                    observers.Report(new TransportDeadLetter(Address, $"seq-{row.Seq}", null, row.DeliveryCount, "UnreadableEnvelope", error));
                 }
 #pragma warning disable CA1031 // The messages claimed alongside must still be returned; this row's lock expires and it is claimed again.
                 catch (Exception)
@@ -273,13 +298,25 @@ internal sealed class EmbeddedReceiver(EmbeddedDatabase database, SubscriptionAd
         return delete.ExecuteNonQuery();
     }
 
+    private static Envelope? TryRead(byte[] body)
+    {
+        try
+        {
+            return EnvelopeSerializer.Deserialize(body);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private sealed record ClaimedRow(long Seq, byte[] Body, int DeliveryCount, long EnqueuedAt, string LockToken, long LockedUntil);
 }
 
 /// <summary>Creates embedded receivers.</summary>
-internal sealed class EmbeddedReceiverFactory(EmbeddedDatabase database) : ISubscriptionReceiverFactory
+internal sealed class EmbeddedReceiverFactory(EmbeddedDatabase database, DeadLetterObservers observers) : ISubscriptionReceiverFactory
 {
-    public ISubscriptionReceiver CreateReceiver(SubscriptionAddress address) => new EmbeddedReceiver(database, address);
+    public ISubscriptionReceiver CreateReceiver(SubscriptionAddress address) => new EmbeddedReceiver(database, address, observers);
 }

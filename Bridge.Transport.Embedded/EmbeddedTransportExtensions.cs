@@ -17,6 +17,7 @@ public static class EmbeddedTransportExtensions
         services.AddTransportOptions<EmbeddedTransportOptions>(configuration, EmbeddedTransportOptions.SectionName, (o, connection) => o.ConnectionString = connection);
         services.TryAddSingleton<EmbeddedDatabase>();
         services.TryAddSingleton<ITopicPublisher, EmbeddedPublisher>();
+        services.TryAddSingleton<DeadLetterObservers>();
         services.TryAddSingleton<ISubscriptionReceiverFactory, EmbeddedReceiverFactory>();
         services.TryAddSingleton<ITopologyProvisioner, EmbeddedProvisioner>();
         services.TryAddSingleton<IDeadLetterQueue, EmbeddedDeadLetterQueue>();

@@ -70,6 +70,7 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
             return found.Count < order.Count;
         }, async channel =>
         {
+            var acknowledged = 0;
             foreach (var id in order)
             {
                 foreach (var got in found.GetValueOrDefault(id) ?? [])
@@ -79,22 +80,24 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
                         await forward(got);
                     }
                     await channel.BasicAckAsync(got.DeliveryTag, multiple: false, cancellationToken);
+                    acknowledged++;
                 }
                 if (found.ContainsKey(id))
                 {
                     taken.Add(id);
                 }
             }
+            return acknowledged;
         }, cancellationToken);
         return taken;
     }
 
     /// <param name="address">The subscription.</param>
     /// <param name="visit">Sees each message read; returns false to stop reading.</param>
-    /// <param name="settle">Runs on the browse's channel before it closes, e.g. to acknowledge messages.</param>
+    /// <param name="settle">Runs on the browse's channel before it closes, e.g. to acknowledge messages; returns how many it acknowledged.</param>
     /// <param name="cancellationToken">Stops the browse.</param>
     private async Task<List<DeadLetter>> BrowseAsync(
-        SubscriptionAddress address, Func<BasicGetResult, bool>? visit, Func<IChannel, Task>? settle, CancellationToken cancellationToken)
+        SubscriptionAddress address, Func<BasicGetResult, bool>? visit, Func<IChannel, Task<int>>? settle, CancellationToken cancellationToken)
     {
         // One browse at a time per subscription in this process: a browse holds the messages it has read.
         var gate = _browsing.GetOrAdd(address, _ => new SemaphoreSlim(1, 1));
@@ -118,16 +121,33 @@ internal sealed class RabbitMqDeadLetterQueue(RabbitMqBroker broker) : IDeadLett
                 }
             }
 
-            if (settle is not null)
-            {
-                await settle(channel);
-            }
+            var acknowledged = settle is null ? 0 : await settle(channel);
             await channel.CloseAsync(cancellationToken); // returns every message not acknowledged above
+            await ReturnedAsync(queue, found.Count - acknowledged, cancellationToken);
             return Sequenced(found);
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The broker puts back the messages of a closed channel asynchronously: wait (briefly) until the queue counts the
+    /// ones the browse read and did not acknowledge, so a count or list right after a browse, purge or resubmit sees them.
+    /// </summary>
+    private async Task ReturnedAsync(string queue, int returned, CancellationToken cancellationToken)
+    {
+        if (returned <= 0)
+        {
+            return;
+        }
+
+        await using var channel = await broker.CreateChannelAsync(confirms: false, cancellationToken);
+        var deadline = broker.Time.GetUtcNow() + TimeSpan.FromSeconds(2);
+        while ((await channel.QueueDeclarePassiveAsync(queue, cancellationToken)).MessageCount < returned && broker.Time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), broker.Time, cancellationToken);
         }
     }
 

@@ -1,3 +1,4 @@
+using Bridge.Messaging;
 using Bridge.Topology;
 using RabbitMQ.Client;
 
@@ -6,9 +7,17 @@ namespace Bridge.Transport.RabbitMQ;
 /// <summary>
 /// Moves a held delivery to its subscription's dead-letter queue with Bridge's reason and description: the copy is
 /// published with confirms first, then the original acknowledged (a crash in between leaves it in both, never in none).
+/// What the transport dead-letters on its own (unreadable, over the maximum delivery count) is also reported to the
+/// <see cref="DeadLetterObservers"/>.
 /// </summary>
-internal sealed class RabbitMqDeadLettering(RabbitMqBroker broker)
+internal sealed class RabbitMqDeadLettering(RabbitMqBroker broker, DeadLetterObservers observers)
 {
+    public async Task DeadLetterOnItsOwnAsync(IChannel receiverChannel, SubscriptionAddress address, Held held, string reason, string? description, CancellationToken cancellationToken)
+    {
+        await DeadLetterAsync(receiverChannel, address, held, reason, description, cancellationToken);
+        observers.Report(new TransportDeadLetter(address, held.MessageId, held.Envelope, held.DeliveryCount, reason, description));
+    }
+
     public async Task DeadLetterAsync(IChannel receiverChannel, SubscriptionAddress address, Held held, string reason, string? description, CancellationToken cancellationToken)
     {
         var headers = held.Properties.Headers is null

@@ -18,6 +18,7 @@ public static class RabbitMqTransportExtensions
         services.TryAddSingleton<RabbitMqDeadLettering>();
         services.TryAddSingleton<RabbitMqScheduler>();
         services.TryAddSingleton<ITopicPublisher, RabbitMqPublisher>();
+        services.TryAddSingleton<DeadLetterObservers>();
         services.TryAddSingleton<ISubscriptionReceiverFactory, RabbitMqReceiverFactory>();
         services.TryAddSingleton<ITopologyProvisioner, RabbitMqProvisioner>();
         services.TryAddSingleton<IDeadLetterQueue, RabbitMqDeadLetterQueue>();

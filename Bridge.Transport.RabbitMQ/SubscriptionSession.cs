@@ -91,11 +91,11 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
             {
                 if (held.Envelope is null)
                 {
-                    await _deadLettering.DeadLetterAsync(channel, Address, held, "UnreadableEnvelope", held.Error, CancellationToken.None);
+                    await _deadLettering.DeadLetterOnItsOwnAsync(channel, Address, held, "UnreadableEnvelope", held.Error, CancellationToken.None);
                 }
                 else if (held.DeliveryCount > spec.MaxDeliveryCount)
                 {
-                    await _deadLettering.DeadLetterAsync(channel, Address, held with { DeliveryCount = spec.MaxDeliveryCount }, "MaxDeliveryCountExceeded",
+                    await _deadLettering.DeadLetterOnItsOwnAsync(channel, Address, held with { DeliveryCount = spec.MaxDeliveryCount }, "MaxDeliveryCountExceeded",
                         $"Returned {held.DeliveryCount - 1} times without being completed; the maximum delivery count is {spec.MaxDeliveryCount}.", CancellationToken.None);
                 }
                 else if (held.OrderingKey is { } key && !_busyKeys.Add(key))
@@ -192,7 +192,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         var spec = _broker.Spec(Address);
         if (held.DeliveryCount >= spec.MaxDeliveryCount)
         {
-            await _deadLettering.DeadLetterAsync(channel, Address, held, "MaxDeliveryCountExceeded",
+            await _deadLettering.DeadLetterOnItsOwnAsync(channel, Address, held, "MaxDeliveryCountExceeded",
                 expired ?? $"Abandoned after delivery {held.DeliveryCount}; the maximum delivery count is {spec.MaxDeliveryCount}.", cancellationToken);
             Free(held);
         }

@@ -20,6 +20,14 @@ public sealed class DedupeOptions
     [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a claim lives unless its holder renews it (it does, every third of this, while the webhook call runs).
+    /// A subscriber that dies mid-call holds its envelopes back at most this long; another subscriber that finds the
+    /// claim waits without spending a delivery.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Most envelopes the <c>memory</c> store remembers (the oldest are forgotten first).</summary>
     [Range(1, 100_000_000)]
     public int MaxEntries { get; set; } = 100_000;

@@ -5,7 +5,9 @@ namespace Bridge.Dedupe;
 /// <summary>
 /// Remembers which envelopes a subscription has delivered, so a redelivery of one already delivered (its completion
 /// was lost: a crash, an expired lock) is completed without a second webhook call. A subscriber claims an envelope
-/// before calling the webhook, marks it delivered on a 2xx answer and releases the claim otherwise.
+/// before calling the webhook, keeps the claim alive while the call runs (a claim lives for a short lease that its
+/// holder renews, so the claim of a process that died frees within one lease), marks it delivered on a 2xx answer and
+/// releases the claim otherwise.
 /// </summary>
 public interface IDeliveryDedupe
 {
@@ -14,6 +16,12 @@ public interface IDeliveryDedupe
     /// another subscriber holds, or a delivered mark, is reported instead of taken.
     /// </summary>
     Task<DedupeClaim> ClaimAsync(SubscriptionAddress subscription, string messageId, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Extends a claim this caller holds to <paramref name="lease"/> from now. False when it is no longer this claim (it
+    /// expired and another subscriber took it, or it was marked delivered).
+    /// </summary>
+    Task<bool> RenewAsync(DedupeClaim claim, TimeSpan lease, CancellationToken cancellationToken);
 
     /// <summary>Marks the envelope delivered for <paramref name="window"/>: claims within it report <see cref="DedupeOutcome.AlreadyDelivered"/>.</summary>
     Task MarkDeliveredAsync(DedupeClaim claim, TimeSpan window, CancellationToken cancellationToken);

@@ -35,6 +35,22 @@ public sealed class InProcessDeliveryDedupe(TimeProvider timeProvider, int maxEn
     }
 
     /// <inheritdoc />
+    public Task<bool> RenewAsync(DedupeClaim claim, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var now = timeProvider.GetUtcNow();
+        lock (_lock)
+        {
+            if (_entries.TryGetValue(claim.Key, out var entry) && entry.Value == claim.Token && entry.ExpiresAt > now)
+            {
+                _entries[claim.Key] = entry with { ExpiresAt = now + lease };
+                return Task.FromResult(true);
+            }
+        }
+        return Task.FromResult(false);
+    }
+
+    /// <inheritdoc />
     public Task MarkDeliveredAsync(DedupeClaim claim, TimeSpan window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);

@@ -19,8 +19,8 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
         DedupeClaim claim;
         try
         {
-            // The claim lives as long as a lock would: after a crash, the redelivery may claim again once it is over.
-            claim = await dedupe.ClaimAsync(address, message.Envelope.DedupeId, definition.Spec.LockDuration, cancellationToken);
+            // A short lease its holder renews while calling (KeepAliveAsync): a claim of a process that died frees within one lease.
+            claim = await dedupe.ClaimAsync(address, message.Envelope.DedupeId, options.Value.ClaimLease, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -34,6 +34,48 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
             LogDeliveringWithoutDedupe(logger, message.Envelope.Id, address.ToString(), message.Envelope.CorrelationId);
         }
         return claim;
+    }
+
+    /// <summary>How long an envelope another subscriber holds a claim on waits before it is looked at again (no delivery spent).</summary>
+    public TimeSpan InProgressDelay => options.Value.ClaimLease / 4;
+
+    /// <summary>
+    /// Renews a claim taken by this process every third of its lease until <paramref name="cancellationToken"/> ends
+    /// the call. A renewal that finds the claim gone (another subscriber took it after it expired) or a dedupe store
+    /// that cannot be reached is logged; the call goes on either way.
+    /// </summary>
+    public async Task KeepAliveAsync(DedupeClaim claim, ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        if (claim.Outcome != DedupeOutcome.Claimed)
+        {
+            return;
+        }
+
+        var lease = options.Value.ClaimLease;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease / 3, cancellationToken);
+                try
+                {
+                    if (!await dedupe.RenewAsync(claim, lease, cancellationToken))
+                    {
+                        LogClaimLost(logger, message.Envelope.Id, claim.Subscription.ToString(), message.Envelope.CorrelationId);
+                        return;
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    BridgeTelemetry.DedupeUnavailable.Add(1, new KeyValuePair<string, object?>("operation", "renew"));
+                    LogUnavailable(logger, ex, "renew", message.Envelope.Id, claim.Subscription.ToString(), message.Envelope.CorrelationId);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The call ended.
+        }
     }
 
     /// <summary>
@@ -70,6 +112,9 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dedupe {Operation} for {MessageId} of {Subscription} failed (correlation {CorrelationId}); delivery goes on without it")]
     private static partial void LogUnavailable(ILogger logger, Exception exception, string operation, string messageId, string subscription, string correlationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The dedupe claim on {MessageId} of {Subscription} expired while its webhook call ran (correlation {CorrelationId}); another subscriber may call it too")]
+    private static partial void LogClaimLost(ILogger logger, string messageId, string subscription, string correlationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dedupe store unreachable: delivering {MessageId} to {Subscription} without a claim (correlation {CorrelationId}); a redelivery may reach the webhook twice")]
     private static partial void LogDeliveringWithoutDedupe(ILogger logger, string messageId, string subscription, string correlationId);

@@ -38,6 +38,8 @@ internal static class DedupeRegistration
         public Task<DedupeClaim> ClaimAsync(Bridge.Topology.SubscriptionAddress subscription, string messageId, TimeSpan lease, CancellationToken cancellationToken) =>
             Task.FromResult(new DedupeClaim(subscription, messageId, DedupeOutcome.Claimed, ""));
 
+        public Task<bool> RenewAsync(DedupeClaim claim, TimeSpan lease, CancellationToken cancellationToken) => Task.FromResult(true);
+
         public Task MarkDeliveredAsync(DedupeClaim claim, TimeSpan window, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task ReleaseAsync(DedupeClaim claim, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -20,16 +20,24 @@ internal sealed class DeliveryAudit(AuditRecorder recorder, TimeProvider timePro
 
     /// <summary>The envelope was dead-lettered by delivery.</summary>
     public void DeadLettered(SubscriptionAddress address, ReceivedMessage message, string reason, string description) =>
+        DeadLettered(address, message.Envelope.Id, message.Envelope.CorrelationId, message.Envelope.Type, message.DeliveryCount, reason, description);
+
+    /// <summary>The transport dead-lettered a message on its own (see <see cref="IDeadLetterObserver"/>).</summary>
+    public void DeadLettered(TransportDeadLetter deadLetter) =>
+        DeadLettered(deadLetter.Subscription, deadLetter.MessageId, deadLetter.Envelope?.CorrelationId ?? "", deadLetter.Envelope?.Type ?? "",
+            deadLetter.DeliveryCount, deadLetter.Reason, deadLetter.Description ?? "");
+
+    private void DeadLettered(SubscriptionAddress address, string messageId, string correlationId, string type, int deliveryCount, string reason, string description) =>
         recorder.RecordDeadLetter(new DeadLetterRecord
         {
             Topic = address.Topic,
             Subscription = address.Subscription,
-            MessageId = message.Envelope.Id,
-            CorrelationId = message.Envelope.CorrelationId,
-            Type = message.Envelope.Type,
+            MessageId = messageId,
+            CorrelationId = correlationId,
+            Type = type,
             Reason = reason,
             Description = Truncate(description, 2048),
-            DeliveryCount = message.DeliveryCount,
+            DeliveryCount = deliveryCount,
             DeadLetteredAt = timeProvider.GetUtcNow(),
             State = DeadLetterState.Open,
         });

@@ -38,6 +38,13 @@ internal sealed partial class DeliveryProcessor(
 #pragma warning restore CA1031
         {
             LogUnexpected(logger, ex, message.Envelope.Id, definition.Address.ToString(), message.Envelope.CorrelationId);
+            if (message.DeliveryCount >= definition.Webhook.MaxAttempts)
+            {
+                // Never left to the transport's own limit: a dead-lettering is always logged and recorded here.
+                var tags = new TagList { { "topic", definition.Address.Topic }, { "subscription", definition.Address.Subscription } };
+                await DeadLetterAsync(receiver, message, definition.Address, MaxAttemptsReason, $"{message.DeliveryCount} deliveries failed; last: {ex.GetType().Name}: {ex.Message}", tags);
+                return;
+            }
             await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, definition.Address, definition.Webhook.RetryBaseDelay);
         }
     }
@@ -97,11 +104,13 @@ internal sealed partial class DeliveryProcessor(
 
         if (claim.Outcome == DedupeOutcome.InProgress)
         {
-            // Another subscriber is calling the webhook with it right now: look again after a pause.
+            // Another subscriber is calling the webhook with it right now (or died doing so: its claim frees within a
+            // lease). Waiting on it is not an attempt: hand it back without spending a delivery and look again later.
             callEnded?.Invoke();
-            LogInProgress(logger, envelope.Id, address.ToString());
+            var wait = dedupe.InProgressDelay;
+            LogInProgress(logger, envelope.Id, address.ToString(), wait.TotalSeconds);
             Outcome(activity, "held");
-            await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, address, definition.Webhook.RetryBaseDelay);
+            await SettleAsync(MessagingSpans.Release, () => receiver.ReleaseAsync(message, wait, CancellationToken.None), message, address, wait);
             return;
         }
 
@@ -111,6 +120,7 @@ internal sealed partial class DeliveryProcessor(
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
         {
             var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);
+            var keepClaim = dedupe.KeepAliveAsync(claim, message, renewing.Token);
             try
             {
                 called = await guard.CallAsync(token => webhooks.SendAsync(definition.Webhook, message, body, token), abort);
@@ -119,6 +129,7 @@ internal sealed partial class DeliveryProcessor(
             {
                 await renewing.CancelAsync();
                 await renewal;
+                await keepClaim;
             }
         }
 
@@ -278,8 +289,8 @@ internal sealed partial class DeliveryProcessor(
     [LoggerMessage(Level = LogLevel.Information, Message = "{MessageId} was already delivered to {Subscription}; delivery {Attempt} completed without a webhook call")]
     private static partial void LogAlreadyDelivered(ILogger logger, string messageId, string subscription, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{MessageId} of {Subscription} is being delivered by another subscriber; looking again later")]
-    private static partial void LogInProgress(ILogger logger, string messageId, string subscription);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{MessageId} of {Subscription} is being delivered by another subscriber; looking again in {Seconds:0.#} s without spending a delivery")]
+    private static partial void LogInProgress(ILogger logger, string messageId, string subscription, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageId} of {Subscription} waits for its endpoint: {Why}")]
     private static partial void LogHeld(ILogger logger, string messageId, string subscription, string why);

@@ -55,7 +55,7 @@ public sealed class ContractRegistryTests : ContractTestBase
         var narrower = OrderSchema
             .Replace("\"required\": [\"orderId\", \"amount\"]", "\"required\": [\"orderId\", \"amount\", \"currency\"]", StringComparison.Ordinal)
             .Replace("\"enum\": [\"EUR\", \"USD\"]", "\"enum\": [\"EUR\"]", StringComparison.Ordinal);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var (status, problem, _) = await RegisterAsync(client, "order.created", narrower);
 

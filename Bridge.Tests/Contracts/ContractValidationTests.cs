@@ -26,7 +26,7 @@ public sealed class ContractValidationTests : ContractTestBase
         await using var bridge = await StartAsync();
         using var client = bridge.CreateClient();
         await RegisteredAsync(client, "order.created", OrderSchema);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var (status, problem, _) = await SendAsync(client, HttpMethod.Post, "/api/topics/orders/events",
             """{ "amount": -5, "currency": "GBP", "lines": [ { "sku": "ok-1" }, {} ], "extra": true }""", "application/json", OrderCreated);
@@ -49,7 +49,7 @@ public sealed class ContractValidationTests : ContractTestBase
         await using var bridge = await StartAsync();
         using var client = bridge.CreateClient();
         await RegisteredAsync(client, "order.created", OrderSchema);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
         const string Batch = """
             [ { "type": "order.created", "data": { "orderId": "1", "amount": 1 } },
               { "type": "order.created", "data": { "orderId": "2" } },
@@ -96,7 +96,7 @@ public sealed class ContractValidationTests : ContractTestBase
         await using var bridge = await StartAsync(t => t.With("Bridge:Publisher:Contracts:Required", "true"));
         using var client = bridge.CreateClient();
         await RegisteredAsync(client, "order.created", OrderSchema);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var (status, problem, _) = await SendAsync(client, HttpMethod.Post, "/api/topics/orders/events", "{}", "application/json",
             new Dictionary<string, string> { ["ce-type"] = "unregistered.event" });

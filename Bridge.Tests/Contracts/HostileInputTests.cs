@@ -56,7 +56,7 @@ public sealed class HostileInputTests : ContractTestBase
         await using var bridge = await StartAsync();
         using var client = bridge.CreateClient();
         await RegisteredAsync(client, "order.created", OrderSchema);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
         var failures = new List<string>();
 
         foreach (var hostile in Cases())

@@ -54,6 +54,27 @@ public abstract class DedupeBehaviour
     }
 
     [Fact]
+    public async Task A_renewed_claim_outlives_its_first_lease_and_only_its_holder_renews_it()
+    {
+        var shortLease = TimeSpan.FromMilliseconds(600);
+        var claim = await Store.ClaimAsync(_subscription, "m-6", shortLease, Ct);
+        var stranger = claim with { Token = Guid.NewGuid().ToString("N") };
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(250), Ct);
+            Assert.True(await Store.RenewAsync(claim, shortLease, Ct));
+            Assert.False(await Store.RenewAsync(stranger, shortLease, Ct));
+        }
+        Assert.Equal(DedupeOutcome.InProgress, (await Store.ClaimAsync(_subscription, "m-6", Lease, Ct)).Outcome);
+
+        // Left alone, the claim frees within its lease; its old holder can no longer renew it once another took it.
+        await Task.Delay(shortLease + TimeSpan.FromMilliseconds(300), Ct);
+        Assert.Equal(DedupeOutcome.Claimed, (await Store.ClaimAsync(_subscription, "m-6", Lease, Ct)).Outcome);
+        Assert.False(await Store.RenewAsync(claim, shortLease, Ct));
+    }
+
+    [Fact]
     public async Task The_same_envelope_id_in_another_subscription_is_independent()
     {
         var claim = await Store.ClaimAsync(_subscription, "m-5", Lease, Ct);

@@ -90,6 +90,9 @@ public abstract class BridgeTestBase : IAsyncLifetime
     /// <summary>Row counts of every table of the bridge's files; compare with <see cref="StoreSnapshot.AssertUnchanged"/>.</summary>
     protected StoreSnapshot SnapshotStore() => StoreSnapshot.Take(Data.Path);
 
+    /// <summary>A snapshot once earlier background writes (audit, broker) have settled: the "before" of a refusal.</summary>
+    protected async Task<StoreSnapshot> SettledStoreAsync() => (await StoreSnapshot.SettledAsync(Data.Path, () => 0, TimeSpan.FromSeconds(20))).Store;
+
     /// <summary>Waits for background writers (audit, endpoint state) to settle, then asserts nothing was stored since <paramref name="before"/>.</summary>
     protected async Task AssertStoreUnchangedAsync(StoreSnapshot before, string what)
     {

@@ -27,7 +27,7 @@ public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
     public async Task A_malformed_key_is_refused_with_400_and_stores_nothing(string what, string[] headerLines)
     {
         await using var bridge = await StartBridgeAsync(Topology());
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var (status, contentType, body) = await RawPostAsync(bridge, "/api/topics/orders/events", headerLines, """{ "orderId": "1" }""");
 
@@ -55,7 +55,7 @@ public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
     public async Task A_key_on_an_unknown_topic_gets_404_and_stores_nothing()
     {
         await using var bridge = await StartBridgeAsync(Topology());
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var (status, _, body) = await RawPostAsync(bridge, "/api/topics/nope/events", ["Idempotency-Key: k-1"], "{}");
 

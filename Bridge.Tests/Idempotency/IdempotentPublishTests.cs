@@ -16,7 +16,7 @@ public sealed class IdempotentPublishTests : IdempotencyTestBase
         var first = await SendAsync(client, Path, Body, "order-12345", headers: new Dictionary<string, string> { ["ce-type"] = "order.created" });
         first.AssertAccepted();
         await SettleAsync(client, [first.MessageId], 1);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var retry = await SendAsync(client, Path, Body, "\"order-12345\"", headers: new Dictionary<string, string> { ["ce-type"] = "order.created" });
 
@@ -42,7 +42,7 @@ public sealed class IdempotentPublishTests : IdempotencyTestBase
         var ids = first.Json.GetProperty("messageIds").EnumerateArray().Select(e => e.GetString()!).ToList();
         Assert.Equal(3, ids.Distinct().Count());
         await SettleAsync(client, ids, 3);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var retry = await SendAsync(client, Path + "/batch", batch, "batch-7");
 
@@ -62,7 +62,7 @@ public sealed class IdempotentPublishTests : IdempotencyTestBase
         var first = await SendAsync(client, Path, Body, "order-12345");
         first.AssertAccepted();
         await SettleAsync(client, [first.MessageId], 1);
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var changedBody = await SendAsync(client, Path, """{ "orderId": "12345", "amount": 1600 }""", "order-12345");
         var changedType = await SendAsync(client, Path, Body, "order-12345", headers: new Dictionary<string, string> { ["ce-type"] = "order.cancelled" });
@@ -170,7 +170,7 @@ public sealed class IdempotentPublishTests : IdempotencyTestBase
 
         await using var restarted = await StartBridgeAsync(topology);
         using var again = restarted.CreateClient();
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
         var retry = await SendAsync(again, Path, Body, "across-restart");
 
         retry.AssertAccepted();

@@ -30,6 +30,37 @@ public sealed record StoreSnapshot(IReadOnlyDictionary<string, string> Tables)
         return new StoreSnapshot(tables);
     }
 
+    /// <summary>
+    /// Waits until earlier accepted events have settled: the store records at least as many delivery attempts as
+    /// <paramref name="delivered"/> counts calls at the receiver (audit rows are written in batches, after the call),
+    /// and neither the files nor that count changed over two polls a tenth of a second apart. After
+    /// <paramref name="timeout"/> it returns what it has. A change after this can only be a later request's.
+    /// </summary>
+    public static async Task<(StoreSnapshot Store, int Delivered)> SettledAsync(string dataDirectory, Func<int> delivered, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(delivered);
+        var deadline = DateTime.UtcNow + timeout;
+        var store = Take(dataDirectory);
+        var count = delivered();
+        var stable = 0;
+        while (true)
+        {
+            await Task.Delay(100);
+            var later = Take(dataDirectory);
+            var laterCount = delivered();
+            stable = later.Tables.SequenceEqual(store.Tables) && laterCount == count ? stable + 1 : 0;
+            if ((stable >= 2 && later.Attempts >= laterCount) || DateTime.UtcNow > deadline)
+            {
+                return (later, laterCount);
+            }
+            (store, count) = (later, laterCount);
+        }
+    }
+
+    /// <summary>Delivery attempts recorded in the store (0 before its first).</summary>
+    private int Attempts =>
+        Tables.TryGetValue("bridge.db:delivery_attempts", out var value) && int.TryParse(value.Split('/')[0], System.Globalization.CultureInfo.InvariantCulture, out var count) ? count : 0;
+
     /// <summary>Fails, naming the tables, when <paramref name="later"/> differs from this snapshot.</summary>
     public void AssertUnchanged(StoreSnapshot later, string what)
     {

@@ -68,4 +68,11 @@ public sealed class TestTopology
         _settings[key] = value;
         return this;
     }
+
+    /// <summary>
+    /// Lifts the failed-authentication throttle (per address and per key) for a bridge whose cases fail authentication
+    /// from 127.0.0.1 on purpose; the throttle itself is tested in AuthThrottlingTests.
+    /// </summary>
+    public TestTopology WithoutAuthenticationThrottle() =>
+        With("Bridge:Security:FailedAuthentication:PerAddress", "100000").With("Bridge:Security:FailedAuthentication:PerKey", "100000");
 }

@@ -57,7 +57,7 @@ public sealed class AuthThrottlingTests(ThrottlingFixture fixture) : IClassFixtu
     {
         var attacker = fixture.Client("anonymous", address);
         Apply(attacker, what);
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
 
         for (var i = 0; i < ThrottlingFixture.PerAddress; i++)
         {
@@ -165,7 +165,7 @@ public sealed class AuthThrottlingTests(ThrottlingFixture fixture) : IClassFixtu
     public async Task Console_sign_in_with_wrong_keys_is_throttled_even_for_the_right_key_afterwards()
     {
         var browser = fixture.Client("anonymous", 70);
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
         for (var i = 0; i < ThrottlingFixture.PerAddress; i++)
         {
             var wrong = await SendAsync(browser, HttpMethod.Post, "/console/session", new { key = $"brk_{Guid.NewGuid():N}_{new string('S', 43)}"[..70] });
@@ -196,7 +196,7 @@ public sealed class AuthThrottlingTests(ThrottlingFixture fixture) : IClassFixtu
             Assert.Equal(HttpStatusCode.Created, created.Status);
         }
 
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
         var over = await SendAsync(client, HttpMethod.Post, "/api/topics/erp-events/subscriptions", new { name = "capped-3", url = "https://hooks.example.com/c" });
         using (over.Response)
         {
@@ -224,7 +224,7 @@ public sealed class AuthThrottlingTests(ThrottlingFixture fixture) : IClassFixtu
         fourth.Response.Dispose();
         Assert.Equal(HttpStatusCode.Created, fourth.Status);
 
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
         var fifth = await SendAsync(client, HttpMethod.Post, route, new { name = "hasty-4", url = "https://hooks.example.com/h" });
         using (fifth.Response)
         {

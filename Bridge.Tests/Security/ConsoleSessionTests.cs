@@ -11,7 +11,7 @@ public sealed class ConsoleSessionFixture : HostileBridge
 {
     protected override TestTopology Topology() => new TestTopology()
         .Topic("erp-events")
-        .With("Bridge:Security:FailedAuthentication:PerAddress", "100000");
+        .WithoutAuthenticationThrottle();
 
     protected override async Task SeedAsync()
     {
@@ -97,7 +97,7 @@ public sealed class ConsoleSessionTests(ConsoleSessionFixture fixture) : IClassF
     public async Task Only_an_admin_may_sign_everyone_out(string identity, int status, string problem)
     {
         var (_, cookie) = await SignInAsync(fixture.Keys["operator"]);
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
 
         var refused = await SendAsync(fixture.Client(identity), HttpMethod.Post, "/api/console-sessions/end-all");
 

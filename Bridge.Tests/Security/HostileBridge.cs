@@ -100,14 +100,15 @@ public abstract class HostileBridge : IAsyncLifetime
         return client;
     }
 
-    public StoreSnapshot Snapshot() => StoreSnapshot.Take(Data.Path);
+    /// <summary>A snapshot of the store once earlier requests' background writes have settled (see <see cref="StoreSnapshot.SettledAsync"/>).</summary>
+    public async Task<StoreSnapshot> SnapshotAsync() => (await StoreSnapshot.SettledAsync(Data.Path, () => 0, TimeSpan.FromSeconds(20))).Store;
 
     /// <summary>Lets background writers settle, then fails when anything was stored since <paramref name="before"/>.</summary>
     public async Task AssertUnchangedAsync(StoreSnapshot before, string what)
     {
         ArgumentNullException.ThrowIfNull(before);
         await Task.Delay(200);
-        before.AssertUnchanged(Snapshot(), what);
+        before.AssertUnchanged(StoreSnapshot.Take(Data.Path), what);
     }
 
     /// <summary>Sends a request with an optional JSON body; returns the status, the parsed body (default when empty) and the response.</summary>

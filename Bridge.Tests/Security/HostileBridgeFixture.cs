@@ -23,10 +23,8 @@ public abstract class HostileBridgeFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Receiver = await WebhookReceiver.StartAsync();
-        var topology = new TestTopology().Subscription("erp-events", "sink", Receiver.UrlOf("sink"))
-            // Many cases fail authentication from 127.0.0.1 on purpose; the throttle that would stop that is tested in AuthThrottlingTests.
-            .With("Bridge:Security:FailedAuthentication:PerAddress", "100000")
-            .With("Bridge:Security:FailedAuthentication:PerKey", "100000");
+        // Many cases fail authentication from 127.0.0.1 on purpose.
+        var topology = new TestTopology().Subscription("erp-events", "sink", Receiver.UrlOf("sink")).WithoutAuthenticationThrottle();
         Configure(topology);
         Bridge = await BridgeProcess.StartAsync(Data.Path, topology.Settings);
         using var admin = Bridge.CreateClient();
@@ -63,27 +61,8 @@ public abstract class HostileBridgeFixture : IAsyncLifetime
         Assert.True(delivered == Sink.Received.Count, $"{what}: something was delivered");
     }
 
-    /// <summary>
-    /// Waits until earlier accepted events have settled (their deliveries, audit rows and broker rows no longer change), so
-    /// that a change after the refusal can only be the refused request's.
-    /// </summary>
-    private async Task<(StoreSnapshot Store, int Delivered)> QuietAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var store = StoreSnapshot.Take(Data.Path);
-        var delivered = Sink.Received.Count;
-        while (true)
-        {
-            await Task.Delay(250);
-            var later = StoreSnapshot.Take(Data.Path);
-            var laterDelivered = Sink.Received.Count;
-            if ((later.Tables.SequenceEqual(store.Tables) && laterDelivered == delivered) || DateTime.UtcNow > deadline)
-            {
-                return (later, laterDelivered);
-            }
-            (store, delivered) = (later, laterDelivered);
-        }
-    }
+    /// <summary>Waits until earlier accepted events have settled (see <see cref="StoreSnapshot.SettledAsync"/>).</summary>
+    private Task<(StoreSnapshot Store, int Delivered)> QuietAsync() => StoreSnapshot.SettledAsync(Data.Path, () => Sink.Received.Count, TimeSpan.FromSeconds(20));
 
     /// <summary>Asserts <paramref name="response"/> is a ProblemDetails of <paramref name="status"/> and type <c>urn:bridge:problem:{problem}</c> that leaks nothing.</summary>
     public static async Task AssertProblemAsync(HttpResponseMessage response, string what, int status, string problem)

@@ -22,9 +22,7 @@ public sealed class HostileCredentialFixture : IAsyncLifetime
         var topology = new TestTopology()
             .Subscription("erp-events", "sink", Receiver.UrlOf("sink"))
             .Subscription("crm-events", "crm", Receiver.UrlOf("crm"))
-            // Every case fails authentication from 127.0.0.1; the throttle that would stop that is tested in AuthThrottlingTests.
-            .With("Bridge:Security:FailedAuthentication:PerAddress", "100000")
-            .With("Bridge:Security:FailedAuthentication:PerKey", "100000");
+            .WithoutAuthenticationThrottle(); // every case fails authentication from 127.0.0.1
         Bridge = await BridgeProcess.StartAsync(Data.Path, topology.Settings);
         using var admin = Bridge.CreateClient();
         await CreatePublisherAsync(admin, "erp", ["publish:erp-events"]);
@@ -120,30 +118,13 @@ public sealed class HostileCredentialTests(HostileCredentialFixture fixture) : I
 
         using var accepted = await client.SendAsync(first);
         await fixture.Receiver["sink"].WaitForAsync(1, TimeSpan.FromSeconds(30));
-        var before = await SettledSnapshotAsync(); // the delivery's audit records are written in batches, after the call
+        var (before, _) = await StoreSnapshot.SettledAsync(fixture.Data.Path, () => fixture.Receiver["sink"].Received.Count, TimeSpan.FromSeconds(20));
         using var refused = await client.SendAsync(replay);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         await Task.Delay(300);
         before.AssertUnchanged(StoreSnapshot.Take(fixture.Data.Path), "a replayed signature");
-    }
-
-    /// <summary>A snapshot of the store once it has not changed for a second and a half (at most 20 s).</summary>
-    private async Task<StoreSnapshot> SettledSnapshotAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        var snapshot = StoreSnapshot.Take(fixture.Data.Path);
-        while (true)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            var later = StoreSnapshot.Take(fixture.Data.Path);
-            if (later.Tables.SequenceEqual(snapshot.Tables) || DateTime.UtcNow > deadline)
-            {
-                return later;
-            }
-            snapshot = later;
-        }
     }
 
     private async Task<HttpRequestMessage> RequestAsync(string what)

@@ -94,7 +94,7 @@ public sealed class SsrfTests(SsrfFixture fixture) : IClassFixture<SsrfFixture>
     {
         var url = hostile.Replace("{port}", fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var accepted = fixture.Accepted;
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
 
         var answer = await SendAsync(fixture.Client("tenant"), HttpMethod.Post, Route, new { name = "probe", url });
 
@@ -119,7 +119,7 @@ public sealed class SsrfTests(SsrfFixture fixture) : IClassFixture<SsrfFixture>
     {
         var url = hostile.Replace("{port}", fixture.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var client = fixture.Client("tenant");
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
 
         var answer = await SendAsync(client, HttpMethod.Put, Route + "/legit", new { url });
 

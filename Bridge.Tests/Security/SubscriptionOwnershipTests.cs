@@ -16,7 +16,7 @@ public sealed class OwnershipFixture : HostileBridge
         .With("Bridge:Subscriptions:DrainTime", "01:00:00") // deleted ones stay as tombstones while the class runs: no reaping between snapshots
         .With("Bridge:Subscriptions:MaxPerIdentity", "100000")
         .With("Bridge:Subscriptions:CreationsPerMinute", "100000")
-        .With("Bridge:Security:FailedAuthentication:PerAddress", "100000");
+        .WithoutAuthenticationThrottle();
 
     protected override async Task SeedAsync()
     {
@@ -87,7 +87,7 @@ public sealed class SubscriptionOwnershipTests(OwnershipFixture fixture) : IClas
             _ => "configured",
         };
         var seen = await ViewAsync(name);
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
 
         var answer = await SendAsync(fixture.Client(identity), Method(route), Path(route, name), Body(route));
 
@@ -143,7 +143,7 @@ public sealed class SubscriptionOwnershipTests(OwnershipFixture fixture) : IClas
     {
         var name = await fixture.CreateAsync("owner");
         var seen = await ViewAsync(name);
-        var before = fixture.Snapshot();
+        var before = await fixture.SnapshotAsync();
 
         var answer = await SendAsync(fixture.Client("other"), HttpMethod.Post, "/api/topics/erp-events/subscriptions", new { name, url = "https://evil.example.com/" });
 

@@ -35,7 +35,7 @@ public sealed class SubscriptionApiTests : BridgeTestBase
     {
         await using var bridge = await StartBridgeAsync(Topology());
         using var client = bridge.CreateClient();
-        var before = SnapshotStore();
+        var before = await SettledStoreAsync();
 
         var (status, problem, response) = await SendAsync(client, HttpMethod.Post, Route(Topic), body);
         response.Dispose();
