@@ -1,6 +1,6 @@
-using Bridge.Messaging;
 using Bridge.Hosting;
 using Bridge.Hosting.Subscriptions;
+using Bridge.Messaging;
 using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Delivery;
 using Bridge.Subscriber.Endpoints;

@@ -43,6 +43,10 @@ if [ "${files}" -eq 0 ] && [ "${test_exit}" -ne 0 ]; then
   failed=$((failed + 1))
 fi
 
+if [ "${failed}" -ne 0 ] && command -v python3 >/dev/null 2>&1; then
+  python3 eng/trx-failures.py "${results}"/*.trx || true
+fi
+
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "${test_exit}" -ne 0 ] || [ "${failed}" -ne 0 ] || [ "${passed}" -eq 0 ]; then
   exit 1
