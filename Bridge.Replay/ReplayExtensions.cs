@@ -1,6 +1,10 @@
 using Bridge.Hosting;
 using Bridge.OpsConsole;
-using Bridge.Replay.Replaying;
+using Bridge.Replay.Audit;
+using Bridge.Replay.DeadLetters;
+using Bridge.Replay.ReplayJobs;
+using Bridge.Replay.Subscriptions;
+using Bridge.Replay.Sweeper;
 using Bridge.Webhooks;
 using Microsoft.Extensions.Options;
 

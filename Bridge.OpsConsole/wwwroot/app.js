@@ -205,7 +205,7 @@
   $('dl-replay-all').addEventListener('click', () => replayAll().catch((err) => { $('dl-status').textContent = err.message; }));
   $('dl-purge').addEventListener('click', () => purge().catch((err) => { $('dl-status').textContent = err.message; }));
 
-  // Event search: by event id, else by correlation id, with its delivery timeline
+  // Event search: by message id, else by correlation id, with its delivery timeline
   function showEvents() { $('event-query').focus(); }
   $('event-search').addEventListener('submit', async (e) => {
     e.preventDefault();
