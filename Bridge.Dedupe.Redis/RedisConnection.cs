@@ -3,12 +3,47 @@ using StackExchange.Redis;
 namespace Bridge.Dedupe.Redis;
 
 /// <summary>
-/// One multiplexed Redis connection for the process, opened on first use and reconnecting by itself
-/// (<c>abortConnect=false</c>): a Redis that is down at start-up or goes away later does not stop the bridge.
+/// The process's Redis connection as the dedupe store uses it: resolved on first use, never at start-up, and
+/// reconnecting by itself (<c>abortConnect=false</c>), so a Redis that is down at start-up or goes away later does not
+/// stop the bridge. In a service host the multiplexer comes from the Aspire client integration (which owns it);
+/// <see cref="Open(string)"/> opens one of its own from a configuration string.
 /// </summary>
-public sealed class RedisConnection(string configuration) : IAsyncDisposable
+public sealed class RedisConnection : IAsyncDisposable
 {
-    private readonly Lazy<Task<ConnectionMultiplexer>> _multiplexer = new(() => ConnectAsync(configuration));
+    private const int MaxTimeoutMilliseconds = 2000;
+    private readonly Lazy<Task<IConnectionMultiplexer>> _multiplexer;
+    private readonly bool _owned;
+
+    /// <summary>A multiplexer someone else owns (the service container): resolved on first use, off the caller's thread.</summary>
+    public RedisConnection(Func<IConnectionMultiplexer> resolve)
+        : this(new Lazy<Task<IConnectionMultiplexer>>(() => Task.Run(resolve)), owned: false)
+    {
+    }
+
+    private RedisConnection(Lazy<Task<IConnectionMultiplexer>> multiplexer, bool owned)
+    {
+        _multiplexer = multiplexer;
+        _owned = owned;
+    }
+
+    /// <summary>A connection of its own to <paramref name="configuration"/> (<c>host:port,password=…</c>), closed when disposed.</summary>
+    public static RedisConnection Open(string configuration) =>
+        new(new Lazy<Task<IConnectionMultiplexer>>(async () =>
+            await ConnectionMultiplexer.ConnectAsync(Configure(ConfigurationOptions.Parse(configuration)))), owned: true);
+
+    /// <summary>
+    /// The settings dedupe needs whoever connects: keep retrying instead of failing the first connect, and answer
+    /// within two seconds when Redis cannot be reached (a claim then reports it and the delivery goes on).
+    /// </summary>
+    public static ConfigurationOptions Configure(ConfigurationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, MaxTimeoutMilliseconds);
+        options.SyncTimeout = Math.Min(options.SyncTimeout, MaxTimeoutMilliseconds);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, MaxTimeoutMilliseconds);
+        return options;
+    }
 
     /// <summary>The database to use.</summary>
     public async Task<IDatabase> DatabaseAsync() => (await _multiplexer.Value).GetDatabase();
@@ -17,20 +52,11 @@ public sealed class RedisConnection(string configuration) : IAsyncDisposable
     public static bool IsUnreachable(Exception exception) =>
         exception is RedisConnectionException or RedisTimeoutException or TimeoutException or ObjectDisposedException;
 
-    private static async Task<ConnectionMultiplexer> ConnectAsync(string configuration)
-    {
-        var options = ConfigurationOptions.Parse(configuration);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
-        options.SyncTimeout = Math.Min(options.SyncTimeout, 2000);
-        return await ConnectionMultiplexer.ConnectAsync(options);
-    }
-
     public async ValueTask DisposeAsync()
     {
-        if (_multiplexer.IsValueCreated)
+        if (_owned && _multiplexer.IsValueCreated)
         {
-            (await _multiplexer.Value).Dispose();
+            await (await _multiplexer.Value).DisposeAsync();
         }
     }
 }

@@ -18,6 +18,7 @@ public static partial class Extensions
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",
+        ["Logging:LogLevel:StackExchange.Redis"] = "Warning", // every (re)connect step of the dedupe store's multiplexer
     };
 
     /// <summary>Adds <see cref="DefaultLogLevels"/> beneath every other configuration source.</summary>

@@ -17,7 +17,7 @@ public static class SubscriberExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddBridgeCore();
         builder.Services.AddWebhookSender();
-        builder.Services.AddDeliveryDedupe(builder.Configuration);
+        builder.AddDeliveryDedupe();
         builder.Services.AddSingleton<DedupeGate>();
         builder.Services.AddSingleton<EndpointRegistry>();
         builder.Services.AddSingleton<EndpointPauses>();

@@ -7,19 +7,15 @@ namespace Bridge.Subscriber.Dedupe;
 /// <summary>Registers the dedupe store named by <c>Bridge:Dedupe:Store</c>.</summary>
 internal static class DedupeRegistration
 {
-    public static IServiceCollection AddDeliveryDedupe(this IServiceCollection services, IConfiguration configuration)
+    public static IHostApplicationBuilder AddDeliveryDedupe(this IHostApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddOptions<DedupeOptions>().BindConfiguration(DedupeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var store = (configuration[$"{DedupeOptions.SectionName}:Store"] ?? "memory").Trim().ToLowerInvariant();
+        var store = (builder.Configuration[$"{DedupeOptions.SectionName}:Store"] ?? "memory").Trim().ToLowerInvariant();
         switch (store)
         {
             case "redis":
-                // "cache" is the name an Aspire AppHost gives its Redis resource; "dedupe" was first and still counts.
-                var connection = configuration.GetConnectionString("dedupe") ?? configuration.GetConnectionString("cache")
-                    ?? throw new InvalidOperationException("Bridge:Dedupe:Store is redis but neither ConnectionStrings:dedupe nor ConnectionStrings:cache is set (e.g. 127.0.0.1:6379).");
-                services.AddSingleton(new RedisConnection(connection));
-                services.AddSingleton<IDeliveryDedupe>(sp => new RedisDeliveryDedupe(
-                    sp.GetRequiredService<RedisConnection>(), sp.GetRequiredService<IOptions<DedupeOptions>>().Value.Prefix));
+                builder.AddRedisDeliveryDedupe();
                 break;
             case "off":
                 services.AddSingleton<IDeliveryDedupe, NoDedupe>();
@@ -29,7 +25,7 @@ internal static class DedupeRegistration
                     sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DedupeOptions>>().Value.MaxEntries));
                 break;
         }
-        return services;
+        return builder;
     }
 
     /// <summary><c>off</c>: every claim is granted; nothing is remembered.</summary>

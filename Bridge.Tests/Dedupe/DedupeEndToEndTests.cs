@@ -18,7 +18,7 @@ public sealed class DedupeEndToEndTests : BridgeTestBase
         using var client = bridge.CreateClient();
 
         // An envelope this subscription delivered before, whose completion was lost: the shared store remembers it.
-        await using (var connection = new RedisConnection(redis.ConnectionString))
+        await using (var connection = RedisConnection.Open(redis.ConnectionString))
         {
             var store = new RedisDeliveryDedupe(connection, "bridge");
             // Delivery dedupe knows an envelope by its id within its publisher (the tests publish as "bootstrap").

@@ -16,7 +16,7 @@ public sealed class RedisFixture : IAsyncLifetime
 public sealed class RedisDedupeTests(RedisFixture redis) : DedupeBehaviour, IClassFixture<RedisFixture>, IAsyncDisposable
 {
     private static readonly string Prefix = "test" + Guid.NewGuid().ToString("N")[..6];
-    private readonly RedisConnection _connection = new(redis.Server.ConnectionString);
+    private readonly RedisConnection _connection = RedisConnection.Open(redis.Server.ConnectionString);
 
     protected override IDeliveryDedupe Store => new RedisDeliveryDedupe(_connection, Prefix);
 
@@ -31,7 +31,7 @@ public sealed class RedisOutageTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = await RedisServer.StartAsync();
-        await using var connection = new RedisConnection(server.ConnectionString);
+        await using var connection = RedisConnection.Open(server.ConnectionString);
         var store = new RedisDeliveryDedupe(connection, "outage");
         var subscription = new SubscriptionAddress("orders", "erp");
         var lease = TimeSpan.FromSeconds(30);

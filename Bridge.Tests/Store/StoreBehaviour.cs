@@ -78,6 +78,7 @@ public abstract partial class StoreBehaviour : IAsyncLifetime
             ["ConnectionStrings:bridgedb"] = ConnectionString,
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
+        builder.AddBridgeStoreProvider(Store.Provider); // a built-in one, or one a service adds (SQL Server)
         builder.AddBridgeStore();
         var host = builder.Build();
         try

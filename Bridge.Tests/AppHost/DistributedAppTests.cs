@@ -7,7 +7,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Bridge.Tests.Infrastructure;
 
-namespace Bridge.AppHost.Tests;
+namespace Bridge.Tests.AppHost;
 
 /// <summary>
 /// The AppHost as a whole: publisher, two subscriber replicas and replay on RabbitMQ, PostgreSQL and Redis, one
