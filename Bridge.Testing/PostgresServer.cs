@@ -17,7 +17,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private const string Binaries = "/usr/lib/postgresql/15/bin";
     private const string OsUser = "postgres";
 
-    private readonly Process _process;
+    private Process _process;
     private readonly string _directory;
     private readonly ConcurrentQueue<string> _output;
     private bool _disposed;
@@ -68,17 +68,8 @@ public sealed partial class PostgresServer : IAsyncDisposable
             "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions");
 
         var port = FreePort.Next();
-        var start = Start(AsServerUser(postgres),
-            "-D", data, "-p", port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", directory,
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
         var output = new ConcurrentQueue<string>();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("postgres did not start.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var server = new PostgresServer(process, directory, output, port);
+        var server = new PostgresServer(Launch(directory, port, output), directory, output, port);
         try
         {
             await server.WaitUntilAcceptingAsync(TimeSpan.FromSeconds(60));
@@ -90,6 +81,35 @@ public sealed partial class PostgresServer : IAsyncDisposable
         }
         server.StartupTime = clock.Elapsed;
         return server;
+    }
+
+    /// <summary>Stops the server (fast shutdown, as an outage), keeping its data for <see cref="StartAgainAsync"/>.</summary>
+    public async Task StopAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await RunAsync(AsServerUser(Path.Combine(Binaries, "pg_ctl")), "stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "30");
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts the stopped server again on the same port and data and waits until it accepts connections.</summary>
+    public async Task StartAgainAsync()
+    {
+        _process.Dispose();
+        _process = Launch(_directory, Port, _output);
+        await WaitUntilAcceptingAsync(TimeSpan.FromSeconds(60));
+    }
+
+    private static Process Launch(string directory, int port, ConcurrentQueue<string> output)
+    {
+        var start = Start(AsServerUser(Path.Combine(Binaries, "postgres")),
+            "-D", Path.Combine(directory, "data"), "-p", port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", directory,
+            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=300");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("postgres did not start.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     /// <summary>Creates an empty database named <paramref name="name"/> and returns its connection string.</summary>

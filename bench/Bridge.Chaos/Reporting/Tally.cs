@@ -1,0 +1,46 @@
+using Bridge.Chaos.Faults;
+using Bridge.Chaos.Load;
+using Bridge.Chaos.Receiver;
+
+namespace Bridge.Chaos.Reporting;
+
+/// <summary>Joins what the load got accepted, what the receiver acknowledged and what the store dead-lettered.</summary>
+internal static class Tally
+{
+    public static ChaosResult Of(
+        ChaosOptions options, Timeline timeline, PublishLoad load, DeliveryLedger ledger,
+        IReadOnlyList<(string MessageId, string Reason)> deadLetters, IReadOnlyList<FaultRecord> faults, bool drained, TimeSpan wall)
+    {
+        var accepted = load.MessageIds.Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
+        var deadLettered = deadLetters.Select(d => d.MessageId).ToHashSet(StringComparer.Ordinal);
+        var byReason = deadLetters.DistinctBy(d => d.MessageId, StringComparer.Ordinal)
+            .GroupBy(d => d.Reason, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return new ChaosResult
+        {
+            Options = options,
+            StartedAt = timeline.StartedAt,
+            Commit = options.Commit,
+            Accepted = load.Accepted,
+            Delivered = ledger.Delivered,
+            DeadLettered = byReason,
+            Lost = accepted.Where(id => !ledger.WasDelivered(id) && !deadLettered.Contains(id)).ToList(),
+            DeadLetteredAfterDelivery = deadLettered.Count(ledger.WasDelivered),
+            DeliveredNotAccepted = Math.Max(0, ledger.Delivered - accepted.Count(ledger.WasDelivered)),
+            DuplicateDeliveries = ledger.DuplicateDeliveries,
+            DuplicateEffects = ledger.DuplicateEffects,
+            Rejected = ledger.Rejected,
+            Calls = ledger.Calls,
+            ServerErrors = ledger.ServerErrors,
+            TooManyRequests = ledger.TooManyRequests,
+            Slow = ledger.Slow,
+            PublishRetries = load.Retries,
+            PublishDuration = load.Ended,
+            Wall = wall,
+            Drained = drained,
+            Faults = faults,
+            AcceptedPerSecond = timeline.AcceptedPerSecond,
+            DeliveredPerSecond = timeline.DeliveredPerSecond,
+        };
+    }
+}
