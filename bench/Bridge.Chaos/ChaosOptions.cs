@@ -12,6 +12,9 @@ internal sealed record ChaosOptions
 
     public int PublishConcurrency { get; init; } = 12;
 
+    /// <summary>When set, no event is started after this long: the run publishes as many of <see cref="Events"/> as fit.</summary>
+    public TimeSpan? PublishFor { get; init; }
+
     /// <summary>Time between the start of one fault and the next.</summary>
     public TimeSpan FaultSpacing { get; init; } = TimeSpan.FromSeconds(45);
 
@@ -46,6 +49,7 @@ internal sealed record ChaosOptions
                 "--events" => options with { Events = int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture) },
                 "--concurrency" => options with { PublishConcurrency = int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture) },
                 "--drain-limit" => options with { DrainLimit = TimeSpan.FromSeconds(int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture)) },
+                "--publish-for" => options with { PublishFor = TimeSpan.FromSeconds(int.Parse(Next(), NumberStyles.Integer, CultureInfo.InvariantCulture)) },
                 "--output" => options with { Output = Next() },
                 "--commit" => options with { Commit = Next() },
                 "--quick" => options with
@@ -56,7 +60,7 @@ internal sealed record ChaosOptions
                     Downtime = TimeSpan.FromSeconds(2),
                     DrainLimit = TimeSpan.FromMinutes(3),
                 },
-                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --events N, --quick, --concurrency N, --drain-limit SECONDS, --output FILE."),
+                _ => throw new ArgumentException($"Unknown option {args[i]}. Options: --events N, --quick, --concurrency N, --publish-for SECONDS, --drain-limit SECONDS, --output FILE."),
             };
         }
         return options;

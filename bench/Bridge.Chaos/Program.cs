@@ -23,7 +23,7 @@ await deployment.StartServicesAsync(receiver.Url);
 Console.Error.WriteLine(deployment.Describe());
 
 timeline.Start();
-var load = new PublishLoad(deployment.Publisher.BaseAddress, deployment.BootstrapKey, SplitDeployment.Topic, options.Events, timeline);
+var load = new PublishLoad(deployment.Publisher.BaseAddress, deployment.BootstrapKey, SplitDeployment.Topic, options.Events, options.PublishFor, timeline);
 var loading = load.RunAsync(options.PublishConcurrency, stop.Token);
 var schedule = new FaultSchedule(deployment, options, timeline);
 var faulting = schedule.RunAsync(() => loading.IsCompleted && ledger.Delivered >= load.Accepted * 0.98, stop.Token);

@@ -12,7 +12,7 @@ namespace Bridge.Chaos.Load;
 /// <c>Idempotency-Key</c>; a refused or failed publish (5xx, connection refused while the publisher is dead, a timeout)
 /// is sent again with the same key until a 202 comes back, so "accepted" means exactly: a 202 was received.
 /// </summary>
-internal sealed class PublishLoad(Uri publisher, string key, string topic, int events, Timeline timeline)
+internal sealed class PublishLoad(Uri publisher, string key, string topic, int events, TimeSpan? publishFor, Timeline timeline)
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
     private readonly string[] _messageIds = new string[events];
@@ -22,6 +22,9 @@ internal sealed class PublishLoad(Uri publisher, string key, string topic, int e
     private int _accepted;
 
     public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>How many events were started (all of them, unless the time bound stopped the load early).</summary>
+    public int Started => Math.Min(Volatile.Read(ref _next) + 1, _messageIds.Length);
 
     /// <summary>The message id each accepted event got (null where none was accepted).</summary>
     public IReadOnlyList<string> MessageIds => _messageIds;
@@ -44,7 +47,7 @@ internal sealed class PublishLoad(Uri publisher, string key, string topic, int e
     private async Task CallerAsync(HttpClient client, CancellationToken cancellationToken)
     {
         int sequence;
-        while ((sequence = Interlocked.Increment(ref _next)) < _messageIds.Length)
+        while ((publishFor is null || timeline.Elapsed < publishFor) && (sequence = Interlocked.Increment(ref _next)) < _messageIds.Length)
         {
             while (!cancellationToken.IsCancellationRequested)
             {

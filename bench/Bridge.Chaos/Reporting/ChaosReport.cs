@@ -22,14 +22,18 @@ internal static class ChaosReport
         var c = CultureInfo.InvariantCulture;
         var deadLettered = r.DeadLettered.Values.Sum();
         var effects = r.DuplicateEffects.Count;
-        s.AppendLine(c, $"### Measured run: {r.Options.Events:N0} events{(r.Options.Quick ? " (quick schedule)" : "")}");
+        s.AppendLine(c, $"### Measured run: {r.Started:N0} events{(r.Options.Quick ? " (quick schedule)" : "")}");
         s.AppendLine();
         s.AppendLine(c, $"Run at {r.StartedAt:yyyy-MM-dd HH:mm} UTC on commit `{r.Commit}`, {Environment.ProcessorCount} cores; command `bench/chaos.sh {string.Join(' ', Arguments(r.Options))}`.");
+        if (r.Started < r.Options.Events)
+        {
+            s.AppendLine(c, $"**Not the {r.Options.Events:N0}-event run:** publishing was bounded to {r.Options.PublishFor?.TotalMinutes:0} min (`--publish-for`), and {r.Started:N0} events were started in it — at the {r.Started / Math.Max(1, r.PublishDuration.TotalSeconds):N0} events/s this machine sustained under the schedule, {r.Options.Events:N0} events would take about {r.Options.Events / Math.Max(1, r.Started / Math.Max(1, r.PublishDuration.TotalSeconds)) / 60:N0} min.");
+        }
         s.AppendLine(c, $"Verdict: **{(r.Lost.Count == 0 && effects == 0 && r.Rejected.Count == 0 && r.Drained ? "0 lost, 0 duplicate effects" : "FAILED — see below")}**.");
         s.AppendLine();
         s.AppendLine("| figure | value |");
         s.AppendLine("|---|---|");
-        s.AppendLine(c, $"| accepted (a 202 came back) | {r.Accepted:N0} of {r.Options.Events:N0} |");
+        s.AppendLine(c, $"| accepted (a 202 came back) | {r.Accepted:N0} of {r.Started:N0} started |");
         s.AppendLine(c, $"| delivered (distinct webhook-ids acknowledged) | {r.Delivered:N0} |");
         s.AppendLine(c, $"| dead-lettered (store, distinct message ids) | {deadLettered:N0}{Reasons(r.DeadLettered)} |");
         s.AppendLine(c, $"| **lost** = accepted − delivered − dead-lettered | **{r.Lost.Count:N0}** |");
@@ -43,12 +47,13 @@ internal static class ChaosReport
         s.AppendLine(c, $"| publishing time / wall time (load, faults, drain) | {r.PublishDuration.TotalSeconds:N0} s / {r.Wall.TotalSeconds:N0} s ({r.Delivered / Math.Max(1, r.Wall.TotalSeconds):N0} deliveries/s) |");
         s.AppendLine(c, $"| drained within the bound ({r.Options.DrainLimit.TotalMinutes:0} min without progress) | {(r.Drained ? "yes" : "no")} |");
         s.AppendLine();
-        s.AppendLine("| # | fault | at (s) | over at (s) | longest stretch without a delivery around it | first delivery after it | longest stretch without an accepted publish |");
+        s.AppendLine("| # | fault | at (s) | over at (s) | longest stretch without a delivery while events waited (fault to 60 s after) | first delivery after it | longest stretch without an accepted publish |");
         s.AppendLine("|---|---|---|---|---|---|---|");
+        var backlog = Backlog(r);
         for (var i = 0; i < r.Faults.Count; i++)
         {
             var f = r.Faults[i];
-            s.AppendLine(c, $"| {i + 1} | {f.Name}{(f.Error is null ? "" : $" (error: {f.Error})")} | {f.Started.TotalSeconds:0} | {f.Recovered.TotalSeconds:0} | {LongestGap(r.DeliveredPerSecond, f)} s | {FirstAfter(r.DeliveredPerSecond, f)} | {PublishGap(r, f)} |");
+            s.AppendLine(c, $"| {i + 1} | {f.Name}{(f.Error is null ? "" : $" (error: {f.Error})")} | {f.Started.TotalSeconds:0} | {f.Recovered.TotalSeconds:0} | {DeliveryGap(r, backlog, f)} | {FirstAfter(r, backlog, f)} | {PublishGap(r, f)} |");
         }
         AppendList(s, "Lost message ids (first 50)", r.Lost);
         AppendList(s, "Duplicate effects (first 50)", r.DuplicateEffects);
@@ -70,33 +75,59 @@ internal static class ChaosReport
     }
 
     private static IEnumerable<string> Arguments(ChaosOptions o) =>
-        new[] { $"--events {o.Events.ToString(CultureInfo.InvariantCulture)}", o.Quick ? "--quick" : "" }.Where(a => a.Length > 0);
+        new[]
+        {
+            $"--events {o.Events.ToString(CultureInfo.InvariantCulture)}",
+            o.Quick ? "--quick" : "",
+            o.PublishFor is { } bound ? $"--publish-for {bound.TotalSeconds.ToString(CultureInfo.InvariantCulture)}" : "",
+        }.Where(a => a.Length > 0);
 
     private static string Reasons(IReadOnlyDictionary<string, int> reasons) =>
         reasons.Count == 0 ? "" : " (" + string.Join(", ", reasons.OrderByDescending(p => p.Value).Select(p => $"{p.Key}: {p.Value.ToString("N0", CultureInfo.InvariantCulture)}")) + ")";
 
-    private static (int From, int To) Window(IReadOnlyList<int> perSecond, FaultRecord f) =>
-        ((int)f.Started.TotalSeconds, Math.Min(perSecond.Count - 1, (int)(f.Recovered + Aftermath).TotalSeconds));
+    private static (int From, int To) Window(IReadOnlyList<int> perSecond, FaultRecord f, TimeSpan until) =>
+        ((int)f.Started.TotalSeconds, Math.Min(Math.Min(perSecond.Count - 1, (int)until.TotalSeconds), (int)(f.Recovered + Aftermath).TotalSeconds));
 
-    private static int LongestGap(IReadOnlyList<int> perSecond, FaultRecord f)
+    /// <summary>Seconds t where something was accepted but not yet delivered (a backlog a delivery could have served).</summary>
+    private static bool[] Backlog(ChaosResult r)
     {
-        var (from, to) = Window(perSecond, f);
-        int longest = 0, current = 0;
-        for (var t = from; t <= to; t++)
+        var backlog = new bool[r.DeliveredPerSecond.Count];
+        long accepted = 0, delivered = 0;
+        for (var t = 0; t < backlog.Length; t++)
         {
-            current = perSecond[t] == 0 ? current + 1 : 0;
+            accepted += r.AcceptedPerSecond[t];
+            backlog[t] = accepted > delivered;
+            delivered += r.DeliveredPerSecond[t];
+        }
+        return backlog;
+    }
+
+    /// <summary>The longest run of seconds without a count while <paramref name="counts"/> was expected (<paramref name="expected"/>).</summary>
+    private static int LongestGap(IReadOnlyList<int> counts, Func<int, bool> expected, (int From, int To) window)
+    {
+        int longest = 0, current = 0;
+        for (var t = window.From; t <= window.To; t++)
+        {
+            current = counts[t] == 0 && expected(t) ? current + 1 : 0;
             longest = Math.Max(longest, current);
         }
         return longest;
     }
 
-    private static string FirstAfter(IReadOnlyList<int> perSecond, FaultRecord f)
+    private static string DeliveryGap(ChaosResult r, bool[] backlog, FaultRecord f) =>
+        $"{LongestGap(r.DeliveredPerSecond, t => backlog[t], Window(r.DeliveredPerSecond, f, r.Wall)).ToString(CultureInfo.InvariantCulture)} s";
+
+    private static string FirstAfter(ChaosResult r, bool[] backlog, FaultRecord f)
     {
-        var (from, to) = Window(perSecond, f);
+        var (from, to) = Window(r.DeliveredPerSecond, f, r.Wall);
         var over = Math.Max(from, (int)f.Recovered.TotalSeconds);
+        if (over > to || !backlog[over])
+        {
+            return "(nothing waiting)";
+        }
         for (var t = over; t <= to; t++)
         {
-            if (perSecond[t] > 0)
+            if (r.DeliveredPerSecond[t] > 0)
             {
                 return $"{(t - over).ToString(CultureInfo.InvariantCulture)} s";
             }
@@ -105,7 +136,9 @@ internal static class ChaosReport
     }
 
     private static string PublishGap(ChaosResult r, FaultRecord f) =>
-        f.Started > r.PublishDuration ? "(publishing over)" : $"{LongestGap(r.AcceptedPerSecond, f).ToString(CultureInfo.InvariantCulture)} s";
+        f.Started >= r.PublishDuration
+            ? "(publishing over)"
+            : $"{LongestGap(r.AcceptedPerSecond, _ => true, Window(r.AcceptedPerSecond, f, r.PublishDuration)).ToString(CultureInfo.InvariantCulture)} s";
 
     private static void AppendList(StringBuilder s, string title, IReadOnlyCollection<string> items)
     {

@@ -11,6 +11,9 @@ internal sealed record ChaosResult
 
     public required string Commit { get; init; }
 
+    /// <summary>Events started (fewer than the target when the time bound stopped the load).</summary>
+    public required int Started { get; init; }
+
     public required int Accepted { get; init; }
 
     public required int Delivered { get; init; }

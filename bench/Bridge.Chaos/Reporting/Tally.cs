@@ -21,6 +21,7 @@ internal static class Tally
             Options = options,
             StartedAt = timeline.StartedAt,
             Commit = options.Commit,
+            Started = load.Started,
             Accepted = load.Accepted,
             Delivered = ledger.Delivered,
             DeadLettered = byReason,
