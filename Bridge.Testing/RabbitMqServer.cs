@@ -74,7 +74,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         };
 
         var instance = new RabbitMqServer(Launch(server, directory, environment), directory, environment, node, port);
-        await instance.WaitUntilReadyAsync();
+        await instance.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), disposeOnTimeout: true);
         return instance;
     }
 
@@ -94,12 +94,15 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the stopped node again on the same ports and data.</summary>
+    /// <summary>
+    /// Starts the stopped node again on the same ports and data. A slow start (a loaded machine) is waited for up to
+    /// five minutes and never deletes the data: the queues it holds are what a restart must keep.
+    /// </summary>
     public async Task RestartAsync()
     {
         _process.Dispose();
         _process = Launch(Path.Combine(Binaries, "rabbitmq-server"), _directory, _environment);
-        await WaitUntilReadyAsync();
+        await WaitUntilReadyAsync(TimeSpan.FromMinutes(5), disposeOnTimeout: false);
     }
 
     private static Process Launch(string server, string directory, Dictionary<string, string> environment)
@@ -124,9 +127,9 @@ public sealed class RabbitMqServer : IAsyncDisposable
         return process;
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, bool disposeOnTimeout)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited)
@@ -143,8 +146,11 @@ public sealed class RabbitMqServer : IAsyncDisposable
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    await DisposeAsync();
-                    throw new TimeoutException($"rabbitmq-server did not accept connections within 90 s; see {Path.Combine(_directory, "log")}.");
+                    if (disposeOnTimeout)
+                    {
+                        await DisposeAsync();
+                    }
+                    throw new TimeoutException($"rabbitmq-server did not accept connections within {timeout.TotalSeconds:0} s; see {Path.Combine(_directory, "log")}.");
                 }
                 await Task.Delay(250);
             }

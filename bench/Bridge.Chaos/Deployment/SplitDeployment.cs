@@ -92,14 +92,20 @@ internal sealed class SplitDeployment : IAsyncDisposable
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
         $"rabbitmq-server :{RabbitMq.Port}, redis-server :{Redis.Port}, PostgreSQL :{Postgres.Port}; publisher {Publisher.BaseAddress}, subscribers {string.Join(", ", Subscribers.Select(s => s.BaseAddress))}, replay {Replay.BaseAddress}");
 
+    /// <summary>Stops every service and server, each whatever happened to the others (a server a fault left broken included).</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in new[] { Publisher, Replay }.Concat(Subscribers).Where(s => s is not null))
+        IEnumerable<IAsyncDisposable?> parts = [Publisher, Replay, .. Subscribers, RabbitMq, Redis, Postgres];
+        foreach (var part in parts.OfType<IAsyncDisposable>())
         {
-            await service.DisposeAsync();
+            try
+            {
+                await part.DisposeAsync();
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException)
+            {
+                Console.Error.WriteLine($"Stopping {part.GetType().Name} failed: {ex.Message}");
+            }
         }
-        await RabbitMq.DisposeAsync();
-        await Redis.DisposeAsync();
-        await Postgres.DisposeAsync();
     }
 }
