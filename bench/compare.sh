@@ -4,16 +4,19 @@
 # (and the bridge it starts) of the ref and of this working tree, runs both with the same settings in one sitting,
 # the ref first, then prints one markdown table: each figure both runs printed, the two values and the change in %.
 # Settings the ref's harness does not know are dropped for both runs (said on stderr). The worktree is removed on exit.
+# --max-load L: before each run, wait (up to 10 minutes, re-checking every minute) until the 1-minute load average is at
+# most L; figures measured while other work shares the cores are not comparable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-ref="" settings=() full=0
+ref="" settings=() full=0 max_load=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --compare) ref="${2:?--compare needs a git ref}"; shift 2 ;;
     --warmup|--measure|--batch-measure|--soak|--drain-stall|--drain-limit) settings+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --full) full=1; shift ;;
+    --max-load) max_load="${2:?--max-load needs a value}"; shift 2 ;;
     *) echo "compare: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -57,10 +60,23 @@ dotnet build bench/Bridge.Benchmarks -c Release -nologo -clp:ErrorsOnly -v:quiet
 # --full writes its document: keep it out of both trees.
 output() { [ "${full}" -eq 1 ] && echo "--output ${work}/$1-benchmarks.md" || true; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+wait_for_quiet() {
+  [ -z "${max_load}" ] && return
+  local now
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    now=$(cut -d' ' -f1 /proc/loadavg)
+    awk -v now="${now}" -v max="${max_load}" 'BEGIN { exit !(now <= max) }' && return
+    progress "load average ${now} above ${max_load}: waiting a minute"
+    sleep 60
+  done
+  progress "load average still ${now} after 10 minutes: running anyway, the figures are not comparable"
+}
+wait_for_quiet
 load_ref=$(load)
 progress "running ${label} with: ${kept[*]:-defaults} (load average ${load_ref})"
 (cd "${work}/ref" && dotnet "${harness}" "${kept[@]}" $(output ref)) > "${work}/ref.md" \
   || { progress "the run of ${label} failed (exit $?); nothing to compare"; exit 1; }
+wait_for_quiet
 load_current=$(load)
 progress "running ${current} with: ${kept[*]:-defaults} (load average ${load_current})"
 dotnet "${harness}" "${kept[@]}" $(output current) > "${work}/current.md" \

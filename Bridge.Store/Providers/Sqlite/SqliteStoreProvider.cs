@@ -7,6 +7,8 @@ namespace Bridge.Store.Providers.Sqlite;
 /// <summary>SQLite: one file in WAL mode; the migration lock is the database's write lock (<c>BEGIN IMMEDIATE</c>).</summary>
 internal sealed class SqliteStoreProvider : IStoreProvider
 {
+    private static readonly SqliteBusyTimeout BusyTimeout = new();
+
     public string Name => "sqlite";
 
     public string MigrationsResourcePrefix => "Sqlite/Migrations/";
@@ -34,7 +36,7 @@ internal sealed class SqliteStoreProvider : IStoreProvider
                 Directory.CreateDirectory(directory);
             }
         }
-        builder.UseSqlite(csb.ToString());
+        builder.UseSqlite(csb.ToString()).AddInterceptors(BusyTimeout);
     }
 
     public async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)

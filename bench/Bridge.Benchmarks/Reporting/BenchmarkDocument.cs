@@ -62,7 +62,8 @@ internal static class BenchmarkDocument
         run printed is listed under the table as "only in" that run, not compared. A setting the ref's harness does not know
         is dropped for both runs (said on stderr); `--full` is passed to both with their documents written to the temporary
         directory. The worktree is removed on exit, also on failure or Ctrl-C. Runs on a busy machine are worthless: check
-        `uptime` first (the load average of the ref's and the current run is printed above the table). Bridge CPU µs per
+        `uptime` first, or add `--max-load 1.5`, which waits before each run (up to 10 minutes) until the 1-minute load
+        average is that low (the load average at the start of each run is printed above the table). Bridge CPU µs per
         delivered event is derived from the CPU seconds and the delivered count where an older harness did not print it.
 
         Run it against the last benchmarked commit (the one named at the top of this page) before changing the publish or
