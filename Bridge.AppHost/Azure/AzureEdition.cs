@@ -1,6 +1,8 @@
 using Aspire.Hosting.Azure;
+using Azure.Provisioning;
 using Azure.Provisioning.KeyVault;
 using Azure.Provisioning.ServiceBus;
+using Bridge.Transport.AzureServiceBus;
 
 namespace Bridge.AppHost;
 
@@ -17,8 +19,13 @@ internal static partial class BridgeResourceExtensions
 
     static partial void UseAzureEdition(IDistributedApplicationBuilder builder, ref BridgeResources bridge)
     {
-        var serviceBus = builder.AddAzureServiceBus("messaging").RunAsEmulator();
+        // The rules the provisioner gives each subscription (filter, resubmit), declared in the emulator's configuration
+        // and in Bicep: the Aspire model's own rules hold correlation filters only.
+        var rules = ServiceBusDeclarations.Rules(builder.Configuration);
+        var serviceBus = builder.AddAzureServiceBus("messaging")
+            .RunAsEmulator(emulator => emulator.WithConfiguration(config => ServiceBusDeclarations.WriteToEmulatorConfig(config, rules)));
         serviceBus.AddBridgeTopology(builder.Configuration.GetSection("Bridge:Topics"), builder.ExecutionContext.IsRunMode);
+        serviceBus.ConfigureInfrastructure(infrastructure => DeclareRules(infrastructure, rules));
         var database = builder.AddAzureSqlServer("sql").RunAsContainer().AddDatabase("bridgedb");
 
         IResourceBuilder<AzureKeyVaultResource>? secrets = null;
@@ -44,6 +51,23 @@ internal static partial class BridgeResourceExtensions
                 }
             },
         };
+    }
+
+    /// <summary>Adds each rule to its subscription in the namespace's Bicep, as a SQL filter.</summary>
+    private static void DeclareRules(AzureResourceInfrastructure infrastructure, IReadOnlyList<DeclaredRule> rules)
+    {
+        var subscriptions = infrastructure.GetProvisionableResources().OfType<ServiceBusSubscription>().ToList();
+        foreach (var rule in rules)
+        {
+            var subscription = subscriptions.Single(s => s.Name.Value == rule.Subscription && s.Parent?.Name.Value == rule.Topic);
+            infrastructure.Add(new ServiceBusRule(Infrastructure.NormalizeBicepIdentifier($"{rule.Topic}-{rule.Subscription}-{rule.Name}"))
+            {
+                Parent = subscription,
+                Name = rule.Name,
+                FilterType = ServiceBusFilterType.SqlFilter,
+                SqlFilter = new ServiceBusSqlFilter { SqlExpression = rule.SqlExpression },
+            });
+        }
     }
 
     /// <summary>

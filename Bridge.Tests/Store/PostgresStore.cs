@@ -36,23 +36,7 @@ internal sealed partial class PostgresStore : StoreUnderTest
     public override async Task<DatabaseSchema> ReadSchemaAsync(DbConnection connection)
     {
         var schema = new SchemaBuilder();
-        foreach (var table in await QueryAsync(connection,
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"))
-        {
-            schema.Table((string)table[0]!);
-        }
-
-        foreach (var column in await QueryAsync(connection, """
-            SELECT c.table_name, c.column_name, c.data_type, c.character_maximum_length, c.is_nullable
-            FROM information_schema.columns c
-            JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-            WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE'
-            ORDER BY c.table_name, c.ordinal_position
-            """))
-        {
-            var type = column[3] is int length ? $"{column[2]}({length})" : (string)column[2]!;
-            schema.Column((string)column[0]!, (string)column[1]!, type, (string)column[4]! == "YES");
-        }
+        await ReadInformationSchemaAsync(connection, "current_schema()", schema);
 
         var keyConstraints = new HashSet<string>(StringComparer.Ordinal);
         foreach (var key in await QueryAsync(connection, """

@@ -48,23 +48,7 @@ internal sealed class SqlServerStore : StoreUnderTest
     public override async Task<DatabaseSchema> ReadSchemaAsync(DbConnection connection)
     {
         var schema = new SchemaBuilder();
-        foreach (var table in await QueryAsync(connection,
-            "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = SCHEMA_NAME() AND TABLE_TYPE = 'BASE TABLE'"))
-        {
-            schema.Table((string)table[0]!);
-        }
-
-        foreach (var column in await QueryAsync(connection, """
-            SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.CHARACTER_MAXIMUM_LENGTH, c.IS_NULLABLE
-            FROM INFORMATION_SCHEMA.COLUMNS c
-            JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
-            WHERE c.TABLE_SCHEMA = SCHEMA_NAME() AND t.TABLE_TYPE = 'BASE TABLE'
-            ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
-            """))
-        {
-            var type = column[3] is int length ? $"{column[2]}({(length < 0 ? "max" : length)})" : (string)column[2]!;
-            schema.Column((string)column[0]!, (string)column[1]!, type, (string)column[4]! == "YES");
-        }
+        await ReadInformationSchemaAsync(connection, "SCHEMA_NAME()", schema);
 
         foreach (var key in await QueryAsync(connection, """
             SELECT t.name, c.name

@@ -59,6 +59,32 @@ internal abstract class StoreUnderTest : IAsyncDisposable
         return await QueryAsync(connection, sql);
     }
 
+    /// <summary>
+    /// Reads the base tables and their columns (type with its length, <c>max</c> for SQL Server's -1; nullability) from
+    /// INFORMATION_SCHEMA, which PostgreSQL and SQL Server share; <paramref name="currentSchema"/> is the dialect's
+    /// function naming the connection's schema.
+    /// </summary>
+    private protected static async Task ReadInformationSchemaAsync(DbConnection connection, string currentSchema, SchemaBuilder schema)
+    {
+        foreach (var table in await QueryAsync(connection,
+            $"SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = {currentSchema} AND TABLE_TYPE = 'BASE TABLE'"))
+        {
+            schema.Table((string)table[0]!);
+        }
+
+        foreach (var column in await QueryAsync(connection, $"""
+            SELECT c.TABLE_NAME, c.COLUMN_NAME, c.DATA_TYPE, c.CHARACTER_MAXIMUM_LENGTH, c.IS_NULLABLE
+            FROM INFORMATION_SCHEMA.COLUMNS c
+            JOIN INFORMATION_SCHEMA.TABLES t ON t.TABLE_SCHEMA = c.TABLE_SCHEMA AND t.TABLE_NAME = c.TABLE_NAME
+            WHERE c.TABLE_SCHEMA = {currentSchema} AND t.TABLE_TYPE = 'BASE TABLE'
+            ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION
+            """))
+        {
+            var type = column[3] is int length ? $"{column[2]}({(length < 0 ? "max" : length)})" : (string)column[2]!;
+            schema.Column((string)column[0]!, (string)column[1]!, type, (string)column[4]! == "YES");
+        }
+    }
+
     public static async Task<IReadOnlyList<object?[]>> QueryAsync(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
         await using var command = connection.CreateCommand();
