@@ -43,7 +43,7 @@ internal static class ServerDirectory
 
     /// <summary>
     /// Deletes the directories under <paramref name="root"/> whose AppHost process is gone and in which no process
-    /// works any more; returns them. A directory without the owner in its name (an older layout) counts as stale.
+    /// works any more; returns them. A directory of the older layout (<c>{server}-{pid}-{random}</c>) is its pid's while that pid runs.
     /// </summary>
     public static IReadOnlyList<string> DeleteStale(string root)
     {
@@ -92,10 +92,16 @@ internal static class ServerDirectory
     private static ServerProcesses.Owner? OwnerOf(string directory)
     {
         var parts = Path.GetFileName(directory).Split('-');
-        return parts.Length >= 4
+        if (parts.Length >= 4
             && int.TryParse(parts[^3], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            && long.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var startedAt)
-            ? new ServerProcesses.Owner(pid, startedAt)
+            && long.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var startedAt))
+        {
+            return new ServerProcesses.Owner(pid, startedAt);
+        }
+
+        // The older layout, {server}-{pid}-{random}: its owner is the pid, whenever it started.
+        return parts.Length >= 3 && int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var olderPid)
+            ? new ServerProcesses.Owner(olderPid, StartedAt: null)
             : null;
     }
 

@@ -10,8 +10,8 @@ namespace Bridge.AppHost.LocalServers;
 /// </summary>
 internal static class ServerProcesses
 {
-    /// <summary>A process as a directory name records it: its pid and its start in Unix milliseconds.</summary>
-    internal sealed record Owner(int Pid, long StartedAt);
+    /// <summary>A process as a directory name records it: its pid and its start in Unix milliseconds (unknown in the older layout).</summary>
+    internal sealed record Owner(int Pid, long? StartedAt);
 
     /// <summary>This process.</summary>
     public static Owner Current { get; } = Of(Environment.ProcessId)!;
@@ -32,7 +32,7 @@ internal static class ServerProcesses
 
     /// <summary>True while <paramref name="owner"/> runs: the pid exists and started when the owner did (within a second).</summary>
     public static bool IsAlive(Owner owner) =>
-        Of(owner.Pid) is { } running && Math.Abs(running.StartedAt - owner.StartedAt) < 1000;
+        Of(owner.Pid) is { } running && (owner.StartedAt is not { } started || Math.Abs(running.StartedAt!.Value - started) < 1000);
 
     /// <summary>The pids of the processes whose working directory is <paramref name="directory"/> or inside it.</summary>
     public static IReadOnlyList<int> WorkingIn(string directory)
