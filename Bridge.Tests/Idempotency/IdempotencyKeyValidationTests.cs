@@ -1,44 +1,12 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using Bridge.Tests.Infrastructure;
 
 namespace Bridge.Tests.Idempotency;
 
 /// <summary>Hostile Idempotency-Key headers, sent byte for byte over a socket so that no client library tidies them up.</summary>
 public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
 {
-    public static TheoryData<string, string[]> BadKeys => new()
-    {
-        { "an empty key", ["Idempotency-Key: "] },
-        { "an empty quoted key", ["Idempotency-Key: \"\""] },
-        { "a 256-character key", ["Idempotency-Key: " + new string('k', 256)] },
-        { "a 256-character quoted key", ["Idempotency-Key: \"" + new string('k', 256) + "\""] },
-        { "a tab inside the key", ["Idempotency-Key: abc\tdef"] },
-        { "a DEL character", ["Idempotency-Key: abc\u007Fdef"] },
-        { "a non-ASCII key", ["Idempotency-Key: commande-é"] },
-        { "two Idempotency-Key headers", ["Idempotency-Key: one", "Idempotency-Key: two"] },
-        { "a comma-separated list", ["Idempotency-Key: one, two"] },
-        { "an unterminated quote", ["Idempotency-Key: \"open"] },
-        { "a parameter after the quoted key", ["Idempotency-Key: \"k\";a=1"] },
-        { "a bad escape", ["Idempotency-Key: \"a\\qb\""] },
-    };
-
-    [Theory]
-    [MemberData(nameof(BadKeys))]
-    public async Task A_malformed_key_is_refused_with_400_and_stores_nothing(string what, string[] headerLines)
-    {
-        await using var bridge = await StartBridgeAsync(Topology());
-        var before = await SettledStoreAsync();
-
-        var (status, contentType, body) = await RawPostAsync(bridge, "/api/topics/orders/events", headerLines, """{ "orderId": "1" }""");
-
-        Assert.True(status == 400, $"{what}: expected 400, got {status}: {body}");
-        Assert.Equal("application/problem+json", contentType);
-        var problem = JsonDocument.Parse(body).RootElement;
-        Assert.Equal("urn:bridge:problem:invalid-idempotency-key", problem.GetProperty("type").GetString());
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()), what + ": the problem must explain itself");
-        await AssertStoreUnchangedAsync(before, what);
-    }
-
     [Fact]
     public async Task A_key_of_255_printable_characters_with_escaped_quotes_is_accepted()
     {
@@ -64,7 +32,7 @@ public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
     }
 
     /// <summary>An HTTP/1.0 POST with the bootstrap key and exactly these header lines (UTF-8), read to the end of the connection.</summary>
-    private static async Task<(int Status, string? ContentType, string Body)> RawPostAsync(BridgeProcess bridge, string path, string[] headerLines, string json)
+    internal static async Task<(int Status, string? ContentType, string Body)> RawPostAsync(BridgeProcess bridge, string path, string[] headerLines, string json)
     {
         var baseAddress = bridge.BaseAddress;
         using var tcp = new TcpClient();
@@ -84,5 +52,48 @@ public sealed class IdempotencyKeyValidationTests : IdempotencyTestBase
         var contentType = headers.Skip(1).Select(h => h.Split(':', 2)).Where(h => h[0].Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
             .Select(h => h[1].Trim().Split(';')[0]).FirstOrDefault();
         return (status, contentType, response[(split + 4)..]);
+    }
+}
+
+/// <summary>One bridge shared by the malformed keys: each refusal stores nothing.</summary>
+public sealed class IdempotencyKeyRefusalFixture : Security.HostileBridge
+{
+    protected override TestTopology Topology() => new TestTopology().Subscription("orders", "sink", new Uri("https://hooks.example.com/sink"));
+
+    protected override Task SeedAsync() => Task.CompletedTask;
+}
+
+public sealed class IdempotencyKeyRefusalTests(IdempotencyKeyRefusalFixture fixture) : IClassFixture<IdempotencyKeyRefusalFixture>
+{
+    public static TheoryData<string, string[]> BadKeys => new()
+    {
+        { "an empty key", ["Idempotency-Key: "] },
+        { "an empty quoted key", ["Idempotency-Key: \"\""] },
+        { "a 256-character key", ["Idempotency-Key: " + new string('k', 256)] },
+        { "a 256-character quoted key", ["Idempotency-Key: \"" + new string('k', 256) + "\""] },
+        { "a tab inside the key", ["Idempotency-Key: abc\tdef"] },
+        { "a DEL character", ["Idempotency-Key: abc\u007Fdef"] },
+        { "a non-ASCII key", ["Idempotency-Key: commande-é"] },
+        { "two Idempotency-Key headers", ["Idempotency-Key: one", "Idempotency-Key: two"] },
+        { "a comma-separated list", ["Idempotency-Key: one, two"] },
+        { "an unterminated quote", ["Idempotency-Key: \"open"] },
+        { "a parameter after the quoted key", ["Idempotency-Key: \"k\";a=1"] },
+        { "a bad escape", ["Idempotency-Key: \"a\\qb\""] },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadKeys))]
+    public async Task A_malformed_key_is_refused_with_400_and_stores_nothing(string what, string[] headerLines)
+    {
+        var before = await fixture.SnapshotAsync();
+
+        var (status, contentType, body) = await IdempotencyKeyValidationTests.RawPostAsync(fixture.Bridge, "/api/topics/orders/events", headerLines, """{ "orderId": "1" }""");
+
+        Assert.True(status == 400, $"{what}: expected 400, got {status}: {body}");
+        Assert.Equal("application/problem+json", contentType);
+        var problem = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("urn:bridge:problem:invalid-idempotency-key", problem.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()), what + ": the problem must explain itself");
+        await fixture.AssertUnchangedAsync(before, what);
     }
 }

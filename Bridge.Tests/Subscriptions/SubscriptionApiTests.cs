@@ -11,41 +11,6 @@ public sealed class SubscriptionApiTests : BridgeTestBase
 {
     private const string Topic = "orders";
 
-    public static TheoryData<string, object?> RefusedBodies => new()
-    {
-        { "no url", new { name = "a" } },
-        { "a relative url", new { url = "/hooks/x" } },
-        { "an ftp url", new { url = "ftp://files.example.com/in" } },
-        { "plain http to a remote host", new { url = "http://hooks.example.com/in" } },
-        { "credentials in the url", new { url = "https://user:secret@hooks.example.com/in" } },
-        { "a fragment", new { url = "https://hooks.example.com/in#x" } },
-        { "an upper-case name", new { name = "Recipe", url = "https://hooks.example.com/in" } },
-        { "a 64-character name", new { name = new string('a', 64), url = "https://hooks.example.com/in" } },
-        { "zero attempts", new { url = "https://hooks.example.com/in", maxAttempts = 0 } },
-        { "a timeout over 300 s", new { url = "https://hooks.example.com/in", timeoutSeconds = 301 } },
-        { "concurrency 0", new { url = "https://hooks.example.com/in", concurrency = 0 } },
-        { "a reserved filter property", new { url = "https://hooks.example.com/in", filter = new { properties = new Dictionary<string, string> { ["type"] = "x" } } } },
-        { "an empty event type", new { url = "https://hooks.example.com/in", filter = new { types = new[] { "" } } } },
-        { "a description with a control character", new { url = "https://hooks.example.com/in", description = "a\u0001b" } },
-    };
-
-    [Theory]
-    [MemberData(nameof(RefusedBodies))]
-    public async Task A_bad_request_is_refused_with_400_naming_the_field_and_stores_nothing(string what, object? body)
-    {
-        await using var bridge = await StartBridgeAsync(Topology());
-        using var client = bridge.CreateClient();
-        var before = await SettledStoreAsync();
-
-        var (status, problem, response) = await SendAsync(client, HttpMethod.Post, Route(Topic), body);
-        response.Dispose();
-
-        Assert.True(status == HttpStatusCode.BadRequest, $"{what}: {(int)status} {problem}");
-        Assert.Equal("urn:bridge:problem:invalid-request", ProblemType(problem));
-        Assert.NotEmpty(problem.GetProperty("errors").EnumerateObject());
-        await AssertStoreUnchangedAsync(before, what);
-    }
-
     [Fact]
     public async Task Names_topics_and_configured_subscriptions_are_guarded()
     {
@@ -208,4 +173,51 @@ public sealed class SubscriptionApiTests : BridgeTestBase
         .Subscription(Topic, "audit", Receiver.UrlOf("audit"))
         .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks()
         .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200");
+}
+
+/// <summary>One bridge shared by the refused subscription bodies: each refusal stores nothing.</summary>
+public sealed class SubscriptionRefusalFixture : Security.HostileBridge
+{
+    protected override TestTopology Topology() => new TestTopology()
+        .Topic("orders")
+        .With("Bridge:Subscriptions:SyncInterval", "00:00:00.200")
+        .With("Bridge:Subscriptions:CreationsPerMinute", "100000");
+
+    protected override Task SeedAsync() => Task.CompletedTask;
+}
+
+public sealed class SubscriptionRefusalTests(SubscriptionRefusalFixture fixture) : IClassFixture<SubscriptionRefusalFixture>
+{
+    public static TheoryData<string, object?> RefusedBodies => new()
+    {
+        { "no url", new { name = "a" } },
+        { "a relative url", new { url = "/hooks/x" } },
+        { "an ftp url", new { url = "ftp://files.example.com/in" } },
+        { "plain http to a remote host", new { url = "http://hooks.example.com/in" } },
+        { "credentials in the url", new { url = "https://user:secret@hooks.example.com/in" } },
+        { "a fragment", new { url = "https://hooks.example.com/in#x" } },
+        { "an upper-case name", new { name = "Recipe", url = "https://hooks.example.com/in" } },
+        { "a 64-character name", new { name = new string('a', 64), url = "https://hooks.example.com/in" } },
+        { "zero attempts", new { url = "https://hooks.example.com/in", maxAttempts = 0 } },
+        { "a timeout over 300 s", new { url = "https://hooks.example.com/in", timeoutSeconds = 301 } },
+        { "concurrency 0", new { url = "https://hooks.example.com/in", concurrency = 0 } },
+        { "a reserved filter property", new { url = "https://hooks.example.com/in", filter = new { properties = new Dictionary<string, string> { ["type"] = "x" } } } },
+        { "an empty event type", new { url = "https://hooks.example.com/in", filter = new { types = new[] { "" } } } },
+        { "a description with a control character", new { url = "https://hooks.example.com/in", description = "a\u0001b" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedBodies))]
+    public async Task A_bad_request_is_refused_with_400_naming_the_field_and_stores_nothing(string what, object? body)
+    {
+        var before = await fixture.SnapshotAsync();
+
+        var (status, problem, response) = await SendAsync(fixture.Admin, HttpMethod.Post, Route("orders"), body);
+        response.Dispose();
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{what}: {(int)status} {problem}");
+        Assert.Equal("urn:bridge:problem:invalid-request", ProblemType(problem));
+        Assert.NotEmpty(problem.GetProperty("errors").EnumerateObject());
+        await fixture.AssertUnchangedAsync(before, what);
+    }
 }
