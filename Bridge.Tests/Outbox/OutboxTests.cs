@@ -50,6 +50,30 @@ public sealed class OutboxTests : BridgeTestBase
         Assert.NotEmpty(crm);
     }
     [Fact]
+    public async Task A_bridge_started_while_its_broker_is_down_waits_for_it_and_then_delivers()
+    {
+        await using var broker = await RabbitMqServer.StartAsync("late");
+        await broker.StopAsync();
+        var topology = new TestTopology()
+            .Subscription("orders", "erp", Receiver.UrlOf("erp"))
+            .With("Bridge:Transport", "rabbitmq")
+            .With("ConnectionStrings:messaging", broker.ConnectionString)
+            .With("Bridge:RabbitMQ:Prefix", "late" + Guid.NewGuid().ToString("N")[..8]);
+
+        // The process waits for its broker instead of exiting; it listens once the topology is provisioned.
+        var starting = StartBridgeAsync(topology);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.False(starting.IsFaulted, starting.Exception?.ToString());
+        await broker.RestartAsync();
+        await using var bridge = await starting;
+        Assert.Contains("The broker cannot be reached to provision the topology", bridge.Output, StringComparison.Ordinal);
+
+        using var client = bridge.CreateClient();
+        await PublishAsync(client, "orders", new { orderId = "after" }, "order.created");
+        await Receiver["erp"].WaitForAsync(1, Patience);
+    }
+
+    [Fact]
     public async Task Subscribers_receive_again_within_moments_of_a_long_broker_outage_ending()
     {
         await using var broker = await RabbitMqServer.StartAsync("reconnect");
