@@ -1,6 +1,5 @@
 using Bridge.Tests.EndToEnd;
 using Bridge.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Bridge.Tests.Dedupe;
 
@@ -58,12 +57,6 @@ public sealed class SubscriberCrashTests : BridgeTestBase
             "the survivor spent deliveries while waiting on the dead subscriber's claims");
     }
 
-    private static long Scalar(string dataDirectory, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDirectory, "bridge.db")};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static long Scalar(string dataDirectory, string sql) =>
+        Convert.ToInt64(QueryFile(dataDirectory, "bridge.db", sql), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -78,9 +78,12 @@ public abstract class BridgeTestBase : IAsyncLifetime
     }
 
     /// <summary>Reads one value from a database file of the bridge (read-only, while it runs).</summary>
-    protected object? QueryFile(string file, string sql)
+    protected object? QueryFile(string file, string sql) => QueryFile(Data.Path, file, sql);
+
+    /// <summary>Reads one value from a database file of a bridge whose data is in <paramref name="dataDirectory"/> (read-only, while it runs).</summary>
+    protected static object? QueryFile(string dataDirectory, string file, string sql)
     {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Data.Path, file)};Mode=ReadOnly;Pooling=False");
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dataDirectory, file)};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
