@@ -40,7 +40,9 @@ public static class StoreExtensions
         builder.Services.AddSingleton(sp => new StoreMigrator(
             provider, MigrationScripts.Load(provider), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<StoreMigrator>>()));
         builder.Services.AddHostedService<StoreMigrationService>();
-        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.MaxQueueWait >= TimeSpan.Zero && o.MaxQueueWait <= TimeSpan.FromMinutes(1), "Bridge:Store:Audit:MaxQueueWait must be between 00:00:00 and 00:01:00.")
+            .ValidateOnStart();
         builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRecorder>());
         return builder;

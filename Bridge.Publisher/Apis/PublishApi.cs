@@ -196,6 +196,7 @@ public static partial class PublishApi
         }
 
         services.Audit.RecordAccepted(topic, messages.Select(m => m.Envelope), acceptedAt); // queued: written in the background
+        await services.Audit.WhenRoomAsync(CancellationToken.None); // paced to the audit writer while its queue is full
         BridgeTelemetry.Published.Add(messages.Length, new KeyValuePair<string, object?>("topic", topic));
         LogPublished(services.Logger, messages.Length, topic, correlationId);
         return ([.. messages.Select(m => m.Envelope.Id)], null);

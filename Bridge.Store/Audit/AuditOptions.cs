@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Bridge.Store.Audit;
 
 /// <summary>What the audit trail keeps, section <c>Bridge:Store:Audit</c>.</summary>
@@ -11,4 +13,17 @@ public sealed class AuditOptions
     /// its attributes and size are kept.
     /// </summary>
     public bool KeepPayload { get; set; } = true;
+
+    /// <summary>
+    /// How many records may wait for the writer before publishes and deliveries are paced to its speed (10,000 by
+    /// default: a few MB, about two seconds of ingest at the benchmarked rate). Past it nothing is dropped; callers wait.
+    /// </summary>
+    [Range(100, 1_000_000, ErrorMessage = "Bridge:Store:Audit:QueueCapacity must be between 100 and 1000000.")]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
+    /// The longest one publish or delivery waits for room in a full queue (2 s by default); after it, it goes on and its
+    /// records stay queued. A store that refuses writes is never waited for.
+    /// </summary>
+    public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(2);
 }

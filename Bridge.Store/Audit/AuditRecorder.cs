@@ -16,6 +16,10 @@ namespace Bridge.Store.Audit;
 /// drains the queue on shutdown. A batch that cannot be written (the database is down, or another process inserted the
 /// same delivery meanwhile) is tried three times, then logged as lost with every entry; recording goes on with the
 /// next batch. An entry queued by a process that dies before writing it is lost; the envelope itself never is.
+/// The queue is bounded by <see cref="AuditOptions.QueueCapacity"/>: while it is full, <see cref="WhenRoomAsync"/> makes
+/// publishers and deliveries wait for the writer (at most <see cref="AuditOptions.MaxQueueWait"/>, and not at all while
+/// the store refuses writes), so a writer slower than ingest slows ingest down instead of holding every accepted
+/// envelope in memory. Nothing is ever dropped from the queue.
 /// </summary>
 public sealed partial class AuditRecorder(
     IDbContextFactory<BridgeDbContext> contexts,
@@ -25,6 +29,14 @@ public sealed partial class AuditRecorder(
     private const int BatchSize = 500;
     private const int Tries = 3;
     private readonly Channel<AuditEntry> _queue = Channel.CreateUnbounded<AuditEntry>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly int _capacity = options.Value.QueueCapacity;
+    private readonly TimeSpan _maxWait = options.Value.MaxQueueWait;
+    private TaskCompletionSource _written = NewSignal();
+    private int _queued;
+    private volatile bool _refused;
+
+    /// <summary>Entries queued and not yet written (or given up on).</summary>
+    public int Queued => Volatile.Read(ref _queued);
 
     /// <summary>Queues the envelopes the broker accepted on <paramref name="topic"/>.</summary>
     public void RecordAccepted(string topic, IEnumerable<Envelope> envelopes, DateTimeOffset acceptedAt)
@@ -32,7 +44,7 @@ public sealed partial class AuditRecorder(
         ArgumentNullException.ThrowIfNull(envelopes);
         foreach (var envelope in envelopes)
         {
-            _queue.Writer.TryWrite(new AcceptedEntry(topic, envelope, acceptedAt));
+            Enqueue(new AcceptedEntry(topic, envelope, acceptedAt));
         }
     }
 
@@ -44,15 +56,65 @@ public sealed partial class AuditRecorder(
     public void RecordAttempt(DeliveryAttempt attempt)
     {
         ArgumentNullException.ThrowIfNull(attempt);
-        _queue.Writer.TryWrite(new AttemptEntry(attempt));
+        Enqueue(new AttemptEntry(attempt));
     }
 
     /// <summary>Queues a dead letter; it ends its delivery as dead-lettered. The recorder owns <paramref name="deadLetter"/> from now on.</summary>
     public void RecordDeadLetter(DeadLetterRecord deadLetter)
     {
         ArgumentNullException.ThrowIfNull(deadLetter);
-        _queue.Writer.TryWrite(new DeadLetterEntry(deadLetter));
+        Enqueue(new DeadLetterEntry(deadLetter));
     }
+
+    /// <summary>
+    /// Completes at once while the queue has room; while it is full, when the writer has made room, when the store
+    /// refuses writes (waiting would not help), or after <see cref="AuditOptions.MaxQueueWait"/> — whichever comes first.
+    /// What the caller recorded is queued either way; this only paces it.
+    /// </summary>
+    public ValueTask WhenRoomAsync(CancellationToken cancellationToken = default) =>
+        HasRoom() ? ValueTask.CompletedTask : WaitForRoomAsync(cancellationToken);
+
+    private bool HasRoom() => Volatile.Read(ref _queued) < _capacity || _refused || _queue.Reader.Completion.IsCompleted;
+
+    private async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var written = Volatile.Read(ref _written); // taken before the check, so a batch written after it wakes this wait
+            var left = _maxWait - waited.Elapsed;
+            if (HasRoom() || left <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            try
+            {
+                await written.Task.WaitAsync(left, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Enqueue(AuditEntry entry)
+    {
+        if (_queue.Writer.TryWrite(entry))
+        {
+            Interlocked.Increment(ref _queued);
+        }
+    }
+
+    /// <summary>Takes <paramref name="count"/> entries off the count and wakes whoever waits for room.</summary>
+    private void Dequeued(int count)
+    {
+        Interlocked.Add(ref _queued, -count);
+        Interlocked.Exchange(ref _written, NewSignal()).TrySetResult();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -78,6 +140,7 @@ public sealed partial class AuditRecorder(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         _queue.Writer.TryComplete();
+        Dequeued(0); // no one waits for room any more
         await base.StopAsync(cancellationToken);
         if (ExecuteTask is { IsCanceled: true })
         {
@@ -107,11 +170,14 @@ public sealed partial class AuditRecorder(
                 {
                     await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                     await AuditBatch.WriteAsync(db, batch, options.Value.KeepPayload, cancellationToken);
+                    _refused = false;
                     break;
                 }
                 catch (Exception ex) when (IsWriteFailure(ex) && tries < Tries)
                 {
                     LogRetry(logger, ex, batch.Count, tries);
+                    _refused = true;
+                    Dequeued(0); // waiting callers go on: room will not come soon
                     await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), cancellationToken);
                 }
                 catch (Exception ex) when (IsWriteFailure(ex))
@@ -120,6 +186,8 @@ public sealed partial class AuditRecorder(
                     break;
                 }
             }
+
+            Dequeued(batch.Count);
         }
     }
 

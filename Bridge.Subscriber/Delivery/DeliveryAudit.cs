@@ -10,9 +10,12 @@ namespace Bridge.Subscriber.Delivery;
 /// <summary>What delivery tells the audit trail: each attempt (with the delivery it changes), each dead letter, each duplicate.</summary>
 internal sealed class DeliveryAudit(AuditRecorder recorder, TimeProvider timeProvider)
 {
-    /// <summary>An attempt that called the webhook.</summary>
-    public void Attempted(SubscriptionAddress address, ReceivedMessage message, DateTimeOffset startedAt, WebhookCallResult result) =>
+    /// <summary>An attempt that called the webhook; completes when the audit queue has room (see <see cref="AuditRecorder.WhenRoomAsync"/>).</summary>
+    public ValueTask Attempted(SubscriptionAddress address, ReceivedMessage message, DateTimeOffset startedAt, WebhookCallResult result)
+    {
         recorder.RecordAttempt(Attempt(address, message, startedAt, result.Outcome, result.StatusCode, result.Duration, result.Error, result.ResponseExcerpt));
+        return recorder.WhenRoomAsync(CancellationToken.None);
+    }
 
     /// <summary>A redelivery dedupe completed without a call, because the envelope was delivered before.</summary>
     public void Duplicate(SubscriptionAddress address, ReceivedMessage message) =>

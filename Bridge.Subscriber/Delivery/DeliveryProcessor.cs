@@ -147,7 +147,7 @@ internal sealed partial class DeliveryProcessor(
 
         guard.Record(result, envelope.Id);
 
-        audit.Attempted(address, message, startedAt, result);
+        await audit.Attempted(address, message, startedAt, result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
         if (result.Outcome is AttemptOutcome.Failed or AttemptOutcome.Rejected)
         {
