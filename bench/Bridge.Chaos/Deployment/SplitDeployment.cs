@@ -75,7 +75,7 @@ internal sealed class SplitDeployment : IAsyncDisposable
             [$"{subscription}:Webhook:Url"] = webhook.ToString(),
             [$"{subscription}:Webhook:Secret"] = Secret,
             [$"{subscription}:Webhook:MaxAttempts"] = "10",
-            [$"{subscription}:Webhook:Concurrency"] = "16",
+            [$"{subscription}:Webhook:Concurrency"] = "32",
             [$"{subscription}:Webhook:Timeout"] = "00:00:05",
             [$"{subscription}:Webhook:RetryBaseDelay"] = "00:00:00.200",
             [$"{subscription}:Webhook:MaxRetryDelay"] = "00:00:02",
