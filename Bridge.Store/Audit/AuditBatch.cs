@@ -8,47 +8,55 @@ using Microsoft.EntityFrameworkCore;
 namespace Bridge.Store.Audit;
 
 /// <summary>
-/// Writes one batch of audit entries in one <c>SaveChanges</c>: events, attempts and dead letters are inserted; the
-/// delivery rows they touch are loaded in one query, changed in the order of the entries, and inserted or updated.
+/// Writes one batch of audit entries in one transaction: events, attempts and new deliveries are inserted in bulk
+/// (<see cref="BulkInsert"/>, no change tracking); the deliveries that already exist are loaded in one query, changed
+/// in the order of the entries and updated by <c>SaveChanges</c>, which also inserts the (rare) dead letters.
 /// </summary>
 internal static class AuditBatch
 {
     public static async Task WriteAsync(BridgeDbContext db, IReadOnlyList<AuditEntry> batch, bool keepPayload, CancellationToken cancellationToken)
     {
         var deliveries = await LoadDeliveriesAsync(db, batch, cancellationToken);
+        var events = new List<AuditedEvent>();
+        var attempts = new List<DeliveryAttempt>();
+        var created = new List<DeliveryRecord>();
         foreach (var entry in batch)
         {
             switch (entry)
             {
                 case AcceptedEntry accepted:
-                    db.Events.Add(ToEvent(accepted, keepPayload));
+                    events.Add(ToEvent(accepted, keepPayload));
                     break;
 
                 case AttemptEntry { Attempt: var attempt }:
-                    attempt.Id = 0; // a batch that failed before may have left a key on it
-                    db.DeliveryAttempts.Add(attempt);
-                    Apply(Delivery(db, deliveries, attempt.Topic, attempt.Subscription, attempt.MessageId, attempt.CorrelationId, attempt.StartedAt), attempt);
+                    attempts.Add(attempt);
+                    Apply(Delivery(deliveries, created, attempt.Topic, attempt.Subscription, attempt.MessageId, attempt.CorrelationId, attempt.StartedAt), attempt);
                     break;
 
                 case DeadLetterEntry { DeadLetter: var deadLetter }:
-                    deadLetter.Id = 0;
+                    deadLetter.Id = 0; // a batch that failed before may have left a key on it
                     db.DeadLetters.Add(deadLetter);
-                    Apply(Delivery(db, deliveries, deadLetter.Topic, deadLetter.Subscription, deadLetter.MessageId, deadLetter.CorrelationId, deadLetter.DeadLetteredAt), deadLetter);
+                    Apply(Delivery(deliveries, created, deadLetter.Topic, deadLetter.Subscription, deadLetter.MessageId, deadLetter.CorrelationId, deadLetter.DeadLetteredAt), deadLetter);
                     break;
             }
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await BulkInsert.InsertAsync(db, events, cancellationToken);
+        await BulkInsert.InsertAsync(db, attempts, cancellationToken);
+        await BulkInsert.InsertAsync(db, created, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
+
+    /// <summary>Builds the model and compiles the delivery query, so the first batch is written as fast as the others.</summary>
+    public static async Task WarmUpAsync(BridgeDbContext db, CancellationToken cancellationToken) =>
+        await LoadDeliveriesAsync(db, [new AttemptEntry(new DeliveryAttempt { Topic = "", Subscription = "", MessageId = "", CorrelationId = "" })], cancellationToken);
 
     /// <summary>
     /// The existing deliveries of the batch in one query. Topics, subscriptions and message ids are matched each as a
     /// set, which the unique (topic, subscription, message id) index answers; a row of another combination may come too.
     /// </summary>
-    /// <summary>Builds the model and compiles the delivery query, so the first batch is written as fast as the others.</summary>
-    public static async Task WarmUpAsync(BridgeDbContext db, CancellationToken cancellationToken) =>
-        await LoadDeliveriesAsync(db, [new AttemptEntry(new DeliveryAttempt { Topic = "", Subscription = "", MessageId = "", CorrelationId = "" })], cancellationToken);
-
     private static async Task<Dictionary<(string, string, string), DeliveryRecord>> LoadDeliveriesAsync(
         BridgeDbContext db, IReadOnlyList<AuditEntry> batch, CancellationToken cancellationToken)
     {
@@ -75,8 +83,9 @@ internal static class AuditBatch
         return rows.ToDictionary(d => (d.Topic, d.Subscription, d.MessageId));
     }
 
+    /// <summary>The delivery an entry changes: loaded (tracked, so updated), or new (inserted in bulk).</summary>
     private static DeliveryRecord Delivery(
-        BridgeDbContext db, Dictionary<(string, string, string), DeliveryRecord> deliveries,
+        Dictionary<(string, string, string), DeliveryRecord> deliveries, List<DeliveryRecord> created,
         string topic, string subscription, string messageId, string correlationId, DateTimeOffset at)
     {
         if (!deliveries.TryGetValue((topic, subscription, messageId), out var delivery))
@@ -91,7 +100,7 @@ internal static class AuditBatch
                 FirstAttemptAt = at,
                 LastAttemptAt = at,
             };
-            db.Deliveries.Add(delivery);
+            created.Add(delivery);
             deliveries[(topic, subscription, messageId)] = delivery;
         }
         return delivery;

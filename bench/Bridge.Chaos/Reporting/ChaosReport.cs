@@ -61,9 +61,18 @@ internal static class ChaosReport
         return s.ToString();
     }
 
-    /// <summary>Replaces the generated section of <paramref name="file"/> (between the markers) with <paramref name="section"/>.</summary>
+    /// <summary>
+    /// Replaces the generated section of <paramref name="file"/> (between the markers) with <paramref name="section"/>;
+    /// a file that does not exist yet is created with the markers and the section.
+    /// </summary>
     public static void WriteInto(string file, string section)
     {
+        if (!File.Exists(file))
+        {
+            File.WriteAllText(file, string.Concat(Begin, "\n", section, End, "\n"));
+            return;
+        }
+
         var text = File.ReadAllText(file);
         var begin = text.IndexOf(Begin, StringComparison.Ordinal);
         var end = text.IndexOf(End, StringComparison.Ordinal);
