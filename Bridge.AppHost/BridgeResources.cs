@@ -63,7 +63,7 @@ internal static partial class BridgeResourceExtensions
         return bridge with
         {
             Messaging = bridge.Messaging ?? builder.AddLocalRabbitMq("messaging"),
-            Database = bridge.Database ?? builder.AddLocalPostgres("postgres").AddDatabase("bridgedb"),
+            Database = bridge.Database ?? builder.AddLocalPostgreSql("postgres").AddDatabase("bridgedb"),
         };
     }
 

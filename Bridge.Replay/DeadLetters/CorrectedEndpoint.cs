@@ -1,7 +1,6 @@
 using Bridge.Envelopes;
 using Bridge.Messaging;
 using Bridge.Replay.ReplayJobs;
-using Bridge.Store.Attempts;
 using Bridge.Topology;
 using Bridge.Webhooks;
 

@@ -3,6 +3,7 @@ using Bridge.Store.Attempts;
 using Bridge.Store.DeadLetters;
 using Bridge.Store.Deliveries;
 using Bridge.Store.Events;
+using Bridge.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bridge.Store.Audit;

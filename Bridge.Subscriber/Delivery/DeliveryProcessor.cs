@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Bridge.Dedupe;
 using Bridge.Messaging;
-using Bridge.Store.Attempts;
 using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;

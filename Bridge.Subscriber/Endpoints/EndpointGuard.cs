@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Bridge.Store.Attempts;
 using Bridge.Telemetry;
 using Bridge.Topology;
 using Bridge.Webhooks;

@@ -3,6 +3,7 @@ using Bridge.Store;
 using Bridge.Store.Attempts;
 using Bridge.Store.Audit;
 using Bridge.Tests.Store;
+using Bridge.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -3,6 +3,7 @@ using Bridge.Store.Attempts;
 using Bridge.Store.Audit;
 using Bridge.Store.DeadLetters;
 using Bridge.Tests.Store;
+using Bridge.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -143,4 +144,4 @@ public abstract class AuditRecorderBehaviour : IAsyncLifetime
 
 public sealed class SqliteAuditRecorderTests() : AuditRecorderBehaviour(new SqliteStore());
 
-public sealed class PostgresAuditRecorderTests() : AuditRecorderBehaviour(new PostgresStore());
+public sealed class PostgreSqlAuditRecorderTests() : AuditRecorderBehaviour(new PostgreSqlStore());

@@ -73,9 +73,9 @@ public sealed class SqliteTimelineTests : TimelineBehaviour
 }
 
 /// <summary>The timeline with the store on PostgreSQL (a database of its own on the run's server).</summary>
-public sealed class PostgresTimelineTests : TimelineBehaviour
+public sealed class PostgreSqlTimelineTests : TimelineBehaviour
 {
     protected override async Task<TestTopology> OnStoreAsync(TestTopology topology) => topology
         .With("Bridge:Store:Provider", "postgresql")
-        .With("ConnectionStrings:bridgedb", await SharedPostgres.CreateDatabaseAsync());
+        .With("ConnectionStrings:bridgedb", await SharedPostgreSql.CreateDatabaseAsync());
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Bridge.Store.Attempts;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Webhooks;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,3 +1,3 @@
 namespace Bridge.Tests.Store;
 
-public sealed class PostgreSqlStoreTests() : StoreBehaviour(new PostgresStore());
+public sealed class PostgreSqlStoreTests() : StoreBehaviour(new PostgreSqlStore());

@@ -4,6 +4,7 @@ using Bridge.Store.Deliveries;
 using Bridge.Store.Endpoints;
 using Bridge.Store.Events;
 using Bridge.Store.Replays;
+using Bridge.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bridge.Tests.Store;

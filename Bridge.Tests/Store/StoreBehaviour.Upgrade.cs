@@ -1,4 +1,4 @@
-using Bridge.Store.Attempts;
+using Bridge.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Bridge.Tests.Store;

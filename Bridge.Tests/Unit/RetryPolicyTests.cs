@@ -1,5 +1,4 @@
 using System.Net;
-using Bridge.Store.Attempts;
 using Bridge.Subscriber.Delivery;
 using Bridge.Webhooks;
 

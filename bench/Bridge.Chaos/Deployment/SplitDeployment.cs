@@ -22,7 +22,7 @@ internal sealed class SplitDeployment : IAsyncDisposable
 
     public required RedisServer Redis { get; init; }
 
-    public required PostgresServer Postgres { get; init; }
+    public required PostgreSqlServer PostgreSql { get; init; }
 
     public required string StoreConnectionString { get; init; }
 
@@ -38,9 +38,9 @@ internal sealed class SplitDeployment : IAsyncDisposable
     {
         var rabbitMq = await RabbitMqServer.StartAsync("bridge-chaos");
         var redis = await RedisServer.StartAsync();
-        var postgres = await PostgresServer.StartAsync();
+        var postgres = await PostgreSqlServer.StartAsync();
         var store = await postgres.CreateDatabaseAsync("bridgedb");
-        return new SplitDeployment { RabbitMq = rabbitMq, Redis = redis, Postgres = postgres, StoreConnectionString = store, LogDirectory = logDirectory };
+        return new SplitDeployment { RabbitMq = rabbitMq, Redis = redis, PostgreSql = postgres, StoreConnectionString = store, LogDirectory = logDirectory };
     }
 
     /// <summary>Starts the publisher first (it creates the store's schema), then the subscribers and replay.</summary>
@@ -90,12 +90,12 @@ internal sealed class SplitDeployment : IAsyncDisposable
     }
 
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"rabbitmq-server :{RabbitMq.Port}, redis-server :{Redis.Port}, PostgreSQL :{Postgres.Port}; publisher {Publisher.BaseAddress}, subscribers {string.Join(", ", Subscribers.Select(s => s.BaseAddress))}, replay {Replay.BaseAddress}");
+        $"rabbitmq-server :{RabbitMq.Port}, redis-server :{Redis.Port}, PostgreSQL :{PostgreSql.Port}; publisher {Publisher.BaseAddress}, subscribers {string.Join(", ", Subscribers.Select(s => s.BaseAddress))}, replay {Replay.BaseAddress}");
 
     /// <summary>Stops every service and server, each whatever happened to the others (a server a fault left broken included).</summary>
     public async ValueTask DisposeAsync()
     {
-        IEnumerable<IAsyncDisposable?> parts = [Publisher, Replay, .. Subscribers, RabbitMq, Redis, Postgres];
+        IEnumerable<IAsyncDisposable?> parts = [Publisher, Replay, .. Subscribers, RabbitMq, Redis, PostgreSql];
         foreach (var part in parts.OfType<IAsyncDisposable>())
         {
             try

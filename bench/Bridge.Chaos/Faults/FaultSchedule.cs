@@ -31,9 +31,9 @@ internal sealed class FaultSchedule(SplitDeployment deployment, ChaosOptions opt
         }),
         ($"PostgreSQL down {options.Outage.TotalSeconds:0} s", async () =>
         {
-            await deployment.Postgres.StopAsync();
+            await deployment.PostgreSql.StopAsync();
             await Task.Delay(options.Outage);
-            await deployment.Postgres.StartAgainAsync();
+            await deployment.PostgreSql.StartAgainAsync();
         }),
     ];
 

@@ -12,7 +12,7 @@ namespace Bridge.Testing;
 /// OS user when the tests run as root (the server refuses root). Disposing stops it with <c>pg_ctl stop -m fast</c>,
 /// then by PID if it is still running, and deletes the directory.
 /// </summary>
-public sealed partial class PostgresServer : IAsyncDisposable
+public sealed partial class PostgreSqlServer : IAsyncDisposable
 {
     private const string Binaries = "/usr/lib/postgresql/15/bin";
     private const string OsUser = "postgres";
@@ -22,7 +22,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
     private readonly ConcurrentQueue<string> _output;
     private bool _disposed;
 
-    private PostgresServer(Process process, string directory, ConcurrentQueue<string> output, int port)
+    private PostgreSqlServer(Process process, string directory, ConcurrentQueue<string> output, int port)
     {
         _process = process;
         _directory = directory;
@@ -42,7 +42,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
         $"Host=127.0.0.1;Port={Port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database={database};Include Error Detail=true";
 
     /// <summary>Creates a cluster, starts its server and waits until it accepts connections.</summary>
-    public static async Task<PostgresServer> StartAsync()
+    public static async Task<PostgreSqlServer> StartAsync()
     {
         var postgres = Path.Combine(Binaries, "postgres");
         if (!File.Exists(postgres))
@@ -69,7 +69,7 @@ public sealed partial class PostgresServer : IAsyncDisposable
 
         var port = FreePort.Next();
         var output = new ConcurrentQueue<string>();
-        var server = new PostgresServer(Launch(directory, port, output), directory, output, port);
+        var server = new PostgreSqlServer(Launch(directory, port, output), directory, output, port);
         try
         {
             await server.WaitUntilAcceptingAsync(TimeSpan.FromSeconds(60));

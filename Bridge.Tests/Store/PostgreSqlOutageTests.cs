@@ -4,6 +4,7 @@ using Bridge.Store.Attempts;
 using Bridge.Store.Audit;
 using Bridge.Store.Migrations;
 using Bridge.Store.Providers;
+using Bridge.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Tests.Store;
 
 /// <summary>What the store does when its PostgreSQL server cannot be reached (a loopback port where nothing listens).</summary>
-public sealed class PostgresOutageTests
+public sealed class PostgreSqlOutageTests
 {
     private static readonly string Unreachable = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=bridge;Timeout=2";
 

@@ -4,14 +4,14 @@ using Npgsql;
 
 namespace Bridge.Tests.Idempotency;
 
-public sealed class PostgresIdempotencyTests : IdempotencyTestBase
+public sealed class PostgreSqlIdempotencyTests : IdempotencyTestBase
 {
     private const string Path = "/api/topics/orders/events";
 
     [Fact]
     public async Task On_PostgreSQL_concurrent_duplicates_publish_once_a_retry_is_replayed_and_a_reused_key_gets_422()
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync();
+        var connectionString = await SharedPostgreSql.CreateDatabaseAsync();
         await using var bridge = await StartBridgeAsync(Topology(("Bridge:Store:Provider", "postgresql"), ("ConnectionStrings:bridgedb", connectionString)));
         using var client = bridge.CreateClient();
 

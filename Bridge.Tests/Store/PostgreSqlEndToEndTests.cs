@@ -6,12 +6,12 @@ using Npgsql;
 
 namespace Bridge.Tests.Store;
 
-public sealed class PostgresEndToEndTests : BridgeTestBase
+public sealed class PostgreSqlEndToEndTests : BridgeTestBase
 {
     [Fact]
     public async Task The_bridge_on_PostgreSQL_migrates_its_store_delivers_an_event_and_lists_its_attempt()
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync();
+        var connectionString = await SharedPostgreSql.CreateDatabaseAsync();
         var topology = new TestTopology()
             .Subscription("orders", "erp", Receiver.UrlOf("erp"))
             .With("Bridge:Store:Provider", "postgresql")

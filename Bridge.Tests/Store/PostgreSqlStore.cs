@@ -6,7 +6,7 @@ using Npgsql;
 namespace Bridge.Tests.Store;
 
 /// <summary>PostgreSQL under test: each database new on the shared server; the catalog read from information_schema and pg_indexes.</summary>
-internal sealed partial class PostgresStore : StoreUnderTest
+internal sealed partial class PostgreSqlStore : StoreUnderTest
 {
     private readonly List<string> _databases = [];
 
@@ -14,7 +14,7 @@ internal sealed partial class PostgresStore : StoreUnderTest
 
     public override async Task<string> CreateDatabaseAsync()
     {
-        var connectionString = await SharedPostgres.CreateDatabaseAsync();
+        var connectionString = await SharedPostgreSql.CreateDatabaseAsync();
         _databases.Add(connectionString);
         return connectionString;
     }
@@ -75,7 +75,7 @@ internal sealed partial class PostgresStore : StoreUnderTest
             return;
         }
 
-        var server = await SharedPostgres.GetAsync();
+        var server = await SharedPostgreSql.GetAsync();
         await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
         await connection.OpenAsync();
         foreach (var database in _databases.Select(cs => new NpgsqlConnectionStringBuilder(cs)))

@@ -1,4 +1,4 @@
-[assembly: AssemblyFixture(typeof(Bridge.Tests.Store.SharedPostgres))]
+[assembly: AssemblyFixture(typeof(Bridge.Tests.Store.SharedPostgreSql))]
 
 namespace Bridge.Tests.Store;
 
@@ -6,12 +6,12 @@ namespace Bridge.Tests.Store;
 /// The one PostgreSQL server of a test run: started on first use, stopped at the end of the run (as an assembly
 /// fixture) if a test started it. Each test works in a database of its own.
 /// </summary>
-public sealed class SharedPostgres : IAsyncDisposable
+public sealed class SharedPostgreSql : IAsyncDisposable
 {
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(PostgresServer.StartAsync);
+    private static readonly Lazy<Task<PostgreSqlServer>> Shared = new(PostgreSqlServer.StartAsync);
 
     /// <summary>The server of this run, started on first use.</summary>
-    public static Task<PostgresServer> GetAsync() => Shared.Value;
+    public static Task<PostgreSqlServer> GetAsync() => Shared.Value;
 
     /// <summary>A new, empty database on the server of this run; returns its connection string.</summary>
     public static async Task<string> CreateDatabaseAsync()

@@ -9,7 +9,7 @@ namespace Bridge.AppHost.LocalServers;
 /// free loopback port, as the <c>postgres</c> OS user when the AppHost runs as root (the server refuses root).
 /// <c>ConnectionStrings__{name}</c> = <c>Host=127.0.0.1;Port=…;Username=postgres;Password=…</c> like the container resource.
 /// </summary>
-internal sealed class LocalPostgresResource(string name, string command, string directory, ParameterResource password)
+internal sealed class LocalPostgreSqlResource(string name, string command, string directory, ParameterResource password)
     : LocalServerResource(name, command, directory, password)
 {
     public const string UserName = "postgres";
@@ -20,29 +20,29 @@ internal sealed class LocalPostgresResource(string name, string command, string 
         ReferenceExpression.Create($"Host=127.0.0.1;Port={Port};Username={UserName};Password={Password}");
 }
 
-/// <summary>A database of a <see cref="LocalPostgresResource"/>, created when the server is ready: <c>ConnectionStrings__{name}</c>.</summary>
-internal sealed class LocalPostgresDatabaseResource(string name, string databaseName, LocalPostgresResource parent)
-    : Resource(name), IResourceWithParent<LocalPostgresResource>, IResourceWithConnectionString
+/// <summary>A database of a <see cref="LocalPostgreSqlResource"/>, created when the server is ready: <c>ConnectionStrings__{name}</c>.</summary>
+internal sealed class LocalPostgreSqlDatabaseResource(string name, string databaseName, LocalPostgreSqlResource parent)
+    : Resource(name), IResourceWithParent<LocalPostgreSqlResource>, IResourceWithConnectionString
 {
     public string DatabaseName { get; } = databaseName;
 
-    public LocalPostgresResource Parent { get; } = parent;
+    public LocalPostgreSqlResource Parent { get; } = parent;
 
     public ReferenceExpression ConnectionStringExpression =>
         ReferenceExpression.Create($"{Parent.ConnectionStringExpression};Database={DatabaseName}");
 }
 
-internal static class LocalPostgresExtensions
+internal static class LocalPostgreSqlExtensions
 {
     private const string Binaries = "/usr/lib/postgresql/15/bin";
 
     /// <summary>Adds a PostgreSQL server on a free loopback port (fsync off: a throwaway development cluster).</summary>
-    public static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(this IDistributedApplicationBuilder builder, string name)
+    public static IResourceBuilder<LocalPostgreSqlResource> AddLocalPostgreSql(this IDistributedApplicationBuilder builder, string name)
     {
         var port = ServerDirectory.FreePort();
         var password = ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{name}-password", special: false);
         var command = AsServerUser(Path.Combine(Binaries, "postgres"));
-        var postgres = new LocalPostgresResource(name, command[0], ServerDirectory.Create(builder, name), password);
+        var postgres = new LocalPostgreSqlResource(name, command[0], ServerDirectory.Create(builder, name), password);
         return builder.AddLocalServer(postgres, port, OpenAsync)
             .WithArgs([.. command.Skip(1),
                 "-D", postgres.DataDirectory, "-p", port.ToString(CultureInfo.InvariantCulture), "-h", "127.0.0.1", "-k", postgres.Directory,
@@ -51,9 +51,9 @@ internal static class LocalPostgresExtensions
     }
 
     /// <summary>Adds a database that is created once the server is ready; healthy once it accepts connections.</summary>
-    public static IResourceBuilder<LocalPostgresDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgresResource> server, string name)
+    public static IResourceBuilder<LocalPostgreSqlDatabaseResource> AddDatabase(this IResourceBuilder<LocalPostgreSqlResource> server, string name)
     {
-        var database = new LocalPostgresDatabaseResource(name, name, server.Resource);
+        var database = new LocalPostgreSqlDatabaseResource(name, name, server.Resource);
         server.OnResourceReady(async (resource, ready, cancellationToken) =>
         {
             var builder = new NpgsqlConnectionStringBuilder(await resource.ConnectionStringExpression.GetValueAsync(cancellationToken)) { Database = "postgres", Pooling = false };
@@ -96,7 +96,7 @@ internal static class LocalPostgresExtensions
     }
 
     /// <summary>Creates the cluster (password authentication over TCP, the password from a file deleted right after).</summary>
-    private static async Task InitDbAsync(LocalPostgresResource postgres, CancellationToken cancellationToken)
+    private static async Task InitDbAsync(LocalPostgreSqlResource postgres, CancellationToken cancellationToken)
     {
         if (Directory.Exists(postgres.DataDirectory))
         {
@@ -114,7 +114,7 @@ internal static class LocalPostgresExtensions
                 await RunAsync(["chown", "-R", "postgres:postgres", postgres.Directory], cancellationToken);
             }
             await RunAsync([.. AsServerUser(Path.Combine(Binaries, "initdb")),
-                "-D", postgres.DataDirectory, "-U", LocalPostgresResource.UserName, "--pwfile", passwordFile,
+                "-D", postgres.DataDirectory, "-U", LocalPostgreSqlResource.UserName, "--pwfile", passwordFile,
                 "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"], cancellationToken);
         }
         finally

@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Bridge.Envelopes;
-using Bridge.Store.Attempts;
 using Bridge.Webhooks.Destinations;
 
 namespace Bridge.Webhooks;
