@@ -110,7 +110,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
 
             return taken;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not ObjectDisposedException)
+        catch (Exception ex) when (DropsChannel(ex, cancellationToken))
         {
             await DropChannelAsync();
             throw;
@@ -120,6 +120,20 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
             _gate.Release();
         }
     }
+
+    /// <summary>
+    /// Whether a failed take leaves the channel in a state only closing it repairs. Anything but the caller's own
+    /// cancellation does — a cancellation the client raised itself included: RabbitMQ.Client cancels an operation whose
+    /// answer did not come within its continuation timeout (a broker busy after a restart), and a <c>basic.consume</c>
+    /// given up so may still have registered a consumer on the broker that this session does not know. That consumer is
+    /// pushed a full window and holds it unacknowledged for as long as the channel lives; closing the channel returns it.
+    /// </summary>
+    internal static bool DropsChannel(Exception exception, CancellationToken cancellationToken) => exception switch
+    {
+        ObjectDisposedException => false,
+        OperationCanceledException => !cancellationToken.IsCancellationRequested,
+        _ => true,
+    };
 
     public Task CompleteAsync(ReceivedMessage message, CancellationToken cancellationToken) =>
         SettleAsync(message, async (channel, held) =>
