@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Bridge.Envelopes;
 using Bridge.Store.Attempts;
 using Bridge.Store.DeadLetters;
+using Bridge.Threading;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,7 +32,7 @@ public sealed partial class AuditRecorder(
     private readonly Channel<AuditEntry> _queue = Channel.CreateUnbounded<AuditEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly TimeSpan _maxWait = options.Value.MaxQueueWait;
-    private TaskCompletionSource _written = NewSignal();
+    private readonly ChangeSignal _written = new();
     private int _queued;
     private volatile bool _refused;
 
@@ -81,7 +82,7 @@ public sealed partial class AuditRecorder(
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var written = Volatile.Read(ref _written); // taken before the check, so a batch written after it wakes this wait
+            var written = _written.Next; // taken before the check, so a batch written after it wakes this wait
             var left = _maxWait - waited.Elapsed;
             if (HasRoom() || left <= TimeSpan.Zero)
             {
@@ -90,7 +91,7 @@ public sealed partial class AuditRecorder(
 
             try
             {
-                await written.Task.WaitAsync(left, cancellationToken);
+                await written.WaitAsync(left, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -111,10 +112,8 @@ public sealed partial class AuditRecorder(
     private void Dequeued(int count)
     {
         Interlocked.Add(ref _queued, -count);
-        Interlocked.Exchange(ref _written, NewSignal()).TrySetResult();
+        _written.Raise();
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

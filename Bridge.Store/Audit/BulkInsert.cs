@@ -8,8 +8,8 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Bridge.Store.Audit;
 
 /// <summary>
-/// Inserts many new rows of one entity type with multi-row <c>INSERT … VALUES (…), (…)</c> statements on the context's
-/// connection and transaction, without change tracking and without reading generated keys back. Table, columns, quoting
+/// Inserts many new rows of one entity type with <c>INSERT … VALUES (…)</c> statements (many rows each on a server, one
+/// prepared row re-run on SQLite) on the context's connection and transaction, without change tracking and without reading generated keys back. Table, columns, quoting
 /// and value conversions come from the EF model and the provider, so it writes exactly what <c>SaveChanges</c> would,
 /// on every store provider. Generated keys (the identity <c>Id</c>) are left to the database.
 /// </summary>
@@ -52,7 +52,7 @@ internal static class BulkInsert
                 {
                     foreach (var column in table.Columns)
                     {
-                        command.Parameters.Add(column.Mapping.CreateParameter(command, "p" + index++, column.Getter.GetClrValueUsingContainingEntity(rows[row]), column.Property.IsNullable));
+                        command.Parameters.Add(column.Mapping.CreateParameter(command, table.ParameterNames[index++], column.Getter.GetClrValueUsingContainingEntity(rows[row]), column.Property.IsNullable));
                     }
                 }
 
@@ -100,10 +100,14 @@ internal static class BulkInsert
                 .Select(p => new Column(p, p.GetRelationalTypeMapping(), p.GetGetter()))];
             var names = string.Join(", ", Columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!)));
             _prefix = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({names}) VALUES ";
-            _placeholders = [.. Enumerable.Range(0, ParameterBudget).Select(i => sql.GenerateParameterNamePlaceholder("p" + i))];
+            ParameterNames = [.. Enumerable.Range(0, ParameterBudget).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+            _placeholders = [.. ParameterNames.Select(sql.GenerateParameterNamePlaceholder)];
         }
 
         public IReadOnlyList<Column> Columns { get; }
+
+        /// <summary>The parameter names of a statement, in order (<c>p0</c>, <c>p1</c>, …), made once rather than per value.</summary>
+        public IReadOnlyList<string> ParameterNames { get; }
 
         public static Table Of<T>(BridgeDbContext db) =>
             Cache.GetOrAdd((db.Model, typeof(T)), key => new Table(db, db.Model.FindEntityType(key.Item2)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Bridge.Telemetry;
+using Bridge.Threading;
 using Bridge.Topology;
 using Bridge.Webhooks;
 using Polly;
@@ -25,7 +26,7 @@ internal sealed partial class EndpointGuard
     private readonly CircuitBreakerManualControl _control = new();
     private readonly EndpointRateLimit? _rateLimit;
     private readonly ConcurrentDictionary<string, int> _heldFailures = new(StringComparer.Ordinal);
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly ChangeSignal _changed = new();
     private DateTimeOffset _blockedUntil;
     private DateTimeOffset _nextProbeAt;
     private bool _probing;
@@ -123,7 +124,7 @@ internal sealed partial class EndpointGuard
             TimeSpan? wait;
             lock (_sync)
             {
-                changed = _changed.Task;
+                changed = _changed.Next;
                 if (!HeldNoLock())
                 {
                     return new EndpointTurn(IsProbe: false);
@@ -344,14 +345,7 @@ internal sealed partial class EndpointGuard
 
     private void Signal(bool pauseChanged)
     {
-        TaskCompletionSource changed;
-        lock (_sync)
-        {
-            changed = _changed;
-            _changed = NewSignal();
-        }
-
-        changed.TrySetResult();
+        _changed.Raise();
         if (pauseChanged)
         {
             PauseChanged?.Invoke(this);
@@ -366,8 +360,6 @@ internal sealed partial class EndpointGuard
         await timeout.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit of {Subscription} opened for {Seconds:0.#} s: its webhook keeps failing (last: {Error}); envelopes wait")]
     private static partial void LogCircuitOpened(ILogger logger, string subscription, double seconds, string? error);
