@@ -27,6 +27,12 @@ internal sealed record BenchOptions(
     /// <summary>The measured phase of the batch scenario, short because its backlog must drain.</summary>
     public TimeSpan BatchMeasure { get; init; }
 
+    /// <summary>
+    /// <c>--transport embedded|rabbitmq</c>: only that transport's bridge scenarios, without the baselines or the soak —
+    /// for profiling one path; <see langword="null"/> runs everything.
+    /// </summary>
+    public string? Transport { get; init; }
+
     /// <summary>Events per batch request in the batch scenario.</summary>
     public int BatchSize { get; init; } = 50;
 
@@ -54,6 +60,9 @@ internal sealed record BenchOptions(
             BatchMeasure = Seconds("--batch-measure", 1, 5),
             DrainStall = Seconds("--drain-stall", 3, 15),
             DrainLimit = Seconds("--drain-limit", 15, 90),
+            Transport = Value("--transport") is { } transport
+                ? transport is "embedded" or "rabbitmq" ? transport : throw new ArgumentException($"--transport must be embedded or rabbitmq, not '{transport}'.")
+                : null,
         };
     }
 }

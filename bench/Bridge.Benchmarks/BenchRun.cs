@@ -22,26 +22,33 @@ internal static class BenchRun
         await using var rabbitMq = await RabbitMqServer.StartAsync("bridge-bench");
         var machine = await MachineFacts.CollectAsync(rabbitMq);
 
-        await Step(results, () => NoOpKestrelBaseline.RunAsync(options));
-        await Step(results, () => EmbeddedTransportBaseline.RunAsync(options));
-        await Step(results, () => RabbitMqBaseline.RunAsync(options, rabbitMq));
-
-        await using (var bridge = await BridgeUnderTest.StartAsync(rabbitMq: null))
+        var all = options.Transport is null;
+        if (all)
         {
+            await Step(results, () => NoOpKestrelBaseline.RunAsync(options));
+            await Step(results, () => EmbeddedTransportBaseline.RunAsync(options));
+            await Step(results, () => RabbitMqBaseline.RunAsync(options, rabbitMq));
+        }
+
+        if (options.Transport is null or "embedded")
+        {
+            await using var bridge = await BridgeUnderTest.StartAsync(rabbitMq: null);
             // Max rate first: it warms the bridge up (JIT tiering) before the latency is measured.
             await Step(results, () => MaxRateScenario.RunAsync(options, bridge, batch: false));
             await Step(results, () => MaxRateScenario.RunAsync(options, bridge, batch: true));
             await Step(results, () => FixedRateScenario.LatencyAsync(options, bridge));
         }
 
-        await using (var bridge = await BridgeUnderTest.StartAsync(rabbitMq))
+        if (options.Transport is null or "rabbitmq")
         {
+            await using var bridge = await BridgeUnderTest.StartAsync(rabbitMq);
             await Step(results, () => MaxRateScenario.RunAsync(options, bridge, batch: false));
             await Step(results, () => FixedRateScenario.LatencyAsync(options, bridge));
         }
 
-        await using (var bridge = await BridgeUnderTest.StartAsync(rabbitMq: null))
+        if (all)
         {
+            await using var bridge = await BridgeUnderTest.StartAsync(rabbitMq: null);
             await Step(results, () => FixedRateScenario.SoakAsync(options, bridge));
         }
 

@@ -3,7 +3,11 @@ using System.Text;
 
 namespace Bridge.Benchmarks.Reporting;
 
-/// <summary>The issue's targets, each evaluated against the figure of this run that it names.</summary>
+/// <summary>
+/// The performance targets, each a ratio to a baseline of the same run or an absolute bound, evaluated against the
+/// figure of this run that it names. The ratio column is measured ÷ required, so 100 % or more (less, for latency and
+/// memory) meets it. CPU per event has no bound of its own: <c>--compare</c> shows whether it grew.
+/// </summary>
 internal static class Targets
 {
     /// <summary>One row of the targets table.</summary>
@@ -39,46 +43,47 @@ internal static class Targets
 
     private static IEnumerable<Target> Evaluate(IReadOnlyList<Result> results)
     {
-        foreach (var key in new[] { "max-embedded", "max-rabbitmq", "batch-embedded" })
+        var kestrel = Ratios.Find(results, Baselines.NoOpKestrelBaseline.Key);
+        var embedded = Ratios.Find(results, "max-embedded");
+        var rabbitMq = Ratios.Find(results, "max-rabbitmq");
+
+        var endToEnd = embedded is null ? null : Ratio(embedded.Rate, kestrel);
+        yield return new Target($"end to end: {Label(embedded, "max-embedded")}", "≥ 1/3 of the no-op Kestrel POST, 0 lost",
+            embedded is null ? Format.None : $"{Format.Rate(embedded.Rate)} events/s vs {Format.Rate(kestrel?.Rate)} req/s, {Format.Count(embedded.Lost)} lost",
+            Format.Percent(endToEnd is { } e ? e * 3 : null),
+            endToEnd is not { } e2 ? Verdict.NotMeasured : e2 >= 1.0 / 3 && embedded!.Lost == 0 ? LossVerdict(embedded.Pending ?? 0) : Verdict.NotMet);
+
+        var vsLoop = rabbitMq is null ? null : Ratios.VsTransport(rabbitMq, results);
+        yield return new Target($"RabbitMQ: {Label(rabbitMq, "max-rabbitmq")}", "≥ 50 % of the raw quorum loop, delivery keeping up",
+            rabbitMq is null ? Format.None : $"{Format.Rate(rabbitMq.Rate)} vs {Format.Rate(Ratios.Find(results, rabbitMq.TransportBaseline ?? "")?.Rate)} msg/s, {Format.Count(rabbitMq.Pending)} pending",
+            Format.Percent(vsLoop is { } v ? v * 2 : null),
+            vsLoop is not { } v2 ? Verdict.NotMeasured : v2 >= 0.5 && rabbitMq!.Lost == 0 ? LossVerdict(rabbitMq.Pending ?? 0) : Verdict.NotMet);
+
+        foreach (var r in new[] { embedded, rabbitMq }.OfType<Result>())
         {
-            var r = Ratios.Find(results, key);
-            yield return new Target($"end-to-end throughput with zero loss: {Label(r, key)}", "≥ 10,000 events/s, 0 lost",
-                r is null ? Format.None : $"{Format.Rate(r.Rate)} events/s, {Format.Count(r.Lost)} lost, {Format.Count(r.Pending)} pending",
-                r is null ? Format.None : Format.Percent(r.Rate / 10_000),
-                r is null ? Verdict.NotMeasured : r.Rate >= 10_000 && r.Lost == 0 ? LossVerdict(r.Pending ?? 0) : Verdict.NotMet);
+            var ingest = Ratios.VsKestrel(r, results);
+            yield return new Target($"durable single-publish ingest: {r.Scenario}", "≥ 50 % of the no-op Kestrel POST",
+                $"{Format.Rate(r.IngestRate)} vs {Format.Rate(kestrel?.Rate)} req/s", Format.Percent(ingest is { } i ? i * 2 : null),
+                ingest is null ? Verdict.NotMeasured : Check(ingest >= 0.5));
         }
+
         foreach (var key in new[] { "latency-embedded", "latency-rabbitmq" })
         {
             var r = Ratios.Find(results, key);
-            yield return new Target($"p99 end-to-end latency: {Label(r, key)}", "≤ 25 ms",
+            yield return new Target($"p99 at a steady rate: {Label(r, key)}", "≤ 25 ms",
                 r?.Latency.P99 is { } p99 ? $"{Format.Ms(p99)} ms" : Format.None,
                 r?.Latency.P99 is { } p ? Format.Percent(p / 25) : Format.None,
                 r?.Latency.P99 is not { } q ? Verdict.NotMeasured : q > 25 ? Verdict.NotMet : LossVerdict(r.Pending ?? 0));
         }
-        var kestrel = Ratios.Find(results, Baselines.NoOpKestrelBaseline.Key);
-        var comparisons = new (string Title, Func<Result, double?> Ratio, Func<Result, string> Measured)[]
-        {
-            ("bridge throughput vs raw broker loop", r => Ratios.VsTransport(r, results),
-                r => $"{Format.Rate(r.Rate)} vs {Format.Rate(Ratios.Find(results, r.TransportBaseline!)?.Rate)} msg/s"),
-            ("publisher ingest vs no-op Kestrel POST", r => Ratios.VsKestrel(r, results),
-                r => $"{Format.Rate(r.IngestRate)} vs {Format.Rate(kestrel?.Rate)} req/s"),
-        };
-        foreach (var (title, ratioOf, measured) in comparisons)
-        {
-            foreach (var key in new[] { "max-embedded", "max-rabbitmq" })
-            {
-                var r = Ratios.Find(results, key);
-                var ratio = r is null ? null : ratioOf(r);
-                yield return new Target($"{title}: {Label(r, key)}", "≥ 50 %", r is null ? Format.None : measured(r),
-                    Format.Percent(ratio), ratio is null ? Verdict.NotMeasured : Check(ratio >= 0.5));
-            }
-        }
 
-        var soak = Ratios.Find(results, "soak-embedded");
-        yield return new Target($"bridge RSS over the soak: {Label(soak, "soak-embedded")}", "< 300 MB (peak of 1 s samples)",
-            soak?.PeakRssMb is { } peak ? $"{Format.One(peak)} MB peak, {Format.One(soak.FinalRssMb)} MB final" : Format.None,
-            soak?.PeakRssMb is { } p2 ? Format.Percent(p2 / 300) : Format.None,
-            soak?.PeakRssMb is { } p3 ? Check(p3 < 300) : Verdict.NotMeasured);
+        foreach (var key in new[] { "max-embedded", "batch-embedded", "max-rabbitmq", "soak-embedded" })
+        {
+            var r = Ratios.Find(results, key);
+            yield return new Target($"RSS: {Label(r, key)}", "< 300 MB",
+                r?.PeakRssMb is { } peak ? $"{Format.One(peak)} MB peak" + (r.FinalRssMb is { } last ? $", {Format.One(last)} MB final" : "") : Format.None,
+                r?.PeakRssMb is { } p2 ? Format.Percent(p2 / 300) : Format.None,
+                r?.PeakRssMb is { } p3 ? Check(p3 < 300) : Verdict.NotMeasured);
+        }
 
         var bridge = results.Where(r => r.Lost is not null).ToList();
         var lost = bridge.Sum(r => r.Lost ?? 0);
@@ -87,6 +92,9 @@ internal static class Targets
             $"{Format.Count(lost)} lost, {Format.Count(pending)} pending, {Format.Count(bridge.Sum(r => r.Duplicates ?? 0))} duplicates",
             Format.None, bridge.Count == 0 ? Verdict.NotMeasured : lost == 0 ? LossVerdict(pending) : Verdict.NotMet);
     }
+
+    private static double? Ratio(double value, Result? baseline) =>
+        baseline is null || baseline.Rate <= 0 ? null : value / baseline.Rate;
 
     private static Verdict Check(bool met) => met ? Verdict.Met : Verdict.NotMet;
 
