@@ -49,7 +49,8 @@ internal static class ChaosRun
         var drained = await Drain.WaitAsync(() => ledger.Delivered, load.Accepted, deployment.StoreConnectionString, options.DrainLimit, timeline, cancellationToken);
         var wall = timeline.Elapsed;
         var deadLetters = await DeadLetterCount.ReadAsync(deployment.StoreConnectionString);
-        var result = Tally.Of(options, timeline, load, ledger, deadLetters, schedule.Faults, drained, wall);
+        var deadLetterQueue = await BrokerDeadLetters.ReadAsync(deployment.RabbitMq);
+        var result = Tally.Of(options, timeline, load, ledger, deadLetters, deadLetterQueue, schedule.Faults, drained, wall);
         var markdown = ChaosReport.Markdown(result);
         Console.WriteLine(markdown);
         if (options.Output is { } output)
@@ -57,6 +58,6 @@ internal static class ChaosRun
             ChaosReport.WriteInto(output, markdown);
             Console.Error.WriteLine($"Wrote the fault-run section of {output}.");
         }
-        return result.Lost.Count == 0 && result.DuplicateEffects.Count == 0 ? 0 : 1;
+        return result.Lost.Count == 0 && result.DuplicateEffects.Count == 0 && result.UnrecordedDeadLetters.Count == 0 ? 0 : 1;
     }
 }

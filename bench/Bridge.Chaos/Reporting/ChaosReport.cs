@@ -29,14 +29,15 @@ internal static class ChaosReport
         {
             s.AppendLine(c, $"**Not the {r.Options.Events:N0}-event run:** publishing was bounded to {r.Options.PublishFor?.TotalMinutes:0} min (`--publish-for`), and {r.Started:N0} events were started in it — at the {r.Started / Math.Max(1, r.PublishDuration.TotalSeconds):N0} events/s this machine sustained under the schedule, {r.Options.Events:N0} events would take about {r.Options.Events / Math.Max(1, r.Started / Math.Max(1, r.PublishDuration.TotalSeconds)) / 60:N0} min.");
         }
-        s.AppendLine(c, $"Verdict: **{(r.Lost.Count == 0 && effects == 0 && r.Rejected.Count == 0 && r.Drained ? "0 lost, 0 duplicate effects" : "FAILED — see below")}**.");
+        s.AppendLine(c, $"Verdict: **{(r.Lost.Count == 0 && effects == 0 && r.Rejected.Count == 0 && r.UnrecordedDeadLetters.Count == 0 && r.Drained ? "0 lost, 0 duplicate effects, every dead letter recorded" : "FAILED — see below")}**.");
         s.AppendLine();
         s.AppendLine("| figure | value |");
         s.AppendLine("|---|---|");
         s.AppendLine(c, $"| accepted (a 202 came back) | {r.Accepted:N0} of {r.Started:N0} started |");
         s.AppendLine(c, $"| delivered (distinct webhook-ids acknowledged) | {r.Delivered:N0} |");
         s.AppendLine(c, $"| dead-lettered (store, distinct message ids) | {deadLettered:N0}{Reasons(r.DeadLettered)} |");
-        s.AppendLine(c, $"| **lost** = accepted − delivered − dead-lettered | **{r.Lost.Count:N0}** |");
+        s.AppendLine(c, $"| in the broker's dead-letter queue (read from RabbitMQ) / of them without a dead letter in the store | {r.InDeadLetterQueue:N0} / {r.UnrecordedDeadLetters.Count:N0} |");
+        s.AppendLine(c, $"| **lost** = accepted − delivered − dead-lettered (store or queue) | **{r.Lost.Count:N0}** |");
         s.AppendLine(c, $"| dead-lettered although the receiver had acknowledged it | {r.DeadLetteredAfterDelivery:N0} |");
         s.AppendLine(c, $"| delivered without an accepted publish | {r.DeliveredNotAccepted:N0} |");
         s.AppendLine(c, $"| duplicate deliveries (same webhook-id acknowledged again) | {r.DuplicateDeliveries:N0} |");
@@ -56,6 +57,7 @@ internal static class ChaosReport
             s.AppendLine(c, $"| {i + 1} | {f.Name}{(f.Error is null ? "" : $" (error: {f.Error})")} | {f.Started.TotalSeconds:0} | {f.Recovered.TotalSeconds:0} | {DeliveryGap(r, backlog, f)} | {FirstAfter(r, backlog, f)} | {PublishGap(r, f)} |");
         }
         AppendList(s, "Lost message ids (first 50)", r.Lost);
+        AppendList(s, "Dead letters in the broker but not in the store (first 50)", r.UnrecordedDeadLetters);
         AppendList(s, "Duplicate effects (first 50)", r.DuplicateEffects);
         AppendList(s, "Calls refused by verification (first 50)", r.Rejected);
         return s.ToString();
@@ -88,6 +90,7 @@ internal static class ChaosReport
         {
             $"--events {o.Events.ToString(CultureInfo.InvariantCulture)}",
             o.Quick ? "--quick" : "",
+            $"--concurrency {o.PublishConcurrency.ToString(CultureInfo.InvariantCulture)}",
             o.PublishFor is { } bound ? $"--publish-for {bound.TotalSeconds.ToString(CultureInfo.InvariantCulture)}" : "",
         }.Where(a => a.Length > 0);
 

@@ -21,7 +21,13 @@ internal sealed record ChaosResult
     /// <summary>Distinct message ids dead-lettered, by reason (from the store).</summary>
     public required IReadOnlyDictionary<string, int> DeadLettered { get; init; }
 
-    /// <summary>Accepted message ids neither delivered nor dead-lettered.</summary>
+    /// <summary>Messages in the broker's dead-letter queue (counted there, not in the store).</summary>
+    public required int InDeadLetterQueue { get; init; }
+
+    /// <summary>Message ids in the broker's dead-letter queue that the store has no dead letter for.</summary>
+    public required IReadOnlyList<string> UnrecordedDeadLetters { get; init; }
+
+    /// <summary>Accepted message ids neither delivered nor dead-lettered (in the store or the broker's dead-letter queue).</summary>
     public required IReadOnlyList<string> Lost { get; init; }
 
     /// <summary>Dead-lettered message ids the receiver had acknowledged anyway.</summary>

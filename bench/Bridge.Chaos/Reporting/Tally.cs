@@ -4,15 +4,16 @@ using Bridge.Chaos.Receiver;
 
 namespace Bridge.Chaos.Reporting;
 
-/// <summary>Joins what the load got accepted, what the receiver acknowledged and what the store dead-lettered.</summary>
+/// <summary>Joins what the load got accepted, what the receiver acknowledged, and what the store and the broker's dead-letter queue hold.</summary>
 internal static class Tally
 {
     public static ChaosResult Of(
         ChaosOptions options, Timeline timeline, PublishLoad load, DeliveryLedger ledger,
-        IReadOnlyList<(string MessageId, string Reason)> deadLetters, IReadOnlyList<FaultRecord> faults, bool drained, TimeSpan wall)
+        IReadOnlyList<(string MessageId, string Reason)> deadLetters, IReadOnlyList<string> deadLetterQueue, IReadOnlyList<FaultRecord> faults, bool drained, TimeSpan wall)
     {
         var accepted = load.MessageIds.Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
-        var deadLettered = deadLetters.Select(d => d.MessageId).ToHashSet(StringComparer.Ordinal);
+        var recorded = deadLetters.Select(d => d.MessageId).ToHashSet(StringComparer.Ordinal);
+        var deadLettered = recorded.Union(deadLetterQueue, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
         var byReason = deadLetters.DistinctBy(d => d.MessageId, StringComparer.Ordinal)
             .GroupBy(d => d.Reason, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -25,6 +26,8 @@ internal static class Tally
             Accepted = load.Accepted,
             Delivered = ledger.Delivered,
             DeadLettered = byReason,
+            InDeadLetterQueue = deadLetterQueue.Count,
+            UnrecordedDeadLetters = deadLetterQueue.Where(id => !recorded.Contains(id)).Distinct(StringComparer.Ordinal).ToList(),
             Lost = accepted.Where(id => !ledger.WasDelivered(id) && !deadLettered.Contains(id)).ToList(),
             DeadLetteredAfterDelivery = deadLettered.Count(ledger.WasDelivered),
             DeliveredNotAccepted = Math.Max(0, ledger.Delivered - accepted.Count(ledger.WasDelivered)),
