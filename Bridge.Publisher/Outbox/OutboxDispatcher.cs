@@ -10,9 +10,12 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Publisher.Outbox;
 
 /// <summary>
-/// Forwards the outbox to the broker in acceptance order, a batch at a time, deleting each batch once the broker confirmed
-/// it. Holds the store's dispatcher lease so one process forwards at a time. While the broker is unreachable it backs off
-/// and tries again; an envelope the broker refuses for good is kept, marked failed with the reason, and skipped.
+/// Forwards the outbox to the broker in acceptance order, a batch at a time. Rows the broker confirmed are deleted by
+/// their sequence numbers in the background while the next batch is read and forwarded, so a delete (a write that waits
+/// for the store's lock) is never between an accepted envelope and the broker; until it is done those rows are skipped.
+/// A crash before the delete forwards them again (at least once). Holds the store's dispatcher lease so one process
+/// forwards at a time. While the broker is unreachable it backs off and tries again; an envelope the broker refuses for
+/// good is kept, marked failed with the reason, and skipped.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IDbContextFactory<BridgeDbContext> store, TransportPublisher transport, OutboxSignal signal, IOptions<OutboxOptions> options,
@@ -25,6 +28,8 @@ internal sealed partial class OutboxDispatcher(
     private long _pending;
     private DateTimeOffset _renewAfter = DateTimeOffset.MinValue;
     private DateTimeOffset _countAfter = DateTimeOffset.MinValue;
+    private readonly HashSet<long> _forwarded = []; // confirmed by the broker, not yet deleted from the outbox
+    private (Task Task, long[] Sequences)? _deleting;
 
     /// <summary>Envelopes waiting, as last counted.</summary>
     public long Pending => Math.Max(0, Interlocked.Read(ref _pending));
@@ -52,7 +57,7 @@ internal sealed partial class OutboxDispatcher(
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
 #pragma warning disable CA1031 // The broker or the store is away: back off and try again; nothing leaves the outbox unconfirmed.
             catch (Exception ex)
@@ -67,6 +72,11 @@ internal sealed partial class OutboxDispatcher(
                 await Task.Delay(backoff, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+
+        // Stopping: delete what was forwarded, so a restart does not forward it again.
+        await CollectDeleteAsync(wait: true);
+        StartDelete();
+        await CollectDeleteAsync(wait: true);
     }
 
     /// <summary>Takes or renews the lease; a lease renewed less than a third of its duration ago is still safely held.</summary>
@@ -89,17 +99,20 @@ internal sealed partial class OutboxDispatcher(
 
     private async Task<int> ForwardBatchAsync(CancellationToken cancellationToken)
     {
+        // Many confirmed rows still waiting for their delete (a slow store): wait for it rather than read past them all.
+        await CollectDeleteAsync(wait: _forwarded.Count >= 4 * options.Value.BatchSize);
         await using var db = await store.CreateDbContextAsync(cancellationToken);
-        var batch = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.FailedAt == null)
-            .OrderBy(m => m.Sequence).Take(options.Value.BatchSize).ToListAsync(cancellationToken);
-        if (batch.Count < options.Value.BatchSize)
+        var read = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.FailedAt == null)
+            .OrderBy(m => m.Sequence).Take(options.Value.BatchSize + _forwarded.Count).ToListAsync(cancellationToken);
+        var batch = _forwarded.Count == 0 ? read : read.Where(m => !_forwarded.Contains(m.Sequence)).ToList();
+        if (read.Count < options.Value.BatchSize + _forwarded.Count)
         {
             Interlocked.Exchange(ref _pending, batch.Count);
         }
         else if (time.GetUtcNow() >= _countAfter)
         {
             // A full batch: count what waits behind it, at most once a second (the gauge, not the hot path).
-            Interlocked.Exchange(ref _pending, await db.Set<OutboxMessage>().CountAsync(m => m.FailedAt == null, cancellationToken));
+            Interlocked.Exchange(ref _pending, await db.Set<OutboxMessage>().CountAsync(m => m.FailedAt == null, cancellationToken) - _forwarded.Count);
             _countAfter = time.GetUtcNow() + TimeSpan.FromSeconds(1);
         }
         if (batch.Count == 0)
@@ -122,14 +135,57 @@ internal sealed partial class OutboxDispatcher(
                 continue;
             }
 
-            var first = run[0].Sequence;
-            var last = run[^1].Sequence;
-            await db.Set<OutboxMessage>().Where(m => m.Sequence >= first && m.Sequence <= last && m.FailedAt == null).ExecuteDeleteAsync(cancellationToken);
+            foreach (var message in run)
+            {
+                _forwarded.Add(message.Sequence);
+            }
             Dispatched.Add(run.Count);
             forwarded += run.Count;
             Interlocked.Add(ref _pending, -run.Count);
         }
+        StartDelete();
         return forwarded;
+    }
+
+    /// <summary>Deletes the confirmed rows in the background, unless a delete still runs (the next one takes them).</summary>
+    private void StartDelete()
+    {
+        if (_deleting is not null || _forwarded.Count == 0)
+        {
+            return;
+        }
+
+        var sequences = _forwarded.ToArray();
+        _deleting = (DeleteAsync(sequences), sequences);
+    }
+
+    /// <summary>Not cancellable: a short write, and one left half-done would only make the next delete repeat it.</summary>
+    private async Task DeleteAsync(long[] sequences)
+    {
+        await using var db = await store.CreateDbContextAsync(CancellationToken.None);
+        await db.Set<OutboxMessage>().Where(m => sequences.Contains(m.Sequence)).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    /// <summary>Takes the finished (or, with <paramref name="wait"/>, the running) delete's rows off the confirmed set; a failed delete is tried again by the next.</summary>
+    private async Task CollectDeleteAsync(bool wait)
+    {
+        if (_deleting is not { } deleting || (!wait && !deleting.Task.IsCompleted))
+        {
+            return;
+        }
+
+        _deleting = null;
+        try
+        {
+            await deleting.Task;
+            _forwarded.ExceptWith(deleting.Sequences);
+        }
+#pragma warning disable CA1031 // The rows stay confirmed and skipped; the next delete takes them again.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogDeleteFailed(logger, ex, deleting.Sequences.Length);
+        }
     }
 
     private async Task MarkFailedAsync(BridgeDbContext db, List<OutboxMessage> run, string reason, CancellationToken cancellationToken)
@@ -166,6 +222,9 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The broker is reachable again after {Outage}; forwarding the outbox ({Pending} envelope(s) waiting)")]
     private static partial void LogRecovered(ILogger logger, TimeSpan outage, long pending);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deleting {Count} forwarded envelope(s) from the outbox failed; the next delete tries again (a restart before it forwards them again)")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The broker refused envelope {MessageId} for topic {Topic} for good (correlation {CorrelationId}): {Error}; it stays in the outbox, marked failed")]
     private static partial void LogRefused(ILogger logger, string messageId, string topic, string? correlationId, string error);

@@ -28,24 +28,33 @@ internal sealed class OutboxPublisher(OutboxWriter writer, TimeProvider time) : 
     }
 }
 
-/// <summary>Wakes the dispatcher when envelopes were written.</summary>
+/// <summary>
+/// Wakes the dispatcher when envelopes were written. Pulses while one is already pending add nothing (and cost no
+/// exception: this runs once per commit): the dispatcher reads the outbox after it wakes, so it sees every row committed
+/// before any of them.
+/// </summary>
 internal sealed class OutboxSignal
 {
     private readonly SemaphoreSlim _pulse = new(0, 1);
+    private int _pending;
 
     public void Pulse()
     {
-        try
+        if (Interlocked.Exchange(ref _pending, 1) == 0)
         {
             _pulse.Release();
         }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
-        }
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _pulse.WaitAsync(timeout, cancellationToken);
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var pulsed = await _pulse.WaitAsync(timeout, cancellationToken);
+        if (pulsed)
+        {
+            Volatile.Write(ref _pending, 0);
+        }
+        return pulsed;
+    }
 }
 
 /// <summary>The transport's own publisher, which the dispatcher forwards to.</summary>

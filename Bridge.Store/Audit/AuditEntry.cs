@@ -23,8 +23,11 @@ internal sealed record AttemptEntry(DeliveryAttempt Attempt) : AuditEntry
     public override string Describe() => $"attempt {Attempt.Topic}/{Attempt.Subscription} {Attempt.MessageId}#{Attempt.Attempt} (correlation {Attempt.CorrelationId})";
 }
 
-/// <summary>An envelope dead-lettered by delivery, and through it the end of its delivery.</summary>
-internal sealed record DeadLetterEntry(DeadLetterRecord DeadLetter) : AuditEntry
+/// <summary>
+/// An envelope dead-lettered by delivery, and through it the end of its delivery. <paramref name="Written"/>, when
+/// given, learns whether the batch holding it was committed (true) or given up on (false).
+/// </summary>
+internal sealed record DeadLetterEntry(DeadLetterRecord DeadLetter, TaskCompletionSource<bool>? Written = null) : AuditEntry
 {
     public override string Describe() => $"dead letter {DeadLetter.Topic}/{DeadLetter.Subscription} {DeadLetter.MessageId} (correlation {DeadLetter.CorrelationId})";
 }

@@ -26,4 +26,10 @@ public sealed class AuditOptions
     /// records stay queued. A store that refuses writes is never waited for.
     /// </summary>
     public TimeSpan MaxQueueWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The longest delivery waits for a dead letter's record to be committed before it moves the envelope to the
+    /// dead-letter queue (30 s by default). Past it the envelope is dead-lettered anyway and its record stays queued.
+    /// </summary>
+    public TimeSpan DeadLetterWait { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -68,6 +68,32 @@ public sealed partial class AuditRecorder(
     }
 
     /// <summary>
+    /// Queues a dead letter like <see cref="RecordDeadLetter"/> and completes once it is in the store: true when its batch
+    /// was committed; false when the store refused it for good (the batch is logged as lost), when the recorder has
+    /// stopped, or after <see cref="AuditOptions.DeadLetterWait"/>, the entry staying queued. Delivery awaits this before
+    /// it moves the envelope to the dead-letter queue, so a process killed in between leaves the envelope in the broker
+    /// to be dead-lettered again, never a dead letter the store does not know of.
+    /// </summary>
+    public async Task<bool> RecordDeadLetterAsync(DeadLetterRecord deadLetter, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deadLetter);
+        var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!Enqueue(new DeadLetterEntry(deadLetter, written)))
+        {
+            return false;
+        }
+
+        try
+        {
+            return await written.Task.WaitAsync(options.Value.DeadLetterWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Completes at once while the queue has room; while it is full, when the writer has made room, when the store
     /// refuses writes (waiting would not help), or after <see cref="AuditOptions.MaxQueueWait"/> — whichever comes first.
     /// What the caller recorded is queued either way; this only paces it.
@@ -100,12 +126,15 @@ public sealed partial class AuditRecorder(
         }
     }
 
-    private void Enqueue(AuditEntry entry)
+    private bool Enqueue(AuditEntry entry)
     {
-        if (_queue.Writer.TryWrite(entry))
+        if (!_queue.Writer.TryWrite(entry))
         {
-            Interlocked.Increment(ref _queued);
+            return false;
         }
+
+        Interlocked.Increment(ref _queued);
+        return true;
     }
 
     /// <summary>Takes <paramref name="count"/> entries off the count and wakes whoever waits for room.</summary>
@@ -163,6 +192,7 @@ public sealed partial class AuditRecorder(
                 return;
             }
 
+            var committed = false;
             for (var tries = 1; ; tries++)
             {
                 try
@@ -170,6 +200,7 @@ public sealed partial class AuditRecorder(
                     await using var db = await contexts.CreateDbContextAsync(cancellationToken);
                     await AuditBatch.WriteAsync(db, batch, options.Value.KeepPayload, cancellationToken);
                     _refused = false;
+                    committed = true;
                     break;
                 }
                 catch (Exception ex) when (IsWriteFailure(ex) && tries < Tries)
@@ -186,6 +217,10 @@ public sealed partial class AuditRecorder(
                 }
             }
 
+            foreach (var entry in batch)
+            {
+                (entry as DeadLetterEntry)?.Written?.TrySetResult(committed);
+            }
             Dequeued(batch.Count);
         }
     }

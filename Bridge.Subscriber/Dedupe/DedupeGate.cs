@@ -1,6 +1,7 @@
 using Bridge.Dedupe;
 using Bridge.Messaging;
 using Bridge.Telemetry;
+using Bridge.Threading;
 using Bridge.Topology;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace Bridge.Subscriber.Dedupe;
 /// the claim otherwise. A dedupe store that cannot be reached never stops a delivery: the envelope is delivered
 /// (at least once, possibly twice), counted on <c>bridge.dedupe.unavailable</c> and logged as a warning.
 /// </summary>
-internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<DedupeOptions> options, ILogger<DedupeGate> logger)
+internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<DedupeOptions> options, TimeProvider time, ILogger<DedupeGate> logger)
 {
     public async Task<DedupeClaim> ClaimAsync(SubscriptionDefinition definition, ReceivedMessage message, CancellationToken cancellationToken)
     {
@@ -54,9 +55,8 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
         var lease = options.Value.ClaimLease;
         try
         {
-            while (true)
+            while (await Pause.ForAsync(lease / 3, time, cancellationToken))
             {
-                await Task.Delay(lease / 3, cancellationToken);
                 try
                 {
                     if (!await dedupe.RenewAsync(claim, lease, cancellationToken))

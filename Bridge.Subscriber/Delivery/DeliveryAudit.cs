@@ -21,17 +21,21 @@ internal sealed class DeliveryAudit(AuditRecorder recorder, TimeProvider timePro
     public void Duplicate(SubscriptionAddress address, ReceivedMessage message) =>
         recorder.RecordAttempt(Attempt(address, message, timeProvider.GetUtcNow(), AttemptOutcome.Duplicate, null, TimeSpan.Zero, null, null));
 
-    /// <summary>The envelope was dead-lettered by delivery.</summary>
-    public void DeadLettered(SubscriptionAddress address, ReceivedMessage message, string reason, string description) =>
-        DeadLettered(address, message.Envelope.Id, message.Envelope.CorrelationId, message.Envelope.Type, message.DeliveryCount, reason, description);
+    /// <summary>
+    /// Delivery is about to dead-letter the envelope: completes once the dead letter is in the store (or the store gave
+    /// up on it, see <see cref="AuditRecorder.RecordDeadLetterAsync"/>), so the broker's dead-letter queue never holds
+    /// an envelope the store does not know of.
+    /// </summary>
+    public Task<bool> DeadLetteringAsync(SubscriptionAddress address, ReceivedMessage message, string reason, string description) =>
+        recorder.RecordDeadLetterAsync(Record(address, message.Envelope.Id, message.Envelope.CorrelationId, message.Envelope.Type, message.DeliveryCount, reason, description));
 
     /// <summary>The transport dead-lettered a message on its own (see <see cref="IDeadLetterObserver"/>).</summary>
     public void DeadLettered(TransportDeadLetter deadLetter) =>
-        DeadLettered(deadLetter.Subscription, deadLetter.MessageId, deadLetter.Envelope?.CorrelationId ?? "", deadLetter.Envelope?.Type ?? "",
-            deadLetter.DeliveryCount, deadLetter.Reason, deadLetter.Description ?? "");
+        recorder.RecordDeadLetter(Record(deadLetter.Subscription, deadLetter.MessageId, deadLetter.Envelope?.CorrelationId ?? "", deadLetter.Envelope?.Type ?? "",
+            deadLetter.DeliveryCount, deadLetter.Reason, deadLetter.Description ?? ""));
 
-    private void DeadLettered(SubscriptionAddress address, string messageId, string correlationId, string type, int deliveryCount, string reason, string description) =>
-        recorder.RecordDeadLetter(new DeadLetterRecord
+    private DeadLetterRecord Record(SubscriptionAddress address, string messageId, string correlationId, string type, int deliveryCount, string reason, string description) =>
+        new()
         {
             Topic = address.Topic,
             Subscription = address.Subscription,
@@ -43,7 +47,7 @@ internal sealed class DeliveryAudit(AuditRecorder recorder, TimeProvider timePro
             DeliveryCount = deliveryCount,
             DeadLetteredAt = timeProvider.GetUtcNow(),
             State = DeadLetterState.Open,
-        });
+        };
 
     private static DeliveryAttempt Attempt(
         SubscriptionAddress address, ReceivedMessage message, DateTimeOffset startedAt, AttemptOutcome outcome,

@@ -4,6 +4,7 @@ using Bridge.Messaging;
 using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;
+using Bridge.Threading;
 using Bridge.Topology;
 using Bridge.Webhooks;
 
@@ -204,7 +205,10 @@ internal sealed partial class DeliveryProcessor(
         tags.Add("reason", reason);
         BridgeTelemetry.DeadLettered.Add(1, tags);
         LogDeadLettered(logger, message.Envelope.Id, address.ToString(), reason, description);
-        audit.DeadLettered(address, message, reason, description);
+        if (!await audit.DeadLetteringAsync(address, message, reason, description))
+        {
+            LogDeadLetterUnrecorded(logger, message.Envelope.Id, address.ToString(), reason);
+        }
         Outcome(Activity.Current, "dead_lettered");
         await SettleAsync(MessagingSpans.DeadLetter, () => receiver.DeadLetterAsync(message, reason, description, CancellationToken.None), message, address,
             reason: reason, description: description);
@@ -223,9 +227,8 @@ internal sealed partial class DeliveryProcessor(
         var interval = lockDuration / 2;
         try
         {
-            while (true)
+            while (await Pause.ForAsync(interval, timeProvider, cancellationToken))
             {
-                await Task.Delay(interval, timeProvider, cancellationToken);
                 await receiver.RenewLockAsync(message, cancellationToken);
             }
         }
@@ -299,6 +302,9 @@ internal sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Dead-lettered {MessageId} of {Subscription}: {Reason} ({Description})")]
     private static partial void LogDeadLettered(ILogger logger, string messageId, string subscription, string reason, string description);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The dead letter of {MessageId} on {Subscription} ({Reason}) could not be confirmed in the store in time; the envelope is dead-lettered in the broker anyway, and the audit writer logs the record if it cannot write it")]
+    private static partial void LogDeadLetterUnrecorded(ILogger logger, string messageId, string subscription, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lock on {MessageId} was lost; the broker will deliver it again")]
     private static partial void LogLockLost(ILogger logger, Exception exception, string messageId);

@@ -65,9 +65,40 @@ public sealed class AuditQueueTests : IAsyncLifetime
         Assert.Equal(150, recorder.Queued); // still queued, to be written when the writer runs
     }
 
+    [Fact]
+    public async Task A_dead_letter_recorded_for_settling_completes_only_once_its_row_is_in_the_store()
+    {
+        using var host = Recorder(capacity: 100, maxWait: TimeSpan.FromSeconds(1));
+        var recorder = host.Services.GetRequiredService<AuditRecorder>();
+
+        var recording = recorder.RecordDeadLetterAsync(DeadLetter("m-dead"), Ct);
+        await Task.Delay(300, Ct);
+        Assert.False(recording.IsCompleted, "Settling must wait while the dead letter is only queued.");
+
+        await host.StartAsync(Ct);
+        Assert.True(await recording.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        // Completed means committed: the row is readable at once, before the writer is stopped.
+        Assert.Equal(1L, (await _store.QueryAsync(_connectionString, "SELECT COUNT(*) FROM dead_letters WHERE \"MessageId\" = 'm-dead'")).Single()[0]);
+        await host.StopAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_dead_letter_whose_write_does_not_finish_in_time_lets_settling_go_on_and_stays_queued()
+    {
+        using var host = Recorder(capacity: 100, maxWait: TimeSpan.FromSeconds(1), ("Bridge:Store:Audit:DeadLetterWait", "00:00:00.300"));
+        var recorder = host.Services.GetRequiredService<AuditRecorder>();
+
+        var clock = Stopwatch.StartNew();
+        Assert.False(await recorder.RecordDeadLetterAsync(DeadLetter("m-late"), Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct));
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+        Assert.Equal(1, recorder.Queued);
+    }
+
     [Theory]
     [InlineData("Bridge:Store:Audit:QueueCapacity", "10", "QueueCapacity")]
     [InlineData("Bridge:Store:Audit:MaxQueueWait", "00:05:00", "MaxQueueWait")]
+    [InlineData("Bridge:Store:Audit:DeadLetterWait", "00:10:00", "DeadLetterWait")]
     public async Task Settings_out_of_range_stop_the_start_naming_the_setting(string key, string value, string named)
     {
         using var host = Recorder(capacity: 100, maxWait: TimeSpan.FromSeconds(1), (key, value));
@@ -96,6 +127,20 @@ public sealed class AuditQueueTests : IAsyncLifetime
         builder.AddBridgeStore();
         return builder.Build();
     }
+
+    private static Bridge.Store.DeadLetters.DeadLetterRecord DeadLetter(string messageId) => new()
+    {
+        Topic = "orders",
+        Subscription = "erp",
+        MessageId = messageId,
+        CorrelationId = "c-" + messageId,
+        Type = "order.created",
+        Reason = "Rejected",
+        Description = "410 Gone",
+        DeliveryCount = 1,
+        DeadLetteredAt = DateTimeOffset.UtcNow,
+        State = Bridge.Store.DeadLetters.DeadLetterState.Open,
+    };
 
     private static DeliveryAttempt Attempt(int i) => new()
     {
