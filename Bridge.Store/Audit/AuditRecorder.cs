@@ -14,9 +14,11 @@ namespace Bridge.Store.Audit;
 /// <summary>
 /// The audit trail's one writer: accepted events, delivery attempts with the delivery state they lead to, and dead
 /// letters. Recording never slows the caller: entries are queued and written in batches by a background service, which
-/// drains the queue on shutdown. A batch that cannot be written (the database is down, or another process inserted the
-/// same delivery meanwhile) is tried three times, then logged as lost with every entry; recording goes on with the
-/// next batch. An entry queued by a process that dies before writing it is lost; the envelope itself never is.
+/// drains the queue on shutdown. While the store cannot be reached, the batch waits and is tried again until it is back
+/// (an outage delays the trail, it leaves no hole); a batch the database refuses (another process inserted the same
+/// delivery meanwhile, a constraint) is tried three times, then logged as lost with every entry, and recording goes on
+/// with the next. An entry queued by a process that dies before writing it is lost; the envelope itself never is, and
+/// a dead letter is written before its envelope leaves for the dead-letter queue (<see cref="RecordDeadLetterAsync"/>).
 /// The queue is bounded by <see cref="AuditOptions.QueueCapacity"/>: while it is full, <see cref="WhenRoomAsync"/> makes
 /// publishers and deliveries wait for the writer (at most <see cref="AuditOptions.MaxQueueWait"/>, and not at all while
 /// the store refuses writes), so a writer slower than ingest slows ingest down instead of holding every accepted
@@ -29,6 +31,8 @@ public sealed partial class AuditRecorder(
 {
     private const int BatchSize = 500;
     private const int Tries = 3;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly CancellationToken Stopped = new(canceled: true);
     private readonly Channel<AuditEntry> _queue = Channel.CreateUnbounded<AuditEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _capacity = options.Value.QueueCapacity;
     private readonly TimeSpan _maxWait = options.Value.MaxQueueWait;
@@ -153,7 +157,7 @@ public sealed partial class AuditRecorder(
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await WriteAvailableAsync(batch, CancellationToken.None);
+                await WriteAvailableAsync(batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -161,7 +165,7 @@ public sealed partial class AuditRecorder(
             // Shutting down: drain below.
         }
 
-        await WriteAvailableAsync(batch, CancellationToken.None);
+        await WriteAvailableAsync(batch, Stopped);
     }
 
     /// <inheritdoc />
@@ -173,11 +177,17 @@ public sealed partial class AuditRecorder(
         if (ExecuteTask is { IsCanceled: true })
         {
             // Stopped before the background loop ever ran: write what was queued here.
-            await WriteAvailableAsync(new List<AuditEntry>(BatchSize), CancellationToken.None);
+            await WriteAvailableAsync(new List<AuditEntry>(BatchSize), Stopped);
         }
     }
 
-    private async Task WriteAvailableAsync(List<AuditEntry> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes what is queued, a batch at a time. While the store cannot be reached the batch is tried again, backing off
+    /// up to <see cref="MaxBackoff"/>, for as long as the recorder runs (<paramref name="keepTrying"/>): an outage delays
+    /// the audit trail, it does not cut holes in it. A batch the store refuses (a constraint) — or any failure once the
+    /// recorder is stopping — gets <see cref="Tries"/> tries and is then logged as lost with every entry.
+    /// </summary>
+    private async Task WriteAvailableAsync(List<AuditEntry> batch, CancellationToken keepTrying)
     {
         while (true)
         {
@@ -193,22 +203,38 @@ public sealed partial class AuditRecorder(
             }
 
             var committed = false;
+            var unreachable = 0;
             for (var tries = 1; ; tries++)
             {
                 try
                 {
-                    await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-                    await AuditBatch.WriteAsync(db, batch, options.Value.KeepPayload, cancellationToken);
+                    await using var db = await contexts.CreateDbContextAsync(CancellationToken.None);
+                    await AuditBatch.WriteAsync(db, batch, options.Value.KeepPayload, CancellationToken.None);
+                    if (unreachable > 0)
+                    {
+                        LogReachable(logger, unreachable, Volatile.Read(ref _queued));
+                    }
                     _refused = false;
                     committed = true;
                     break;
+                }
+                catch (Exception ex) when (IsWriteFailure(ex) && IsUnreachable(ex) && !keepTrying.IsCancellationRequested)
+                {
+                    if (unreachable++ == 0)
+                    {
+                        LogUnreachable(logger, ex, Volatile.Read(ref _queued));
+                    }
+                    _refused = true;
+                    Dequeued(0); // waiting callers go on: room will not come soon
+                    tries = 0; // an outage spends no try: the batch waits for the store
+                    await Pause.ForAsync(Backoff(unreachable), TimeProvider.System, keepTrying);
                 }
                 catch (Exception ex) when (IsWriteFailure(ex) && tries < Tries)
                 {
                     LogRetry(logger, ex, batch.Count, tries);
                     _refused = true;
                     Dequeued(0); // waiting callers go on: room will not come soon
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * tries), CancellationToken.None);
                 }
                 catch (Exception ex) when (IsWriteFailure(ex))
                 {
@@ -239,12 +265,37 @@ public sealed partial class AuditRecorder(
         }
     }
 
+    private static TimeSpan Backoff(int failures) =>
+        TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures - 1, 10))));
+
+    /// <summary>
+    /// The store could not be reached (a connection refused or timed out, a server going down): the provider calls the
+    /// failure transient, or a socket or timeout error lies underneath.
+    /// </summary>
+    private static bool IsUnreachable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// The database refused the batch (a unique delivery another process inserted first, a constraint) or could not be
     /// reached; EF wraps a connection failure its provider calls transient in an <see cref="InvalidOperationException"/>.
     /// </summary>
     private static bool IsWriteFailure(Exception exception) =>
         exception is DbUpdateException or DbException || exception.InnerException is DbException;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store cannot be reached; {Queued} audit record(s) wait and are written when it is back")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, int queued);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The store is reachable again after {Failures} failed write(s); writing the {Queued} audit record(s) that waited")]
+    private static partial void LogReachable(ILogger logger, int failures, int queued);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing {Count} audit records failed (try {Try}); retrying")]
     private static partial void LogRetry(ILogger logger, Exception exception, int count, int @try);

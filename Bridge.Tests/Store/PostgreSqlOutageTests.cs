@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Bridge.Tests.Store;
 
-/// <summary>What the store does when its PostgreSQL server cannot be reached (a loopback port where nothing listens).</summary>
+/// <summary>What the store does when its PostgreSQL server cannot be reached (a loopback port where nothing listens, or a real server stopped and started again).</summary>
 public sealed class PostgreSqlOutageTests
 {
     private static readonly string Unreachable = $"Host=127.0.0.1;Port={FreePort.Next()};Username=postgres;Database=bridge;Timeout=2";
@@ -40,7 +40,7 @@ public sealed class PostgreSqlOutageTests
     }
 
     [Fact]
-    public async Task Attempts_that_cannot_be_written_are_logged_as_lost_and_recording_goes_on()
+    public async Task While_the_store_cannot_be_reached_records_wait_and_only_a_stopping_recorder_gives_them_up()
     {
         var logs = new LogLines();
         await using var services = new ServiceCollection()
@@ -53,24 +53,80 @@ public sealed class PostgreSqlOutageTests
         await recorder.StartAsync(Ct);
 
         recorder.RecordAttempt(Attempt("m-1"));
-        await LoggedAsync("1 audit records could not be written: attempt orders/erp m-1#1 (correlation c-1)");
         recorder.RecordAttempt(Attempt("m-2"));
-        await LoggedAsync("1 audit records could not be written: attempt orders/erp m-2#1 (correlation c-1)");
+        await WaitUntilAsync(() => logs.Lines.Any(l => l.StartsWith("Warning: The store cannot be reached", StringComparison.Ordinal)), logs);
+        await Task.Delay(3000, Ct); // several failed writes: an outage spends no try
 
-        Assert.Equal(4, logs.Lines.Count(l => l.StartsWith("Warning: Writing 1 audit records failed", StringComparison.Ordinal)));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains("could not be written", StringComparison.Ordinal));
+        Assert.Equal(2, recorder.Queued);
         Assert.False(recorder.ExecuteTask!.IsCompleted, "The recorder must keep running while the database is down.");
-        await recorder.StopAsync(Ct);
 
-        async Task LoggedAsync(string line)
+        await recorder.StopAsync(Ct); // stopping with the store still away: the last tries, then the loss is logged
+        Assert.Contains(logs.Lines, l => l.StartsWith("Error: 2 audit records could not be written: attempt orders/erp m-1#1 (correlation c-1), attempt orders/erp m-2#1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Records_made_while_PostgreSQL_is_down_are_written_when_it_is_back_dead_letters_included()
+    {
+        await using var server = await PostgreSqlServer.StartAsync();
+        var connectionString = await server.CreateDatabaseAsync("audit_outage") + ";Timeout=2";
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            var deadline = Stopwatch.StartNew();
-            while (!logs.Lines.Contains("Error: " + line))
-            {
-                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"Not logged: {line}\n{string.Join('\n', logs.Lines)}");
-                await Task.Delay(50, Ct);
-            }
+            ["Bridge:Store:Provider"] = "postgresql",
+            ["ConnectionStrings:bridgedb"] = connectionString,
+            ["Bridge:Store:Audit:DeadLetterWait"] = "00:00:01",
+        });
+        builder.AddBridgeStore();
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+        var recorder = host.Services.GetRequiredService<AuditRecorder>();
+
+        await server.StopAsync();
+        recorder.RecordAttempt(Attempt("m-1"));
+        recorder.RecordAttempt(Attempt("m-2"));
+        Assert.False(await recorder.RecordDeadLetterAsync(DeadLetter("m-2"), Ct), "A dead letter cannot be confirmed while the store is down.");
+        await Task.Delay(2000, Ct);
+        await server.StartAgainAsync();
+
+        await WaitUntilAsync(() => recorder.Queued == 0, null);
+        await host.StopAsync(Ct);
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        Assert.Equal(2L, await CountAsync(connection, "delivery_attempts"));
+        Assert.Equal(1L, await CountAsync(connection, "dead_letters"));
+    }
+
+    private static async Task<long> CountAsync(Npgsql.NpgsqlConnection connection, string table)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {table}";
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, LogLines? logs)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(60), "Not reached in 60 s." + (logs is null ? "" : "\n" + string.Join('\n', logs.Lines)));
+            await Task.Delay(50, Ct);
         }
     }
+
+    private static Bridge.Store.DeadLetters.DeadLetterRecord DeadLetter(string messageId) => new()
+    {
+        Topic = "orders",
+        Subscription = "erp",
+        MessageId = messageId,
+        CorrelationId = "c-1",
+        Type = "order.created",
+        Reason = "MaxAttemptsExceeded",
+        Description = "3 deliveries failed",
+        DeliveryCount = 3,
+        DeadLetteredAt = DateTimeOffset.UnixEpoch.AddSeconds(1),
+        State = Bridge.Store.DeadLetters.DeadLetterState.Open,
+    };
 
     private static DeliveryAttempt Attempt(string messageId) => new()
     {
