@@ -46,7 +46,8 @@ internal static class ChaosRun
             return 2;
         }
 
-        var drained = await Drain.WaitAsync(() => ledger.Delivered, load.Accepted, deployment.StoreConnectionString, options.DrainLimit, timeline, cancellationToken);
+        var drained = await Drain.WaitAsync(() => ledger.Delivered, load.Accepted, deployment.StoreConnectionString,
+            () => BrokerDeadLetters.TryCountAsync(deployment.RabbitMq), options.DrainLimit, timeline, cancellationToken);
         var wall = timeline.Elapsed;
         var deadLetters = await DeadLetterCount.ReadAsync(deployment.StoreConnectionString);
         var deadLetterQueue = await BrokerDeadLetters.ReadAsync(deployment.RabbitMq);

@@ -25,4 +25,21 @@ internal static class BrokerDeadLetters
         }
         return ids;
     }
+
+    /// <summary>How many messages the dead-letter queue holds, or 0 while the broker cannot be asked (a restart).</summary>
+    public static async Task<int> TryCountAsync(RabbitMqServer rabbitMq)
+    {
+        try
+        {
+            await using var connection = await rabbitMq.ConnectAsync();
+            await using var channel = await connection.CreateChannelAsync();
+            return (int)(await channel.QueueDeclarePassiveAsync(Queue)).MessageCount;
+        }
+#pragma warning disable CA1031 // Counting is best effort while the broker restarts; the final tally reads the queue again.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return 0;
+        }
+    }
 }
