@@ -1,7 +1,7 @@
-using Bridge.Hosting.Security;
-using Bridge.Hosting.Subscriptions;
+using Bridge.Security;
 using Bridge.Store;
 using Bridge.Store.SqlServer;
+using Bridge.Subscriptions;
 using Bridge.Topology;
 using Bridge.Transport.AzureServiceBus;
 using Bridge.Transport.Embedded;

@@ -1,6 +1,6 @@
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
 using Bridge.OpsConsole.Metrics;
+using Bridge.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,10 +1,10 @@
 using Bridge.Hosting;
-using Bridge.Hosting.Security;
 using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Outbox;
 using Bridge.Publisher.Publishing;
 using Bridge.Publisher.Xml;
+using Bridge.Security;
 
 namespace Bridge.Publisher;
 

@@ -1,9 +1,9 @@
 using Bridge.Hosting;
-using Bridge.Hosting.Subscriptions;
 using Bridge.Messaging;
 using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Delivery;
 using Bridge.Subscriber.Endpoints;
+using Bridge.Subscriptions;
 using Bridge.Webhooks;
 
 namespace Bridge.Subscriber;

@@ -1,10 +1,10 @@
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
 using Bridge.Messaging;
 using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Publishing;
 using Bridge.Publisher.Xml;
+using Bridge.Security;
 using Bridge.Store.Audit;
 using Bridge.Telemetry;
 using Bridge.Topology;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Bridge.Hosting.Security;
+using Bridge.Security;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
 

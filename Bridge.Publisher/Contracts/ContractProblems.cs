@@ -1,4 +1,4 @@
-using Bridge.Hosting;
+using Bridge.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bridge.Publisher.Contracts;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
+using Bridge.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Bridge.Hosting.Security;
+using Bridge.Security;
 using Bridge.Store.Idempotency;
 
 namespace Bridge.Publisher.Idempotency;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Bridge.Hosting;
+using Bridge.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bridge.Publisher.Publishing;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using Bridge.Hosting;
+using Bridge.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
+using Bridge.Security;
 using Bridge.Store.Transforms;
 using Microsoft.AspNetCore.Http.HttpResults;
 

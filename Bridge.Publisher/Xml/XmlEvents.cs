@@ -1,5 +1,5 @@
-using Bridge.Hosting.Security;
 using Bridge.Publisher.Publishing;
+using Bridge.Security;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 

@@ -1,4 +1,4 @@
-using Bridge.Hosting.Security;
+using Bridge.Security;
 using Bridge.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

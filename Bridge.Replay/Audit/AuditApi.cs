@@ -1,5 +1,5 @@
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
+using Bridge.Security;
 using Bridge.Store;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;

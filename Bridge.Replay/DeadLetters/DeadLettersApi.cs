@@ -1,7 +1,7 @@
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
 using Bridge.Messaging;
 using Bridge.Replay.Audit;
+using Bridge.Security;
 using Bridge.Store;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,6 @@
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
 using Bridge.Replay.DeadLetters;
+using Bridge.Security;
 using Bridge.Store.Replays;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;

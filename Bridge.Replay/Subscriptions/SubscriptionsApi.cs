@@ -1,6 +1,6 @@
-using Bridge.Hosting.Security;
-using Bridge.Hosting.Subscriptions;
 using Bridge.Messaging;
+using Bridge.Security;
+using Bridge.Subscriptions;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using Bridge.Hosting.Security;
+using Bridge.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Bridge.Hosting;
-using Bridge.Hosting.Security;
+using Bridge.Http;
+using Bridge.Security;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,4 +1,4 @@
-using Bridge.Hosting.Subscriptions;
+using Bridge.Subscriptions;
 using Bridge.Topology;
 
 namespace Bridge.Subscriber.Endpoints;

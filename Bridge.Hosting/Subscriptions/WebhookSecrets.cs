@@ -1,7 +1,0 @@
-using Bridge.Hosting.Security;
-using Microsoft.AspNetCore.DataProtection;
-
-namespace Bridge.Hosting.Subscriptions;
-
-/// <summary>The signing secrets of API-made subscriptions at rest, encrypted with ASP.NET Core Data Protection.</summary>
-internal sealed class WebhookSecrets(IDataProtectionProvider provider) : SecretBox(provider, "Bridge.Subscriptions.WebhookSecrets.v1");

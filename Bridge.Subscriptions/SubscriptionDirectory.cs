@@ -1,0 +1,172 @@
+using System.Text.Json;
+using Bridge.Store;
+using Bridge.Store.Endpoints;
+using Bridge.Store.Subscriptions;
+using Bridge.Topology;
+using Bridge.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Bridge.Subscriptions;
+
+/// <summary>The API-made subscriptions in the store: create, change, rotate, tombstone and purge, and their runtime definitions.</summary>
+internal sealed class SubscriptionDirectory(
+    IDbContextFactory<BridgeDbContext> contexts, WebhookSecrets secrets, IOptions<SubscriptionsOptions> options, TimeProvider time)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Every row, tombstones included.</summary>
+    public async Task<IReadOnlyList<SubscriptionRecord>> LoadAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Set<SubscriptionRecord>().AsNoTracking().ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The row of a subscription, tombstone or not.</summary>
+    public async Task<SubscriptionRecord?> FindAsync(SubscriptionAddress address, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Set<SubscriptionRecord>().AsNoTracking()
+            .SingleOrDefaultAsync(s => s.Topic == address.Topic && s.Name == address.Subscription, cancellationToken);
+    }
+
+    /// <summary>Live API-made subscriptions of a topic.</summary>
+    public async Task<int> CountLiveAsync(string topic, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Set<SubscriptionRecord>().CountAsync(s => s.Topic == topic && s.DeletedAt == null, cancellationToken);
+    }
+
+    /// <summary>Live API-made subscriptions owned by <paramref name="owner"/>, over every topic.</summary>
+    public async Task<int> CountOwnedAsync(string owner, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Set<SubscriptionRecord>().CountAsync(s => s.CreatedBy == owner && s.DeletedAt == null, cancellationToken);
+    }
+
+    /// <summary>Stores a new subscription with a new secret; null when a row of that name exists (a race lost).</summary>
+    public async Task<(SubscriptionRecord Record, string Secret)?> CreateAsync(
+        SubscriptionAddress address, string? description, Uri url, SubscriptionSettings settings, string createdBy, CancellationToken cancellationToken)
+    {
+        var secret = WebhookSecret.Generate();
+        var now = time.GetUtcNow();
+        var record = new SubscriptionRecord
+        {
+            Topic = address.Topic,
+            Name = address.Subscription,
+            Description = description,
+            Url = url.AbsoluteUri,
+            Settings = JsonSerializer.Serialize(settings, Json),
+            ProtectedSecret = secrets.Protect(secret),
+            CreatedAt = now,
+            CreatedBy = createdBy,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            return null;
+        }
+        return (record, secret);
+    }
+
+    /// <summary>Changes a live subscription (last writer wins); null when there is none (owned by <paramref name="owner"/>, unless null).</summary>
+    public Task<SubscriptionRecord?> UpdateAsync(
+        SubscriptionAddress address, string? owner, string? description, Uri url, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        ChangeAsync(address, owner, record =>
+        {
+            record.Description = description;
+            record.Url = url.AbsoluteUri;
+            record.Settings = JsonSerializer.Serialize(settings, Json);
+        }, cancellationToken);
+
+    /// <summary>Turns a live subscription into a tombstone; null when there is none (owned by <paramref name="owner"/>, unless null).</summary>
+    public Task<SubscriptionRecord?> DeleteAsync(SubscriptionAddress address, string? owner, CancellationToken cancellationToken) =>
+        ChangeAsync(address, owner, record => record.DeletedAt = time.GetUtcNow(), cancellationToken);
+
+    /// <summary>Gives a live subscription a new secret; the old one keeps signing for <paramref name="grace"/>.</summary>
+    public async Task<(SubscriptionRecord Record, string Secret)?> RotateAsync(SubscriptionAddress address, string? owner, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var secret = WebhookSecret.Generate();
+        var record = await ChangeAsync(address, owner, record =>
+        {
+            record.ProtectedPreviousSecret = grace > TimeSpan.Zero ? record.ProtectedSecret : null;
+            record.PreviousSecretExpiresAt = grace > TimeSpan.Zero ? time.GetUtcNow() + grace : null;
+            record.ProtectedSecret = secrets.Protect(secret);
+        }, cancellationToken);
+        return record is null ? null : (record, secret);
+    }
+
+    /// <summary>Removes a tombstone (at the version it was read) and the endpoint state kept for it.</summary>
+    public async Task PurgeAsync(SubscriptionRecord tombstone, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Set<SubscriptionRecord>()
+            .Where(s => s.Topic == tombstone.Topic && s.Name == tombstone.Name && s.Version == tombstone.Version && s.DeletedAt != null)
+            .ExecuteDeleteAsync(cancellationToken);
+        await db.Set<WebhookEndpoint>()
+            .Where(e => e.Topic == tombstone.Topic && e.Subscription == tombstone.Name)
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
+    /// <summary>The settings a row holds.</summary>
+    public static SubscriptionSettings SettingsOf(SubscriptionRecord record) =>
+        JsonSerializer.Deserialize<SubscriptionSettings>(record.Settings, Json)
+            ?? throw new InvalidOperationException($"Subscription {record.Topic}/{record.Name} has no settings.");
+
+    /// <summary>The runtime definition of a live row, or null when its secret cannot be decrypted (a lost key ring).</summary>
+    public SubscriptionDefinition? Define(SubscriptionRecord record)
+    {
+        if (secrets.Unprotect(record.ProtectedSecret) is not { } secret)
+        {
+            return null;
+        }
+
+        var previous = record.ProtectedPreviousSecret is { } old && record.PreviousSecretExpiresAt is { } until && secrets.Unprotect(old) is { } oldSecret
+            ? new RetiringSecret(oldSecret, until)
+            : null;
+        var subscription = SettingsOf(record).ToOptions(options.Value.Defaults, record.Url, secret);
+        var definition = TopologyCatalog.Define(record.Topic, record.Name, subscription);
+        return definition with
+        {
+            Webhook = definition.Webhook with { PreviousSecret = previous },
+            Source = SubscriptionSource.Api,
+            Revision = record.Version,
+            Description = record.Description,
+        };
+    }
+
+    /// <summary>What a row whose secret cannot be decrypted still tells about its subscription.</summary>
+    public static UnreadableSubscription Unreadable(SubscriptionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var settings = SettingsOf(record);
+        return new UnreadableSubscription(
+            new SubscriptionAddress(record.Topic, record.Name), new Uri(record.Url), settings.Types, settings.Subject, settings.Properties,
+            settings.MaxAttempts, settings.Concurrency, record.Version);
+    }
+
+    private async Task<SubscriptionRecord?> ChangeAsync(SubscriptionAddress address, string? owner, Action<SubscriptionRecord> change, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var record = await db.Set<SubscriptionRecord>()
+            .SingleOrDefaultAsync(s => s.Topic == address.Topic && s.Name == address.Subscription && s.DeletedAt == null
+                && (owner == null || s.CreatedBy == owner), cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        change(record);
+        record.UpdatedAt = time.GetUtcNow();
+        record.Version++;
+        await db.SaveChangesAsync(cancellationToken); // a concurrent change makes this throw: the caller answers 409
+        return record;
+    }
+}
