@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Bridge.AppHost.LocalServers;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.AppHost;
 

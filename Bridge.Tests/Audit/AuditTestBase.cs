@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Bridge.Tests.EndToEnd;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Audit;
 

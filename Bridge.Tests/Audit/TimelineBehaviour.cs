@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Store;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Audit;
 

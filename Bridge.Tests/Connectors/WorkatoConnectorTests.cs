@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Connectors;
 

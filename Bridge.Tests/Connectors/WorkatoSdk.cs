@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Connectors;
 

@@ -1,3 +1,4 @@
+
 namespace Bridge.Tests.Contracts;
 
 /// <summary>The contract requirement of a subscription: configuration checks and the decision per envelope.</summary>
@@ -50,7 +51,7 @@ public sealed class ContractRequirementTests
             {
                 ["sink"] = new SubscriptionOptions
                 {
-                    Webhook = new WebhookOptions { Url = "https://example.com/hook", Secret = Infrastructure.TestTopology.Secret },
+                    Webhook = new WebhookOptions { Url = "https://example.com/hook", Secret = Support.TestTopology.Secret },
                     Contract = new ContractRequirementOptions { Type = " ", MinVersion = 0 },
                 },
             },

@@ -1,6 +1,5 @@
 using Bridge.Dedupe.Redis;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Dedupe;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.EndToEnd;
 

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Endpoints;
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Idempotency;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace Bridge.Tests.Idempotency;

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Security;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.OpsConsole;
 

@@ -1,4 +1,4 @@
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Bridge.Tests.OpsConsole;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
 using Bridge.Tests.Replay;
+using Bridge.Tests.Support;
 using Microsoft.Playwright;
 
 namespace Bridge.Tests.OpsConsole;

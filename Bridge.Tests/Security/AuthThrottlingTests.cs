@@ -1,5 +1,5 @@
 using System.Net;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using static Bridge.Tests.Security.HostileBridge;
 
 namespace Bridge.Tests.Security;

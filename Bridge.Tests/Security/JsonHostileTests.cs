@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Security;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace Bridge.Tests.Security;

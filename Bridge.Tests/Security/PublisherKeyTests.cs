@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using static Bridge.Tests.Security.SecurityClient;
 
 namespace Bridge.Tests.Security;

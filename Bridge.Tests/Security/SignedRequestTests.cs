@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using static Bridge.Tests.Security.SecurityClient;
 
 namespace Bridge.Tests.Security;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using static Bridge.Tests.Security.HostileBridge;
 
 namespace Bridge.Tests.Security;

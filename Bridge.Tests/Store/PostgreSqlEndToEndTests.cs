@@ -1,7 +1,6 @@
 using Bridge.Store.Migrations;
 using Bridge.Store.Providers;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using Npgsql;
 
 namespace Bridge.Tests.Store;

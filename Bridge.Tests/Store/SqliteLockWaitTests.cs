@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Bridge.Store;
 using Bridge.Store.Providers;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 

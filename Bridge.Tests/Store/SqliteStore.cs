@@ -1,6 +1,6 @@
 using System.Data.Common;
 using Bridge.Store.Providers;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 namespace Bridge.Tests.Store;

@@ -1,6 +1,5 @@
 using System.Net;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using static Bridge.Tests.Security.SecurityClient;
 using static Bridge.Tests.Subscriptions.SubscriptionClient;
 

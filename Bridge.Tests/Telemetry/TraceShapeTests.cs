@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Bridge.Telemetry;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Telemetry;
 

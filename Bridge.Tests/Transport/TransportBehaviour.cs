@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
 namespace Bridge.Tests.Transport;
 

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using static Bridge.Tests.Security.SecurityClient;
 
 namespace Bridge.Tests.Xml;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Bridge.Tests.Unit;
+namespace Bridge.Tests.Hosting;
 
 /// <summary>
 /// The separate service hosts ship no settings file: the service defaults alone must keep per-SQL-statement,

@@ -1,11 +1,10 @@
 using System.Globalization;
-using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Transport;
+using Bridge.Tests.Support;
 using Bridge.Transport.RabbitMQ;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Transport.RabbitMq;
 
 /// <summary>The transport behaviour against a real rabbitmq-server; each test gets its own name prefix (its own exchanges and queues).</summary>
 public sealed class RabbitMqTransportTests : TransportBehaviour

@@ -1,6 +1,6 @@
 using Bridge.Subscriber.Delivery;
 
-namespace Bridge.Tests.Unit;
+namespace Bridge.Tests.Delivery;
 
 public sealed class ReceiveBackoffTests
 {

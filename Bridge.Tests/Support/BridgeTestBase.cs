@@ -1,8 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
 
-namespace Bridge.Tests.EndToEnd;
+namespace Bridge.Tests.Support;
 
 /// <summary>Per-test scaffolding: a temp data directory, a webhook receiver and helpers to drive a bridge process.</summary>
 public abstract class BridgeTestBase : IAsyncLifetime

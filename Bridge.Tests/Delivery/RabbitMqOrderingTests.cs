@@ -1,7 +1,7 @@
 using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Delivery;
 
 /// <summary>Per-key order on RabbitMQ (one subscriber process).</summary>
 public sealed class RabbitMqOrderingTests : OrderingBehaviour

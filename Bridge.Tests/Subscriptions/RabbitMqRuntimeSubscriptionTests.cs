@@ -1,7 +1,6 @@
-using Bridge.Tests.Infrastructure;
-using Bridge.Tests.Subscriptions;
+using Bridge.Tests.Support;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Subscriptions;
 
 /// <summary>Runtime subscriptions on RabbitMQ: queue and binding declared at run time, removed after a deletion drains.</summary>
 public sealed class RabbitMqRuntimeSubscriptionTests : RuntimeSubscriptionBehaviour

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Bridge.Tests.Unit;
+namespace Bridge.Tests.Topology;
 
 public sealed class TopologyTests
 {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>
 /// A real HTTP webhook receiver on 127.0.0.1 with a free port. Each hook (<c>/hooks/{name}</c>) records every request and

@@ -1,8 +1,7 @@
 using System.Net;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Delivery;
 
 public sealed class RabbitMqEndToEndTests : BridgeTestBase
 {

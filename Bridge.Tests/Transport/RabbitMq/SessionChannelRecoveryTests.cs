@@ -1,6 +1,6 @@
 using Bridge.Transport.RabbitMQ;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Transport.RabbitMq;
 
 /// <summary>
 /// Which failed takes close the subscription's channel. A take whose <c>basic.consume</c> or <c>basic.qos</c> the

@@ -1,11 +1,11 @@
 using System.Globalization;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using Bridge.Webhooks;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
 using StandardWebhooks.Diagnostics;
 
-namespace Bridge.Tests.Unit;
+namespace Bridge.Tests.Webhooks;
 
 public sealed class WebhookSignerTests
 {

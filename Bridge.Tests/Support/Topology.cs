@@ -1,4 +1,4 @@
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>Builds the configuration of a test topology as key/value settings.</summary>
 public sealed class TestTopology

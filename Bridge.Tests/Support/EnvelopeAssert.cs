@@ -1,4 +1,4 @@
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>Compares envelopes attribute by attribute, data as text.</summary>
 public static class EnvelopeAssert

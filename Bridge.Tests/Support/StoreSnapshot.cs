@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>
 /// Row count and highest rowid of every table of a bridge's SQLite files (store and embedded broker), to prove that a refused

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
-namespace Bridge.Tests.Unit;
+namespace Bridge.Tests.Envelopes;
 
 public sealed class EnvelopeTests
 {

@@ -1,11 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using static Bridge.Tests.Subscriptions.SubscriptionClient;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Subscriptions;
 
 /// <summary>A subscription made or deleted through one process takes effect in the others within the sync interval.</summary>
 public sealed class MultiProcessSubscriptionTests : BridgeTestBase

@@ -1,4 +1,4 @@
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>Files of the repository the tests run from (docs, connectors, scripts of other editions).</summary>
 public static class RepositoryFiles

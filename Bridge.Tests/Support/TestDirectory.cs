@@ -1,4 +1,4 @@
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>A fresh temporary directory, deleted on dispose.</summary>
 public sealed class TestDirectory : IDisposable

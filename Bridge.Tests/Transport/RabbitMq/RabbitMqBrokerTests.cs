@@ -1,8 +1,8 @@
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Transport.RabbitMq;
 
 /// <summary>
 /// Pins the behaviours of the real broker (rabbitmq-server 3.10, quorum queues) that the RabbitMQ transport's

@@ -2,7 +2,7 @@ using System.Net;
 using Bridge.Subscriber.Delivery;
 using Bridge.Webhooks;
 
-namespace Bridge.Tests.Unit;
+namespace Bridge.Tests.Delivery;
 
 public sealed class RetryPolicyTests
 {

@@ -1,9 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bridge.Tests.EndToEnd;
-using Bridge.Tests.Infrastructure;
+using Bridge.Tests.Support;
 
-namespace Bridge.Tests.RabbitMq;
+namespace Bridge.Tests.Delivery;
 
 public sealed class CompetingSubscribersTests : BridgeTestBase
 {

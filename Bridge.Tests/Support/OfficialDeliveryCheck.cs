@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
 using StandardWebhooks.Diagnostics;
 
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>
 /// Checks a delivery with the official libraries only, never with Bridge's own code: the Standard Webhooks signature with

@@ -1,6 +1,6 @@
-[assembly: AssemblyFixture(typeof(Bridge.Tests.Infrastructure.SharedRabbitMq))]
+[assembly: AssemblyFixture(typeof(Bridge.Tests.Support.SharedRabbitMq))]
 
-namespace Bridge.Tests.Infrastructure;
+namespace Bridge.Tests.Support;
 
 /// <summary>
 /// The one rabbitmq-server of a test run: started on first use, stopped at the end of the run (as an assembly
