@@ -1,4 +1,5 @@
 using Bridge.Messaging;
+using Bridge.Threading;
 using Bridge.Topology;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -15,12 +16,10 @@ namespace Bridge.Hosting;
 internal sealed partial class TopologyProvisioning(
     ITopologyProvisioner provisioner, TopologyCatalog catalog, TopologyProvisioning.State state, TimeProvider timeProvider, ILogger<TopologyProvisioning> logger) : IHostedService
 {
-    private static readonly TimeSpan FirstWait = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan LongestWait = TimeSpan.FromSeconds(10);
+    private static readonly Backoff Waits = new(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10));
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var wait = FirstWait;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -30,9 +29,9 @@ internal sealed partial class TopologyProvisioning(
             }
             catch (Exception ex) when (IsTransient(ex) && !cancellationToken.IsCancellationRequested)
             {
+                var wait = Waits.After(attempt);
                 LogBrokerUnreachable(logger, ex, attempt, wait.TotalSeconds);
                 await Task.Delay(wait, timeProvider, cancellationToken);
-                wait = wait * 2 > LongestWait ? LongestWait : wait * 2;
             }
         }
 

@@ -4,6 +4,7 @@ using Bridge.Messaging;
 using Bridge.Store;
 using Bridge.Store.Outbox;
 using Bridge.Telemetry;
+using Bridge.Threading;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +38,8 @@ internal sealed partial class OutboxDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         BridgeTelemetry.Meter.CreateObservableGauge("bridge.outbox.pending", () => Pending, "{envelope}", "Envelopes accepted but not yet confirmed by the broker.");
-        var backoff = TimeSpan.Zero;
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(500), options.Value.MaxBackoff);
+        var failures = 0;
         var unreachableSince = (DateTimeOffset?)null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -49,7 +51,7 @@ internal sealed partial class OutboxDispatcher(
                     LogRecovered(logger, time.GetUtcNow() - since, Pending);
                     unreachableSince = null;
                 }
-                backoff = TimeSpan.Zero;
+                failures = 0;
                 if (forwarded == 0)
                 {
                     await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
@@ -63,13 +65,13 @@ internal sealed partial class OutboxDispatcher(
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.Value.MaxBackoff.Ticks));
+                failures++;
                 if (unreachableSince is null)
                 {
                     unreachableSince = time.GetUtcNow();
                     LogUnreachable(logger, ex, Pending);
                 }
-                await Task.Delay(backoff, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(backoff.After(failures), time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
 

@@ -31,7 +31,7 @@ public sealed partial class AuditRecorder(
 {
     private const int BatchSize = 500;
     private const int Tries = 3;
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly Backoff Outage = new(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(5));
     private static readonly CancellationToken Stopped = new(canceled: true);
     private readonly Channel<AuditEntry> _queue = Channel.CreateUnbounded<AuditEntry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly int _capacity = options.Value.QueueCapacity;
@@ -183,7 +183,7 @@ public sealed partial class AuditRecorder(
 
     /// <summary>
     /// Writes what is queued, a batch at a time. While the store cannot be reached the batch is tried again, backing off
-    /// up to <see cref="MaxBackoff"/>, for as long as the recorder runs (<paramref name="keepTrying"/>): an outage delays
+    /// from 200 ms up to 5 s, for as long as the recorder runs (<paramref name="keepTrying"/>): an outage delays
     /// the audit trail, it does not cut holes in it. A batch the store refuses (a constraint) — or any failure once the
     /// recorder is stopping — gets <see cref="Tries"/> tries and is then logged as lost with every entry.
     /// </summary>
@@ -227,7 +227,7 @@ public sealed partial class AuditRecorder(
                     _refused = true;
                     Dequeued(0); // waiting callers go on: room will not come soon
                     tries = 0; // an outage spends no try: the batch waits for the store
-                    await Pause.ForAsync(Backoff(unreachable), TimeProvider.System, keepTrying);
+                    await Pause.ForAsync(Outage.After(unreachable), TimeProvider.System, keepTrying);
                 }
                 catch (Exception ex) when (IsWriteFailure(ex) && tries < Tries)
                 {
@@ -264,9 +264,6 @@ public sealed partial class AuditRecorder(
         {
         }
     }
-
-    private static TimeSpan Backoff(int failures) =>
-        TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(failures - 1, 10))));
 
     /// <summary>
     /// The store could not be reached (a connection refused or timed out, a server going down): the provider calls the

@@ -1,3 +1,5 @@
+using Bridge.Threading;
+
 namespace Bridge.Subscriber.Delivery;
 
 /// <summary>
@@ -11,13 +13,12 @@ internal static class ReceiveBackoff
     /// <summary>The longest wait between two tries; the gap after the broker is back is at most this.</summary>
     public static readonly TimeSpan Ceiling = TimeSpan.FromSeconds(2);
 
-    private static readonly TimeSpan First = TimeSpan.FromMilliseconds(100);
+    private static readonly Backoff Doubling = new(TimeSpan.FromMilliseconds(100), Ceiling);
 
     /// <summary>The wait after <paramref name="failures"/> failed receives in a row (1 = the first failure).</summary>
     public static TimeSpan After(int failures)
     {
-        var exponent = Math.Clamp(failures - 1, 0, 16);
-        var wait = Math.Min(First.TotalMilliseconds * Math.Pow(2, exponent), Ceiling.TotalMilliseconds);
+        var wait = Doubling.After(failures).TotalMilliseconds;
 #pragma warning disable CA5394 // Jitter, not security.
         var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
 #pragma warning restore CA5394
