@@ -15,10 +15,12 @@ public sealed class RabbitMqServer : IAsyncDisposable
     private Process _process;
     private readonly string _directory;
     private readonly Dictionary<string, string> _environment;
+    private readonly OutputTail _output;
 
-    private RabbitMqServer(Process process, string directory, Dictionary<string, string> environment, string node, int port)
+    private RabbitMqServer(Process process, string directory, Dictionary<string, string> environment, string node, int port, OutputTail output)
     {
         _process = process;
+        _output = output;
         _directory = directory;
         _environment = environment;
         Node = node;
@@ -35,7 +37,11 @@ public sealed class RabbitMqServer : IAsyncDisposable
     public async Task<IConnection> ConnectAsync() =>
         await new ConnectionFactory { Uri = new Uri(ConnectionString) }.CreateConnectionAsync();
 
-    /// <summary>Starts a server whose Erlang node is named <c>{nodePrefix}-{pid}@localhost</c> and waits until it accepts connections.</summary>
+    /// <summary>
+    /// Starts a server whose Erlang node is named <c>{nodePrefix}-{pid}-{n}@localhost</c> and waits until it accepts
+    /// connections. A start that fails (a port picked as free and taken before the node bound it, a loaded machine) is
+    /// tried once more on fresh ports; the failed attempt's log directory is kept and its tail is in the exception.
+    /// </summary>
     public static async Task<RabbitMqServer> StartAsync(string nodePrefix)
     {
         var server = Path.Combine(Binaries, "rabbitmq-server");
@@ -45,6 +51,34 @@ public sealed class RabbitMqServer : IAsyncDisposable
                 $"{server} is missing. Install it with 'apt-get install rabbitmq-server' (./eng/setup.sh does) and run the tests again.");
         }
 
+        const int attempts = 2;
+        var failures = new List<string>();
+        for (var attempt = 1; ; attempt++)
+        {
+            var instance = await LaunchNewAsync(server, nodePrefix);
+            try
+            {
+                await instance.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+                return instance;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                failures.Add($"attempt {attempt}: {ex.Message}");
+                await instance.DisposeAsync(keepLogs: true);
+                if (attempt == attempts)
+                {
+                    throw new InvalidOperationException(
+                        $"rabbitmq-server did not start in {attempts} attempts.{Environment.NewLine}{string.Join(Environment.NewLine, failures)}", ex);
+                }
+                Console.Error.WriteLine($"rabbitmq-server {instance.Node} did not start, trying again on fresh ports: {ex.Message}");
+            }
+        }
+    }
+
+    private static int _instances;
+
+    private static async Task<RabbitMqServer> LaunchNewAsync(string server, string nodePrefix)
+    {
         var directory = Path.Combine(Path.GetTempPath(), "bridge-rabbitmq", Guid.NewGuid().ToString("N")[..12]);
         foreach (var sub in new[] { "home", "mnesia", "log" })
         {
@@ -55,7 +89,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(directory, "rabbitmq-env.conf"), "");
 
         var port = FreePort.Next();
-        var node = $"{nodePrefix}-{Environment.ProcessId}@localhost";
+        var node = $"{nodePrefix}-{Environment.ProcessId}-{Interlocked.Increment(ref _instances)}@localhost";
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = Path.Combine(directory, "home"),
@@ -73,9 +107,30 @@ public sealed class RabbitMqServer : IAsyncDisposable
             ["RABBITMQ_PID_FILE"] = Path.Combine(directory, "rabbitmq.pid"),
         };
 
-        var instance = new RabbitMqServer(Launch(server, directory, environment), directory, environment, node, port);
-        await instance.WaitUntilReadyAsync(TimeSpan.FromSeconds(90), disposeOnTimeout: true);
-        return instance;
+        var output = new OutputTail();
+        return new RabbitMqServer(Launch(server, directory, environment, output), directory, environment, node, port, output);
+    }
+
+    /// <summary>What the server printed last and the tail of its log files, for a start that failed.</summary>
+    private string Diagnostics()
+    {
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"  ports: amqp {Port}, dist {_environment["RABBITMQ_DIST_PORT"]}, epmd {_environment["ERL_EPMD_PORT"]}");
+        text.AppendLine("  output:");
+        foreach (var line in _output.Lines())
+        {
+            text.AppendLine("    " + line);
+        }
+        var logs = Path.Combine(_directory, "log");
+        foreach (var file in Directory.Exists(logs) ? Directory.GetFiles(logs) : [])
+        {
+            text.AppendLine($"  {file}:");
+            foreach (var line in File.ReadLines(file).TakeLast(30))
+            {
+                text.AppendLine("    " + line);
+            }
+        }
+        return text.ToString();
     }
 
     /// <summary>Stops the node (as an outage would), keeping its data for <see cref="RestartAsync"/>.</summary>
@@ -101,11 +156,11 @@ public sealed class RabbitMqServer : IAsyncDisposable
     public async Task RestartAsync()
     {
         _process.Dispose();
-        _process = Launch(Path.Combine(Binaries, "rabbitmq-server"), _directory, _environment);
-        await WaitUntilReadyAsync(TimeSpan.FromMinutes(5), disposeOnTimeout: false);
+        _process = Launch(Path.Combine(Binaries, "rabbitmq-server"), _directory, _environment, _output);
+        await WaitUntilReadyAsync(TimeSpan.FromMinutes(5));
     }
 
-    private static Process Launch(string server, string directory, Dictionary<string, string> environment)
+    private static Process Launch(string server, string directory, Dictionary<string, string> environment, OutputTail output)
     {
         var start = new ProcessStartInfo(server)
         {
@@ -120,21 +175,21 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("rabbitmq-server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => output.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => output.Add(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan timeout, bool disposeOnTimeout)
+    private async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"rabbitmq-server exited with {_process.ExitCode}; see {Path.Combine(_directory, "log")}.");
+                throw new InvalidOperationException($"rabbitmq-server exited with {_process.ExitCode}.{Environment.NewLine}{Diagnostics()}");
             }
 
             try
@@ -146,11 +201,7 @@ public sealed class RabbitMqServer : IAsyncDisposable
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    if (disposeOnTimeout)
-                    {
-                        await DisposeAsync();
-                    }
-                    throw new TimeoutException($"rabbitmq-server did not accept connections within {timeout.TotalSeconds:0} s; see {Path.Combine(_directory, "log")}.");
+                    throw new TimeoutException($"rabbitmq-server did not accept connections within {timeout.TotalSeconds:0} s.{Environment.NewLine}{Diagnostics()}");
                 }
                 await Task.Delay(250);
             }
@@ -158,7 +209,9 @@ public sealed class RabbitMqServer : IAsyncDisposable
     }
 
     /// <summary>Stops the server and deletes its directory.</summary>
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeAsync(keepLogs: false);
+
+    private async ValueTask DisposeAsync(bool keepLogs)
     {
         await RunAsync(Path.Combine(Binaries, "rabbitmqctl"), "-n", Node, "stop");
         if (!_process.HasExited)
@@ -174,6 +227,10 @@ public sealed class RabbitMqServer : IAsyncDisposable
             await RunAsync(epmd, "-port", _environment["ERL_EPMD_PORT"], "-kill");
         }
 
+        if (keepLogs)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -205,6 +262,36 @@ public sealed class RabbitMqServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The last lines a process printed.</summary>
+    private sealed class OutputTail
+    {
+        private readonly Queue<string> _lines = new();
+
+        public void Add(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                if (_lines.Count > 40)
+                {
+                    _lines.Dequeue();
+                }
+            }
+        }
+
+        public string[] Lines()
+        {
+            lock (_lines)
+            {
+                return [.. _lines];
+            }
         }
     }
 }

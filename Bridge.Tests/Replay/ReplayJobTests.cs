@@ -126,15 +126,19 @@ public sealed class ReplayJobTests : ReplayTestBase
         var bridge = await StartBridgeAsync(topology);
         IReadOnlyList<string> ids;
         string id;
+        string purged;
         try
         {
             using var client = bridge.CreateClient();
             ids = await PublishBatchAsync(client, Enumerable.Range(0, 20).Select(i => new { type = "order.created", data = new { i } }));
-            await WaitForDeadLettersAsync(client, "resumed", 20);
+            var queued = await WaitForDeadLettersAsync(client, "resumed", 20);
+            // The job replays in queue order, and deliveries dead-letter concurrently: the last in the queue is the one
+            // whose turn comes last, whatever order the events were published in.
+            purged = queued[^1];
             fixedUp = true;
-            id = (await StartJobAsync(client, "resumed", new { ratePerSecond = 10 })).GetProperty("id").GetString()!;
+            id = (await StartJobAsync(client, "resumed", new { ratePerSecond = 2 })).GetProperty("id").GetString()!;
             await EventuallyAsync(() => JobAsync(client, id), j => j.GetProperty("replayed").GetInt32() >= 3, "the job to be under way");
-            using (var purge = await client.DeleteAsync($"/api/topics/{Topic}/subscriptions/resumed/dead-letters/{ids[19]}"))
+            using (var purge = await client.DeleteAsync($"/api/topics/{Topic}/subscriptions/resumed/dead-letters/{purged}"))
             {
                 Assert.Equal(System.Net.HttpStatusCode.NoContent, purge.StatusCode); // leaves the queue before its turn
             }
@@ -157,7 +161,7 @@ public sealed class ReplayJobTests : ReplayTestBase
         var delivered = await EventuallyAsync(
             () => Task.FromResult(hook.Received.GroupBy(r => r.MessageId).Where(g => g.Count() >= 2).Select(g => g.Key).ToList()),
             d => d.Count >= 19, "19 deliveries after the fix"); // rejected once, delivered once
-        Assert.Equal(ids.Take(19).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
+        Assert.Equal(ids.Where(i => i != purged).Order(StringComparer.Ordinal), delivered.Order(StringComparer.Ordinal));
         Assert.Empty(await DeadLetterIdsAsync(again, "resumed"));
     }
 }
