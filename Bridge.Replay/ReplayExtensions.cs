@@ -3,8 +3,8 @@ using Bridge.OpsConsole;
 using Bridge.Replay.Audit;
 using Bridge.Replay.DeadLetters;
 using Bridge.Replay.ReplayJobs;
-using Bridge.Replay.Subscriptions;
 using Bridge.Replay.Sweeper;
+using Bridge.Subscriptions;
 using Bridge.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -42,7 +42,7 @@ public static class ReplayExtensions
     /// <summary>Maps the subscriptions, dead-letter, replay-job, attempts and audit APIs.</summary>
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
-        app.MapSubscriptionsApi();
+        app.MapSubscriptionOverviewApi();
         app.MapDeadLettersApi();
         app.MapReplayJobsApi();
         app.MapAttemptsApi();

@@ -291,7 +291,7 @@ public static class SubscriptionManagementApi
         return answer(record);
     }
 
-    private static SubscriptionResource Resource(SubscriptionRecord record, SubscriptionServices services)
+    internal static SubscriptionResource Resource(SubscriptionRecord record, SubscriptionServices services)
     {
         var definition = services.Catalog.Find(new SubscriptionAddress(record.Topic, record.Name)) is { Source: SubscriptionSource.Api } live && live.Revision == record.Version
             ? live
@@ -301,8 +301,9 @@ public static class SubscriptionManagementApi
             : SubscriptionResource.From(definition, IsPaused(definition, services), record.CreatedAt, record.UpdatedAt);
     }
 
-    private static bool IsPaused(SubscriptionDefinition definition, SubscriptionServices services) =>
-        services.Provider.GetService<ISubscriptionPauses>()?.IsPaused(definition) ?? false;
+    /// <summary>Whether deliveries are paused; null in a process that does not deliver (no pauses to ask).</summary>
+    internal static bool? IsPaused(SubscriptionDefinition definition, SubscriptionServices services) =>
+        services.Provider.GetService<ISubscriptionPauses>()?.IsPaused(definition);
 }
 
 /// <summary>What the subscription routes need.</summary>

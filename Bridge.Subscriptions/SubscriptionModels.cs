@@ -44,7 +44,8 @@ public sealed record RotateSecretRequest(double? GracePeriodSeconds);
 /// <param name="MaxAttempts">Attempts before an envelope is dead-lettered.</param>
 /// <param name="Concurrency">Deliveries in flight at once.</param>
 /// <param name="Ordered">Per-key order across every subscriber process.</param>
-/// <param name="Status"><c>active</c>, <c>paused</c>, or <c>failed</c> (its secret cannot be decrypted: see <see cref="Problem"/>).</param>
+/// <param name="Status"><c>active</c>, <c>paused</c>, or <c>failed</c> (its secret cannot be decrypted: see <see cref="Problem"/>);
+/// absent from the overview of a process that does not deliver (a separate replay service), which cannot know.</param>
 /// <param name="CreatedAt">When it was made (API-made ones).</param>
 /// <param name="UpdatedAt">When it last changed (API-made ones).</param>
 /// <param name="PreviousSecretExpiresAt">Until when calls also carry the signature of the secret before the last rotation.</param>
@@ -59,7 +60,7 @@ public sealed record SubscriptionResource(
     int MaxAttempts,
     int Concurrency,
     bool Ordered,
-    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status,
     DateTimeOffset? CreatedAt,
     DateTimeOffset? UpdatedAt,
     DateTimeOffset? PreviousSecretExpiresAt)
@@ -67,6 +68,10 @@ public sealed record SubscriptionResource(
     /// <summary>The signing secret (<c>whsec_…</c>): only in the answer to a create or a rotation, never again.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
+
+    /// <summary>Dead letters waiting in its dead-letter queue: only in the overview, <c>GET /api/subscriptions</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? DeadLetterCount { get; init; }
 
     /// <summary>Why a <c>failed</c> subscription is not delivered, and what to do about it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -82,7 +87,7 @@ public sealed record SubscriptionResource(
             Problem = UnreadableSecrets.Problem,
         };
 
-    internal static SubscriptionResource From(SubscriptionDefinition definition, bool paused, DateTimeOffset? createdAt = null, DateTimeOffset? updatedAt = null)
+    internal static SubscriptionResource From(SubscriptionDefinition definition, bool? paused, DateTimeOffset? createdAt = null, DateTimeOffset? updatedAt = null)
     {
         var filter = definition.Spec.Filter;
         var webhook = definition.Webhook;
@@ -92,12 +97,12 @@ public sealed record SubscriptionResource(
             definition.Description, webhook.Url,
             new SubscriptionFilter(filter.Types, filter.Subject, filter.Properties),
             webhook.Timeout.TotalSeconds, webhook.MaxAttempts, webhook.Concurrency, definition.Spec.Ordered,
-            paused ? "paused" : "active", createdAt, updatedAt, webhook.PreviousSecret?.Until);
+            paused switch { true => "paused", false => "active", null => null }, createdAt, updatedAt, webhook.PreviousSecret?.Until);
     }
 }
 
-/// <summary>The subscriptions of a topic.</summary>
-/// <param name="Items">Configured ones and API-made ones, by name.</param>
+/// <summary>Subscriptions: of one topic, or of every topic in the overview.</summary>
+/// <param name="Items">Configured ones and API-made ones, by topic and name.</param>
 public sealed record SubscriptionList(IReadOnlyList<SubscriptionResource> Items);
 
 /// <summary>Pauses and resumes the delivery of subscriptions (provided by the subscriber).</summary>

@@ -7,6 +7,7 @@
 #   bench/run.sh --compare REF [settings]   the regression guard: REF and this working tree in one sitting, one
 #                table of both columns and the change per figure (bench/compare.sh)
 #   bench/run.sh --transport embedded|rabbitmq   only that transport's bridge scenarios (no baselines, no soak), for profiling
+#   bench/run.sh --soak-only [--soak N]   only the soak on a fresh embedded bridge, for profiling
 # Further options (seconds): --warmup N --measure N --batch-measure N --soak N --drain-stall N --drain-limit N; --output FILE.
 set -euo pipefail
 cd "$(dirname "$0")/.."

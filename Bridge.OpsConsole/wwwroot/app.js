@@ -107,11 +107,11 @@
     ]);
     const body = $('subscriptions').tBodies[0];
     body.replaceChildren();
-    for (const s of subscriptions.items ?? subscriptions) {
+    for (const s of subscriptions.items) {
       const e = endpoints.find((x) => x.topic === s.topic && x.subscription === s.name);
       const row = body.insertRow();
-      const filter = [s.types?.length ? `types: ${s.types.join(', ')}` : '', s.subject ? `subject: ${s.subject}` : ''].filter(Boolean).join('; ') || 'all';
-      [s.topic, s.name, filter, s.webhookUrl, s.problem ? `failed: ${s.problem}` : e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : `— / ${s.concurrency}`, s.deadLetterCount]
+      const filter = [s.filter.types?.length ? `types: ${s.filter.types.join(', ')}` : '', s.filter.subject ? `subject: ${s.filter.subject}` : ''].filter(Boolean).join('; ') || 'all';
+      [s.topic, s.name, filter, s.url, s.problem ? `failed: ${s.problem}` : e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : `— / ${s.concurrency}`, s.deadLetterCount]
         .forEach((v) => cell(row, String(v)));
       const actions = row.insertCell();
       actions.append(button('Details', () => {
@@ -127,7 +127,7 @@
     }
     const select = $('dl-subscription');
     const current = select.value;
-    select.replaceChildren(...(subscriptions.items ?? subscriptions).map((s) => new Option(`${s.topic}/${s.name} (${s.deadLetterCount})`, `${s.topic}/${s.name}`)));
+    select.replaceChildren(...subscriptions.items.map((s) => new Option(`${s.topic}/${s.name} (${s.deadLetterCount})`, `${s.topic}/${s.name}`)));
     if (current) select.value = current;
   }
 

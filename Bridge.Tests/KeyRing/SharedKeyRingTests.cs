@@ -78,7 +78,7 @@ public sealed class SharedKeyRingTests : BridgeTestBase
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("failed", resource.GetProperty("status").GetString());
         Assert.Contains("rotate-secret", resource.GetProperty("problem").GetString(), StringComparison.Ordinal);
-        var listed = (await GetJsonAsync(restartedClient, "/api/subscriptions")).EnumerateArray().Single(s => s.GetProperty("name").GetString() == "orphaned");
+        var listed = (await GetJsonAsync(restartedClient, "/api/subscriptions")).GetProperty("items").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "orphaned");
         Assert.Contains("cannot be decrypted", listed.GetProperty("problem").GetString(), StringComparison.Ordinal);
     }
 
@@ -100,9 +100,9 @@ public sealed class SharedKeyRingTests : BridgeTestBase
         // B reads the row and decrypts its secret with the key A wrote to the store: active, not failed.
         var seen = await EventuallyAsync(
             () => GetJsonAsync(clientB, "/api/subscriptions"),
-            list => list.EnumerateArray().Any(s => s.GetProperty("name").GetString() == "recipe"),
+            list => list.GetProperty("items").EnumerateArray().Any(s => s.GetProperty("name").GetString() == "recipe"),
             "process B to take up the subscription made through process A");
-        var recipe = seen.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "recipe");
+        var recipe = seen.GetProperty("items").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "recipe");
         Assert.False(recipe.TryGetProperty("problem", out var problem), $"process B cannot use the secret: {problem}");
         var (status, resource, response) = await SendAsync(clientB, HttpMethod.Get, Route(Topic, "recipe"));
         response.Dispose();

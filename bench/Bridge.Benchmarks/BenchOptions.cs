@@ -33,6 +33,9 @@ internal sealed record BenchOptions(
     /// </summary>
     public string? Transport { get; init; }
 
+    /// <summary><c>--soak-only</c>: only the soak (a fresh embedded bridge at <see cref="SoakRate"/>), for profiling it.</summary>
+    public bool SoakOnly { get; init; }
+
     /// <summary>Events per batch request in the batch scenario.</summary>
     public int BatchSize { get; init; } = 50;
 
@@ -58,6 +61,7 @@ internal sealed record BenchOptions(
             "bench/run.sh" + (args.Length > 0 ? " " + string.Join(' ', args) : ""))
         {
             BatchMeasure = Seconds("--batch-measure", 1, 5),
+            SoakOnly = args.Contains("--soak-only"),
             DrainStall = Seconds("--drain-stall", 3, 15),
             DrainLimit = Seconds("--drain-limit", 15, 90),
             Transport = Value("--transport") is { } transport

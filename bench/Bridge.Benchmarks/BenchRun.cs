@@ -22,7 +22,7 @@ internal static class BenchRun
         await using var rabbitMq = await RabbitMqServer.StartAsync("bridge-bench");
         var machine = await MachineFacts.CollectAsync(rabbitMq);
 
-        var all = options.Transport is null;
+        var all = options.Transport is null && !options.SoakOnly;
         if (all)
         {
             await Step(results, () => NoOpKestrelBaseline.RunAsync(options));
@@ -30,7 +30,7 @@ internal static class BenchRun
             await Step(results, () => RabbitMqBaseline.RunAsync(options, rabbitMq));
         }
 
-        if (options.Transport is null or "embedded")
+        if (!options.SoakOnly && options.Transport is null or "embedded")
         {
             await using var bridge = await BridgeUnderTest.StartAsync(rabbitMq: null);
             // Max rate first: it warms the bridge up (JIT tiering) before the latency is measured.
@@ -39,14 +39,14 @@ internal static class BenchRun
             await Step(results, () => FixedRateScenario.LatencyAsync(options, bridge));
         }
 
-        if (options.Transport is null or "rabbitmq")
+        if (!options.SoakOnly && options.Transport is null or "rabbitmq")
         {
             await using var bridge = await BridgeUnderTest.StartAsync(rabbitMq);
             await Step(results, () => MaxRateScenario.RunAsync(options, bridge, batch: false));
             await Step(results, () => FixedRateScenario.LatencyAsync(options, bridge));
         }
 
-        if (all)
+        if (all || options.SoakOnly)
         {
             await using var bridge = await BridgeUnderTest.StartAsync(rabbitMq: null);
             await Step(results, () => FixedRateScenario.SoakAsync(options, bridge));

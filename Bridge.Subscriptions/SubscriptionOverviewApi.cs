@@ -1,0 +1,47 @@
+using Bridge.Messaging;
+using Bridge.Security;
+using Bridge.Topology;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace Bridge.Subscriptions;
+
+/// <summary>
+/// <c>GET /api/subscriptions</c> (admin): every subscription of every topic, configured or made through
+/// <see cref="SubscriptionManagementApi"/>, in the same representation as <c>GET /api/topics/{topic}/subscriptions</c>
+/// plus the dead letters waiting in each one's dead-letter queue. Mapped by the process that owns the dead letters.
+/// </summary>
+public static class SubscriptionOverviewApi
+{
+    /// <summary>Maps the overview.</summary>
+    public static RouteGroupBuilder MapSubscriptionOverviewApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireAdmin();
+        api.MapGet("/", ListAllAsync)
+            .WithName("ListSubscriptions")
+            .WithSummary("List every subscription")
+            .WithDescription("Every subscription of every topic, configured or made through the subscriptions API, by topic and name, each with its dead-letter count. The items are those of GET /api/topics/{topic}/subscriptions.");
+        return api;
+    }
+
+    internal static async Task<Ok<SubscriptionList>> ListAllAsync(
+        IDeadLetterQueue deadLetters, HttpContext http, [AsParameters] SubscriptionServices services)
+    {
+        var configured = services.Catalog.Subscriptions
+            .Where(s => s.Source == SubscriptionSource.Configuration)
+            .Select(s => SubscriptionResource.From(s, SubscriptionManagementApi.IsPaused(s, services)));
+        var made = (await services.Directory.LoadAsync(http.RequestAborted))
+            .Where(r => r.DeletedAt is null)
+            .Select(r => SubscriptionManagementApi.Resource(r, services));
+
+        var items = new List<SubscriptionResource>();
+        foreach (var s in configured.Concat(made).OrderBy(s => s.Topic, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal))
+        {
+            var count = await deadLetters.CountAsync(new SubscriptionAddress(s.Topic, s.Name), http.RequestAborted);
+            items.Add(s with { DeadLetterCount = count });
+        }
+        return TypedResults.Ok(new SubscriptionList(items));
+    }
+}
