@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Bridge.Store.Subscriptions;
 using Bridge.Topology;
+using Bridge.Webhooks;
 
 namespace Bridge.Subscriptions;
 
@@ -13,6 +14,7 @@ namespace Bridge.Subscriptions;
 /// <param name="MaxAttempts">Attempts before an envelope is dead-lettered, 1-100 (default 8).</param>
 /// <param name="Concurrency">Deliveries in flight at once, 1-512 (default 4).</param>
 /// <param name="Ordered">Keep per-ordering-key order across every subscriber process (default false).</param>
+/// <param name="Format">How calls carry the envelope: <c>structured</c> (default: the CloudEvent as JSON), <c>binary</c> (data as the body, attributes as <c>ce-</c> headers) or <c>data</c> (data only, attributes as <c>X-Event-*</c> headers).</param>
 public sealed record SubscriptionRequest(
     string? Name,
     string? Url,
@@ -21,7 +23,8 @@ public sealed record SubscriptionRequest(
     double? TimeoutSeconds,
     int? MaxAttempts,
     int? Concurrency,
-    bool? Ordered);
+    bool? Ordered,
+    string? Format = null);
 
 /// <summary>A subscription filter; every condition given must hold.</summary>
 /// <param name="Types">Event types accepted (any of); empty or omitted: any type.</param>
@@ -44,6 +47,7 @@ public sealed record RotateSecretRequest(double? GracePeriodSeconds);
 /// <param name="MaxAttempts">Attempts before an envelope is dead-lettered.</param>
 /// <param name="Concurrency">Deliveries in flight at once.</param>
 /// <param name="Ordered">Per-key order across every subscriber process.</param>
+/// <param name="Format">How calls carry the envelope: <c>structured</c>, <c>binary</c> or <c>data</c>.</param>
 /// <param name="Status"><c>active</c>, <c>paused</c>, or <c>failed</c> (its secret cannot be decrypted: see <see cref="Problem"/>);
 /// absent from the overview of a process that does not deliver (a separate replay service), which cannot know.</param>
 /// <param name="CreatedAt">When it was made (API-made ones).</param>
@@ -60,6 +64,7 @@ public sealed record SubscriptionResource(
     int MaxAttempts,
     int Concurrency,
     bool Ordered,
+    string Format,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status,
     DateTimeOffset? CreatedAt,
     DateTimeOffset? UpdatedAt,
@@ -82,7 +87,7 @@ public sealed record SubscriptionResource(
         new(record.Topic, record.Name, "api", record.Description, new Uri(record.Url),
             new SubscriptionFilter(settings.Types, settings.Subject, settings.Properties),
             settings.TimeoutSeconds, settings.MaxAttempts, settings.Concurrency, settings.Ordered,
-            "failed", record.CreatedAt, record.UpdatedAt, null)
+            settings.Format ?? WebhookFormat.Structured.Name(), "failed", record.CreatedAt, record.UpdatedAt, null)
         {
             Problem = UnreadableSecrets.Problem,
         };
@@ -96,7 +101,7 @@ public sealed record SubscriptionResource(
             definition.SourceName,
             definition.Description, webhook.Url,
             new SubscriptionFilter(filter.Types, filter.Subject, filter.Properties),
-            webhook.Timeout.TotalSeconds, webhook.MaxAttempts, webhook.Concurrency, definition.Spec.Ordered,
+            webhook.Timeout.TotalSeconds, webhook.MaxAttempts, webhook.Concurrency, definition.Spec.Ordered, webhook.Format.Name(),
             paused switch { true => "paused", false => "active", null => null }, createdAt, updatedAt, webhook.PreviousSecret?.Until);
     }
 }

@@ -46,6 +46,8 @@ internal static class SubscriptionRequests
         Check(errors, "maxAttempts", maxAttempts is >= 1 and <= 100, "maxAttempts must be between 1 and 100.");
         var concurrency = request.Concurrency ?? webhook.Concurrency;
         Check(errors, "concurrency", concurrency is >= 1 and <= 512, "concurrency must be between 1 and 512.");
+        var format = WebhookFormats.TryParse(request.Format ?? webhook.Format, out var parsed) ? parsed.Name() : null;
+        Check(errors, "format", format is not null, $"format must be one of {string.Join(", ", WebhookFormats.Names)}.");
 
         var filter = request.Filter;
         var types = filter?.Types ?? [];
@@ -65,7 +67,7 @@ internal static class SubscriptionRequests
         }
 
         var settings = new SubscriptionSettings([.. types], subject, new Dictionary<string, string>(properties, StringComparer.Ordinal),
-            timeout, maxAttempts, concurrency, request.Ordered ?? false);
+            timeout, maxAttempts, concurrency, request.Ordered ?? false, format);
 
         // The same rules as a configured subscription, as a backstop (defaults included).
         var options = settings.ToOptions(defaults, url!.AbsoluteUri, WebhookSecret.Generate());

@@ -10,6 +10,7 @@ namespace Bridge.Subscriptions;
 /// <param name="MaxAttempts">Attempts before an envelope is dead-lettered.</param>
 /// <param name="Concurrency">Deliveries in flight at once.</param>
 /// <param name="Ordered">Per-key order across every subscriber process.</param>
+/// <param name="Format">How calls carry the envelope (<see cref="Webhooks.WebhookFormats.Names"/>); null (rows written before formats existed) is the defaults' format.</param>
 internal sealed record SubscriptionSettings(
     IReadOnlyList<string> Types,
     string? Subject,
@@ -17,7 +18,8 @@ internal sealed record SubscriptionSettings(
     double TimeoutSeconds,
     int MaxAttempts,
     int Concurrency,
-    bool Ordered)
+    bool Ordered,
+    string? Format = null)
 {
     /// <summary>The full subscription options: <paramref name="defaults"/> with these settings, the URL and the secret laid over them.</summary>
     public SubscriptionOptions ToOptions(SubscriptionOptions defaults, string url, string secret)
@@ -33,6 +35,7 @@ internal sealed record SubscriptionSettings(
                 Url = url,
                 Secret = secret,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                Format = Format ?? webhook.Format,
                 MaxAttempts = MaxAttempts,
                 Concurrency = Concurrency,
                 RetryBaseDelay = webhook.RetryBaseDelay,

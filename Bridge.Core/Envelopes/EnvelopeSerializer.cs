@@ -25,6 +25,10 @@ public static class EnvelopeSerializer
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>The CloudEvents <c>time</c> as Bridge writes it: RFC 3339 in UTC with seven fractional digits.</summary>
+    public static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>Writes <paramref name="envelope"/> as one JSON object.</summary>
     public static void Write(Utf8JsonWriter writer, Envelope envelope)
     {
@@ -39,7 +43,7 @@ public static class EnvelopeSerializer
         {
             writer.WriteString(CloudEventAttributes.Subject, envelope.Subject);
         }
-        writer.WriteString(CloudEventAttributes.Time, envelope.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteString(CloudEventAttributes.Time, FormatTime(envelope.Time));
         writer.WriteString(CloudEventAttributes.DataContentType, envelope.DataContentType);
         WriteOptional(writer, CloudEventAttributes.DataSchema, envelope.DataSchema);
         writer.WriteString(CloudEventAttributes.CorrelationId, envelope.CorrelationId);

@@ -97,6 +97,9 @@ public sealed record WebhookTarget(
     /// <summary>Circuit breaker, automatic pause and rate limit of the endpoint.</summary>
     public EndpointProtection Protection { get; init; } = EndpointProtection.Default;
 
+    /// <summary>How calls carry the envelope.</summary>
+    public Webhooks.WebhookFormat Format { get; init; } = Webhooks.WebhookFormat.Structured;
+
     /// <summary>The secret before the last rotation and until when calls are signed with it too, or null.</summary>
     public RetiringSecret? PreviousSecret { get; init; }
 

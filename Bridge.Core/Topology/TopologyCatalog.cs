@@ -105,6 +105,7 @@ public sealed class TopologyCatalog
             webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay)
         {
             Protection = EndpointProtection.From(webhook),
+            Format = Webhooks.WebhookFormats.TryParse(webhook.Format, out var format) ? format : Webhooks.WebhookFormat.Structured,
         })
         {
             Contract = subscription.Contract is { Type: { } type } contract ? new ContractRequirement(type, contract.MinVersion) : null,

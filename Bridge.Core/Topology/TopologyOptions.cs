@@ -84,6 +84,9 @@ public sealed class WebhookOptions
     /// <summary>Time allowed for one attempt, connection included.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How calls carry the envelope: <c>structured</c> (default), <c>binary</c> or <c>data</c> (<see cref="Webhooks.WebhookFormat"/>).</summary>
+    public string Format { get; set; } = "structured";
+
     /// <summary>Attempts before the envelope is dead-lettered.</summary>
     public int MaxAttempts { get; set; } = 8;
 

@@ -112,6 +112,11 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
             failures.Add($"{key}:Timeout must be greater than zero and at most 00:05:00 (was {webhook.Timeout}).");
         }
 
+        if (!Webhooks.WebhookFormats.TryParse(webhook.Format, out _))
+        {
+            failures.Add($"{key}:Format must be one of {string.Join(", ", Webhooks.WebhookFormats.Names)} (was '{webhook.Format}').");
+        }
+
         if (webhook.MaxAttempts is < 1 or > 100)
         {
             failures.Add($"{key}:MaxAttempts must be between 1 and 100 (was {webhook.MaxAttempts}).");

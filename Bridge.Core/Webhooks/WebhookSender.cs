@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using Bridge.Envelopes;
 using Bridge.Webhooks.Destinations;
@@ -10,8 +9,8 @@ using Bridge.Webhooks.Destinations;
 namespace Bridge.Webhooks;
 
 /// <summary>
-/// Makes one signed webhook call the way every Bridge delivery does: the envelope as CloudEvents structured JSON,
-/// Standard Webhooks headers (<c>webhook-id</c> = the envelope id, <c>webhook-timestamp</c>, <c>webhook-signature</c>),
+/// Makes one signed webhook call the way every Bridge delivery does: the envelope in the subscription's
+/// <see cref="WebhookFormat"/> (<see cref="WebhookPayload"/>), Standard Webhooks headers (<c>webhook-id</c> = the envelope id, <c>webhook-timestamp</c>, <c>webhook-signature</c>),
 /// the correlation id, and a per-call timeout. Used by the subscriber and by replays to a corrected endpoint.
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider)
@@ -23,7 +22,6 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     public const string HttpClientName = "bridge-webhooks";
 
     private const int ExcerptBytes = 1024;
-    private static readonly MediaTypeHeaderValue ContentType = MediaTypeHeaderValue.Parse(CloudEventAttributes.StructuredMediaType + "; charset=utf-8");
     private readonly ConcurrentDictionary<string, WebhookSigner> _signers = new(StringComparer.Ordinal);
 
     /// <summary>2xx delivered; 408, 429 and 5xx transient; every other status a permanent rejection.</summary>
@@ -35,19 +33,22 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     };
 
     /// <summary>
-    /// Posts <paramref name="body"/> (the serialised <paramref name="envelope"/>) to <paramref name="url"/>, signed with
+    /// Posts <paramref name="envelope"/> in <paramref name="format"/> (<paramref name="body"/> is its structured serialisation)
+    /// to <paramref name="url"/>, the body sent signed with
     /// each of <paramref name="secrets"/> (two while a rotated secret retires: <c>webhook-signature</c> then carries both,
     /// space-separated). Never throws for what the endpoint does: every outcome is in the result.
     /// </summary>
-    public async Task<WebhookCallResult> SendAsync(Uri url, IReadOnlyList<string> secrets, TimeSpan timeout, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<WebhookCallResult> SendAsync(
+        Uri url, IReadOnlyList<string> secrets, TimeSpan timeout, WebhookFormat format, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         ArgumentNullException.ThrowIfNull(secrets);
+        var sent = WebhookPayload.Body(format, envelope, body);
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var signature = string.Join(' ', secrets.Select(secret => _signers.GetOrAdd(secret, s => new WebhookSigner(s)).Sign(envelope.Id, timestamp, body.Span)));
+        var signature = string.Join(' ', secrets.Select(secret => _signers.GetOrAdd(secret, s => new WebhookSigner(s)).Sign(envelope.Id, timestamp, sent.Span)));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(body) };
-        request.Content.Headers.ContentType = ContentType;
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(sent) };
+        WebhookPayload.Describe(request, format, envelope);
         request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, envelope.Id);
         request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signature);

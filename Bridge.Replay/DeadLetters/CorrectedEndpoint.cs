@@ -29,7 +29,7 @@ internal sealed partial class CorrectedEndpoint(
             }
 
             var webhook = subscription.Webhook;
-            var call = await sender.SendAsync(target, webhook.SigningSecrets(time.GetUtcNow()), webhook.Timeout, envelope, EnvelopeSerializer.Serialize(envelope), cancellationToken);
+            var call = await sender.SendAsync(target, webhook.SigningSecrets(time.GetUtcNow()), webhook.Timeout, webhook.Format, envelope, EnvelopeSerializer.Serialize(envelope), cancellationToken);
             if (call.Outcome == AttemptOutcome.Cancelled)
             {
                 cancellationToken.ThrowIfCancellationRequested();

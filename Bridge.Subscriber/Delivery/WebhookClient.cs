@@ -8,5 +8,5 @@ namespace Bridge.Subscriber.Delivery;
 internal sealed class WebhookClient(WebhookSender sender, TimeProvider time)
 {
     public Task<WebhookCallResult> SendAsync(WebhookTarget target, ReceivedMessage message, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        sender.SendAsync(target.Url, target.SigningSecrets(time.GetUtcNow()), target.Timeout, message.Envelope, body, cancellationToken);
+        sender.SendAsync(target.Url, target.SigningSecrets(time.GetUtcNow()), target.Timeout, target.Format, message.Envelope, body, cancellationToken);
 }

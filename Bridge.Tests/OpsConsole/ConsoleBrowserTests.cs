@@ -13,7 +13,8 @@ public sealed class ConsoleBrowserTests : ReplayTestBase
     [Fact]
     public async Task An_admin_signs_in_and_the_live_charts_show_published_and_delivered_envelopes_without_console_errors()
     {
-        var topology = new TestTopology().Subscription(Topic, "erp", Receiver.UrlOf("erp"));
+        var topology = new TestTopology().Subscription(Topic, "erp", Receiver.UrlOf("erp"))
+            .With($"Bridge:Topics:{Topic}:Subscriptions:erp:Webhook:Format", "binary");
         await using var bridge = await StartBridgeAsync(topology);
         await using var browser = await ConsoleBrowser.LaunchAsync();
         var (page, errors) = await browser.OpenAsync(bridge.BaseAddress);
@@ -37,6 +38,7 @@ public sealed class ConsoleBrowserTests : ReplayTestBase
         // Subscriptions: pause from the console, see it paused, drill into it.
         await page.ClickAsync("nav >> text=Subscriptions");
         var row = page.Locator("#subscriptions tbody tr", new() { HasText = "erp" });
+        Assert.Equal("binary", await row.Locator("td").Nth(4).InnerTextAsync());
         await row.Locator("button", new() { HasText = "Pause" }).ClickAsync();
         await page.Locator("#subscriptions tbody tr", new() { HasText = "paused (manual)" }).WaitForAsync(new() { Timeout = Wait });
         await page.Locator("#subscriptions tbody tr", new() { HasText = "erp" }).Locator("button", new() { HasText = "Details" }).ClickAsync();

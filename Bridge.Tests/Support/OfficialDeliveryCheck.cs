@@ -1,6 +1,7 @@
 using System.Net.Mime;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.Core;
+using CloudNative.CloudEvents.Http;
 using CloudNative.CloudEvents.SystemTextJson;
 using Microsoft.AspNetCore.Http;
 using StandardWebhooks;
@@ -68,8 +69,29 @@ public static class OfficialDeliveryCheck
     }
 
     /// <summary>
+    /// Decodes a binary-mode CloudEvent (the CloudEvents HTTP binding: <c>data</c> as the body, attributes as <c>ce-</c>
+    /// headers, percent-decoded by the SDK); throws when the SDK rejects it.
+    /// </summary>
+    public static CloudEvent DecodeBinary(IReadOnlyDictionary<string, string> headers, byte[] body, string? contentType)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/") { Content = new ByteArrayContent(body) };
+        if (contentType is not null)
+        {
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        foreach (var (name, value) in headers.Where(h => h.Key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        return request.ToCloudEventAsync(Formatter, Extensions).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
     /// Why the official libraries reject a delivery (null when they accept it): no trusted secret verifies its signature,
-    /// the <c>webhook-id</c> is not the event id, or the body is not a valid structured-mode CloudEvent.
+    /// the <c>webhook-id</c> is not the event id, or the body is neither a valid structured-mode CloudEvent, nor a valid
+    /// binary-mode one (<c>ce-specversion</c> present), nor a delivery in the data format (<c>X-Event-Id</c> present,
+    /// <paramref name="cloudEvent"/> then null).
     /// </summary>
     public static string? Reject(IReadOnlyDictionary<string, string> headers, byte[] body, string? contentType, IEnumerable<string> secrets, out CloudEvent? cloudEvent)
     {
@@ -79,16 +101,23 @@ public static class OfficialDeliveryCheck
         {
             return $"StandardWebhooks verified no signature of '{headers.GetValueOrDefault("webhook-signature")}' with a trusted secret.";
         }
+
+        var webhookId = headers.GetValueOrDefault("webhook-id");
+        if (!headers.ContainsKey("ce-specversion") && headers.GetValueOrDefault("x-event-id") is { } eventId
+            && (contentType is null || !MimeUtilities.IsCloudEventsContentType(contentType)))
+        {
+            return eventId == webhookId ? null : $"webhook-id '{webhookId}' is not X-Event-Id '{eventId}'.";
+        }
         try
         {
-            cloudEvent = Decode(body, contentType);
+            cloudEvent = headers.ContainsKey("ce-specversion") ? DecodeBinary(headers, body, contentType) : Decode(body, contentType);
         }
         catch (Exception ex) when (ex is ArgumentException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
         {
             return "CloudNative.CloudEvents rejected the body: " + ex.Message;
         }
-        return cloudEvent.Id == headers.GetValueOrDefault("webhook-id")
+        return cloudEvent.Id == webhookId
             ? null
-            : $"webhook-id '{headers.GetValueOrDefault("webhook-id")}' is not the event id '{cloudEvent.Id}'.";
+            : $"webhook-id '{webhookId}' is not the event id '{cloudEvent.Id}'.";
     }
 }
