@@ -183,6 +183,41 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
         Assert.Single(Receiver["recipe"].Received); // ... and the stopped recipe got nothing more
     }
 
+    [Theory]
+    [InlineData("binary")]
+    [InlineData("data")]
+    public async Task The_trigger_reads_an_event_sent_in_the_binary_or_the_data_format_to_the_same_fields(string format)
+    {
+        await using var bridge = await StartAsync();
+        var sdk = Sdk(bridge);
+        using var client = bridge.CreateClient();
+        var input = new { topic = Topic, event_types = _eventType, format };
+        var subscription = (await sdk.RunAsync("triggers.new_event.webhook_subscribe", new SdkArguments(Input: input, WebhookUrl: Receiver.UrlOf("recipe").ToString())))!;
+        Receiver.Trust(subscription["secret"]!.GetValue<string>());
+        Assert.Equal(format, subscription["format"]!.GetValue<string>());
+
+        const string subject = "Lieferung 7 für A+B";
+        var sent = await PublishAsync(client, Topic, new { orderId = "F-1", amount = 2 }, _eventType, new Dictionary<string, string>
+        {
+            ["ce-subject"] = Uri.EscapeDataString(subject),
+            ["X-Correlation-Id"] = "connector-format",
+        });
+        var delivery = (await Receiver["recipe"].WaitForAsync(1, Patience)).Single();
+        Assert.Equal(format == "binary", delivery.Headers.ContainsKey("ce-id"));
+        Assert.Equal(format == "data", delivery.Headers.ContainsKey("x-event-id"));
+
+        var evt = (await sdk.RunAsync("triggers.new_event.webhook_notification", new SdkArguments(
+            Input: input, WebhookPayload: Encoding.UTF8.GetString(delivery.Body), WebhookHeaders: delivery.Headers, WebhookSubscribeOutput: subscription)))!;
+        Assert.Equal(sent, evt["id"]!.GetValue<string>());
+        Assert.Equal(_eventType, evt["type"]!.GetValue<string>());
+        Assert.Equal(subject, evt["subject"]!.GetValue<string>());
+        Assert.Equal("connector-format", evt["correlation_id"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(evt["source"]?.ToString()));
+        Assert.False(string.IsNullOrEmpty(evt["time"]?.ToString()));
+        Assert.Equal("F-1", evt["data"]!["orderId"]!.GetValue<string>());
+        await sdk.RunAsync("triggers.new_event.webhook_unsubscribe", new SdkArguments(WebhookSubscribeOutput: subscription));
+    }
+
     private Task<BridgeProcess> StartAsync() => StartBridgeAsync(new TestTopology()
         .Topic(Topic)
         .Subscription(Topic, "audit", Receiver.UrlOf("audit"))

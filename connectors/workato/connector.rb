@@ -193,7 +193,11 @@
         [
           { name: 'topic', control_type: 'select', pick_list: 'topics', optional: false },
           { name: 'event_types', label: 'Event types', optional: true, sticky: true,
-            hint: 'Comma-separated event types to receive, e.g. order.created,order.cancelled. Empty: every event of the topic.' }
+            hint: 'Comma-separated event types to receive, e.g. order.created,order.cancelled. Empty: every event of the topic.' },
+          { name: 'format', label: 'Delivery format', control_type: 'select', pick_list: 'formats', optional: true, sticky: true,
+            hint: 'How Bridge sends each event to this recipe: the whole CloudEvent as JSON (default), the CloudEvents binary ' \
+                  'binding (data as the body, attributes as ce- headers) or the data only (attributes as X-Event headers). ' \
+                  'The trigger gives the same fields whichever you choose.' }
         ]
       end,
 
@@ -203,17 +207,20 @@
         types = input['event_types'].to_s.split(',').map(&:strip).reject(&:blank?)
         name = "workato-#{recipe_id.to_s.downcase.gsub(/[^a-z0-9]/, '')[0, 24]}-#{Time.now.to_i.to_s(36)}"
         body = { name: name, url: webhook_url, description: "Workato recipe #{recipe_id}", filter: { types: types } }
+        body[:format] = input['format'] if input['format'].present?
         created = post("api/topics/#{input['topic'].to_s.encode_url}/subscriptions", body)
                   .request_format_json
                   .after_error_response(/.*/) do |code, body, _headers, message|
                     error(call('problem_message', code, body, message))
                   end
-        { 'topic' => input['topic'], 'name' => created['name'], 'secret' => created['secret'] }
+        { 'topic' => input['topic'], 'name' => created['name'], 'secret' => created['secret'], 'format' => created['format'] }
       end,
 
       # Runs without `call` and without HTTP (as on the platform), so the Standard Webhooks check is written out here:
       # HMAC-SHA256 with the secret's key over "id.timestamp.body", any v1 signature of the header may match, and a
       # timestamp more than 5 minutes away is refused. A delivery that does not verify emits nothing ([]).
+      # The event is read from the body (structured), from ce- headers (binary) or X-Event headers (data); header values are
+      # percent-decoded, a literal '+' kept.
       webhook_notification: lambda do |_input, payload, _extended_input_schema, _extended_output_schema, headers, _params, _connection, webhook_subscribe_output|
         found = (headers || {}).to_a.map { |name, value| [name.to_s.downcase, value.to_s] }
         id = found.select { |name, _value| name == 'webhook-id' }.map(&:last).first.to_s
@@ -229,9 +236,23 @@
           signatures.any? { |signature| signature == expected }
         end
         if valid
-          event = workato.parse_json(body)
-          { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
-            'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
+          header = lambda do |name|
+            value = found.select { |found_name, _value| found_name == name }.map(&:last).first
+            value&.gsub('+', '%2B')&.decode_url
+          end
+          if header.call('ce-specversion').present?
+            { 'id' => header.call('ce-id'), 'type' => header.call('ce-type'), 'source' => header.call('ce-source'),
+              'subject' => header.call('ce-subject'), 'time' => header.call('ce-time'),
+              'correlation_id' => header.call('ce-correlationid'), 'data' => workato.parse_json(body) }
+          elsif header.call('x-event-id').present? && !header.call('content-type').to_s.start_with?('application/cloudevents')
+            { 'id' => header.call('x-event-id'), 'type' => header.call('x-event-type'), 'source' => header.call('x-event-source'),
+              'subject' => header.call('x-event-subject'), 'time' => header.call('x-event-time'),
+              'correlation_id' => header.call('x-correlation-id'), 'data' => workato.parse_json(body) }
+          else
+            event = workato.parse_json(body)
+            { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
+              'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
+          end
         else
           []
         end
@@ -261,6 +282,11 @@
   },
 
   pick_lists: {
+    formats: lambda do |_connection|
+      [['CloudEvent as JSON (structured, default)', 'structured'], ['CloudEvents binary (data as the body)', 'binary'],
+       ['Data only (attributes in X-Event headers)', 'data']]
+    end,
+
     topics: lambda do |_connection|
       get('api/topics')['items'].map { |topic| [topic['name'], topic['name']] }
     end,
