@@ -100,6 +100,9 @@ public sealed record WebhookTarget(
     /// <summary>How calls carry the envelope.</summary>
     public Webhooks.WebhookFormat Format { get; init; } = Webhooks.WebhookFormat.Structured;
 
+    /// <summary>How calls authenticate to the endpoint, beside the signature.</summary>
+    public Webhooks.Credentials.EndpointCredentials Credentials { get; init; } = Webhooks.Credentials.EndpointCredentials.None;
+
     /// <summary>The secret before the last rotation and until when calls are signed with it too, or null.</summary>
     public RetiringSecret? PreviousSecret { get; init; }
 

@@ -106,6 +106,7 @@ public sealed class TopologyCatalog
         {
             Protection = EndpointProtection.From(webhook),
             Format = Webhooks.WebhookFormats.TryParse(webhook.Format, out var format) ? format : Webhooks.WebhookFormat.Structured,
+            Credentials = Webhooks.Credentials.EndpointCredentials.From(webhook.Credentials),
         })
         {
             Contract = subscription.Contract is { Type: { } type } contract ? new ContractRequirement(type, contract.MinVersion) : null,

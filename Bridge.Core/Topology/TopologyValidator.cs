@@ -112,6 +112,11 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
             failures.Add($"{key}:Timeout must be greater than zero and at most 00:05:00 (was {webhook.Timeout}).");
         }
 
+        failures.AddRange(Webhooks.Credentials.EndpointCredentials.Validate($"{key}:Credentials", webhook.Credentials, tokenUrl =>
+            Uri.TryCreate(tokenUrl, UriKind.Absolute, out var token) && (token.Scheme == Uri.UriSchemeHttps || token.Scheme == Uri.UriSchemeHttp) && string.IsNullOrEmpty(token.UserInfo)
+                ? null
+                : $"must be an absolute http or https URL without credentials (was '{tokenUrl}')."));
+
         if (!Webhooks.WebhookFormats.TryParse(webhook.Format, out _))
         {
             failures.Add($"{key}:Format must be one of {string.Join(", ", Webhooks.WebhookFormats.Names)} (was '{webhook.Format}').");

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using Bridge.Envelopes;
+using Bridge.Topology;
+using Bridge.Webhooks.Credentials;
 using Bridge.Webhooks.Destinations;
 
 namespace Bridge.Webhooks;
@@ -13,7 +16,7 @@ namespace Bridge.Webhooks;
 /// <see cref="WebhookFormat"/> (<see cref="WebhookPayload"/>), Standard Webhooks headers (<c>webhook-id</c> = the envelope id, <c>webhook-timestamp</c>, <c>webhook-signature</c>),
 /// the correlation id, and a per-call timeout. Used by the subscriber and by replays to a corrected endpoint.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider)
+public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, OAuthTokens tokens)
 {
     /// <summary>The <see cref="WebhookCallResult.ErrorType"/> of a call that timed out.</summary>
     public const string TimeoutErrorType = "timeout";
@@ -33,26 +36,41 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     };
 
     /// <summary>
-    /// Posts <paramref name="envelope"/> in <paramref name="format"/> (<paramref name="body"/> is its structured serialisation)
-    /// to <paramref name="url"/>, the body sent signed with
-    /// each of <paramref name="secrets"/> (two while a rotated secret retires: <c>webhook-signature</c> then carries both,
-    /// space-separated). Never throws for what the endpoint does: every outcome is in the result.
+    /// Posts <paramref name="envelope"/> to <paramref name="url"/> (the target's own, or a corrected one) as
+    /// <paramref name="target"/> says: in its <see cref="WebhookFormat"/> (<paramref name="body"/> is the structured
+    /// serialisation), the body sent signed with each of its secrets (two while a rotated secret retires:
+    /// <c>webhook-signature</c> then carries both, space-separated), with its credentials when <paramref name="url"/> has
+    /// the target URL's origin (an OAuth token refused with 401 is fetched again once), within its timeout. Never throws
+    /// for what the endpoint does: every outcome is in the result.
     /// </summary>
-    public async Task<WebhookCallResult> SendAsync(
-        Uri url, IReadOnlyList<string> secrets, TimeSpan timeout, WebhookFormat format, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<WebhookCallResult> SendAsync(WebhookTarget target, Uri url, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(envelope);
-        ArgumentNullException.ThrowIfNull(secrets);
+        var format = target.Format;
+        var timeout = target.Timeout;
+        var credentials = SameOrigin(url, target.Url) ? target.Credentials : EndpointCredentials.None;
         var sent = WebhookPayload.Body(format, envelope, body);
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
-        var signature = string.Join(' ', secrets.Select(secret => _signers.GetOrAdd(secret, s => new WebhookSigner(s)).Sign(envelope.Id, timestamp, sent.Span)));
+        var signature = string.Join(' ', target.SigningSecrets(timeProvider.GetUtcNow())
+            .Select(secret => _signers.GetOrAdd(secret, s => new WebhookSigner(s)).Sign(envelope.Id, timestamp, sent.Span)));
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(sent) };
-        WebhookPayload.Describe(request, format, envelope);
-        request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, envelope.Id);
-        request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signature);
-        request.Headers.TryAddWithoutValidation("X-Correlation-Id", envelope.CorrelationId);
+        HttpRequestMessage Request(string? token)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(sent) };
+            WebhookPayload.Describe(request, format, envelope);
+            request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, envelope.Id);
+            request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signature);
+            request.Headers.TryAddWithoutValidation("X-Correlation-Id", envelope.CorrelationId);
+            credentials.Apply(request);
+            if (token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+            return request;
+        }
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
@@ -60,7 +78,31 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
         try
         {
             var client = httpClientFactory.CreateClient(HttpClientName);
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            string? token = null;
+            if (credentials.OAuth is { } oauth)
+            {
+                var (fetched, error, transient) = await tokens.GetAsync(oauth, deadline.Token);
+                if (fetched is null)
+                {
+                    return Failed(transient ? AttemptOutcome.Failed : AttemptOutcome.Rejected, started, "No OAuth token: " + error, OAuthTokens.ErrorType);
+                }
+                token = fetched;
+            }
+
+            var response = await SendOnceAsync(client, Request(token), deadline.Token);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && credentials.OAuth is { } refusedFor && token is not null)
+            {
+                // The endpoint no longer takes the cached token (revoked, rotated key): one fresh token, one more call.
+                response.Dispose();
+                tokens.Invalidate(refusedFor, token);
+                var (fresh, error, transient) = await tokens.GetAsync(refusedFor, deadline.Token);
+                if (fresh is null)
+                {
+                    return Failed(transient ? AttemptOutcome.Failed : AttemptOutcome.Rejected, started, "No OAuth token: " + error, OAuthTokens.ErrorType);
+                }
+                response = await SendOnceAsync(client, Request(fresh), deadline.Token);
+            }
+            using var answered = response;
             var excerpt = await ReadExcerptAsync(response, deadline.Token);
             var outcome = Classify(response.StatusCode);
             var status = (int)response.StatusCode;
@@ -98,6 +140,18 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
             return Failed(AttemptOutcome.Failed, started, "Response failed: " + ex.Message, ex.GetType().FullName);
         }
     }
+
+    private static async Task<HttpResponseMessage> SendOnceAsync(HttpClient client, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            return await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+    }
+
+    private static bool SameOrigin(Uri a, Uri b) =>
+        string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.IdnHost, b.IdnHost, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
 
     private static WebhookCallResult Failed(AttemptOutcome outcome, long started, string error, string? errorType) =>
         new(outcome, null, Stopwatch.GetElapsedTime(started), error, null, null) { ErrorType = errorType };

@@ -26,6 +26,7 @@ public static class WebhookSenderExtensions
             })
             .ConfigurePrimaryHttpMessageHandler(sp => GuardedConnection.Handler(sp.GetRequiredService<DestinationPolicy>()));
         services.AddDestinationPolicy();
+        services.AddSingleton<Credentials.OAuthTokens>();
         services.AddSingleton<WebhookSender>();
         return services;
     }

@@ -12,7 +12,7 @@ namespace Bridge.Replay.DeadLetters;
 /// stays in the queue and counts as failed — and so do later ones of its ordering key, which must not overtake it.
 /// </summary>
 internal sealed partial class CorrectedEndpoint(
-    WebhookSender sender, IDeadLetterQueue deadLetters, Replayer replayer, TimeProvider time, ILogger<CorrectedEndpoint> logger)
+    WebhookSender sender, IDeadLetterQueue deadLetters, Replayer replayer, ILogger<CorrectedEndpoint> logger)
 {
     /// <summary>Delivers one batch in order; updates <paramref name="progress"/>.</summary>
     public async Task DeliverAsync(
@@ -29,7 +29,7 @@ internal sealed partial class CorrectedEndpoint(
             }
 
             var webhook = subscription.Webhook;
-            var call = await sender.SendAsync(target, webhook.SigningSecrets(time.GetUtcNow()), webhook.Timeout, webhook.Format, envelope, EnvelopeSerializer.Serialize(envelope), cancellationToken);
+            var call = await sender.SendAsync(webhook, target, envelope, EnvelopeSerializer.Serialize(envelope), cancellationToken);
             if (call.Outcome == AttemptOutcome.Cancelled)
             {
                 cancellationToken.ThrowIfCancellationRequested();

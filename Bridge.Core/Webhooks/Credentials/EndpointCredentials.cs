@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Bridge.Webhooks.Credentials;
+
+/// <summary>Resolved credentials of a webhook endpoint (see <see cref="CredentialOptions"/>).</summary>
+/// <param name="Headers">Static headers every call carries.</param>
+/// <param name="Basic">HTTP Basic user name and password, or null.</param>
+/// <param name="OAuth">The OAuth 2.0 client, or null.</param>
+public sealed record EndpointCredentials(IReadOnlyDictionary<string, string> Headers, (string Username, string Password)? Basic, OAuthClient? OAuth)
+{
+    /// <summary>No credentials.</summary>
+    public static EndpointCredentials None { get; } = new(new Dictionary<string, string>(), null, null);
+
+    /// <summary>Headers a static header may not replace: what Bridge sets on every call, and Authorization.</summary>
+    public static bool IsReservedHeader(string name) =>
+        name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("ce-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("x-event-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("authorization", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("content-type", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("content-length", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("host", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("traceparent", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("tracestate", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("x-correlation-id", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Names what is set, never a value.</summary>
+    public override string ToString() =>
+        $"EndpointCredentials {{ Headers = [{string.Join(", ", Headers.Keys)}], Basic = {(Basic is { } b ? b.Username : "none")}, OAuth = {OAuth?.ToString() ?? "none"} }}";
+
+    /// <summary>True when there is nothing to add to a call.</summary>
+    public bool IsEmpty => Headers.Count == 0 && Basic is null && OAuth is null;
+
+    /// <summary>Resolves the options (validated by the topology validator).</summary>
+    public static EndpointCredentials From(CredentialOptions? options)
+    {
+        if (options is null || options.IsEmpty)
+        {
+            return None;
+        }
+        var oauth = options.OAuth2 is { } o
+            ? new OAuthClient(new Uri(o.TokenUrl!, UriKind.Absolute), o.ClientId!, o.ClientSecret!, string.IsNullOrWhiteSpace(o.Scope) ? null : o.Scope.Trim(),
+                string.Equals(o.ClientAuthentication, "post", StringComparison.OrdinalIgnoreCase))
+            : null;
+        return new EndpointCredentials(
+            new Dictionary<string, string>(options.Headers, StringComparer.OrdinalIgnoreCase),
+            options.Basic is { } b ? (b.Username!, b.Password ?? "") : null,
+            oauth);
+    }
+
+    /// <summary>Why <paramref name="options"/> cannot be used, one line per problem, each starting with <paramref name="key"/>.</summary>
+    public static IEnumerable<string> Validate(string key, CredentialOptions? options, Func<string?, string?> refuseTokenUrl)
+    {
+        ArgumentNullException.ThrowIfNull(refuseTokenUrl);
+        if (options is null)
+        {
+            yield break;
+        }
+        foreach (var (name, value) in options.Headers)
+        {
+            if (name.Length == 0 || name.Any(c => c <= ' ' || c > '~' || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal)))
+            {
+                yield return $"{key}:Headers: '{name}' is not an HTTP header name.";
+            }
+            else if (IsReservedHeader(name))
+            {
+                yield return $"{key}:Headers:{name} is set by Bridge (or by Basic/OAuth2) and cannot be configured.";
+            }
+            if (value is null || value.Any(c => c < ' ' || c == '\u007f') || value.Length > 4096)
+            {
+                yield return $"{key}:Headers:{name} must be at most 4096 characters without control characters.";
+            }
+        }
+        if (options.Basic is not null && options.OAuth2 is not null)
+        {
+            yield return $"{key}: choose Basic or OAuth2, not both.";
+        }
+        if (options.Basic is { } basic && (string.IsNullOrEmpty(basic.Username) || basic.Username.Contains(':', StringComparison.Ordinal)
+            || basic.Username.Any(char.IsControl) || (basic.Password ?? "").Any(char.IsControl)))
+        {
+            yield return $"{key}:Basic:Username is required and must not contain ':' or control characters (nor may the password).";
+        }
+        if (options.OAuth2 is { } oauth)
+        {
+            if (refuseTokenUrl(oauth.TokenUrl) is { } refused)
+            {
+                yield return $"{key}:OAuth2:TokenUrl {refused}";
+            }
+            if (string.IsNullOrEmpty(oauth.ClientId) || string.IsNullOrEmpty(oauth.ClientSecret))
+            {
+                yield return $"{key}:OAuth2: ClientId and ClientSecret are required.";
+            }
+            if (oauth.ClientAuthentication is not ("basic" or "post"))
+            {
+                yield return $"{key}:OAuth2:ClientAuthentication must be basic or post (was '{oauth.ClientAuthentication}').";
+            }
+        }
+    }
+
+    /// <summary>Adds the static headers and, for Basic, the Authorization header (OAuth's bearer token is added by the sender).</summary>
+    internal void Apply(HttpRequestMessage request)
+    {
+        foreach (var (name, value) in Headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+        if (Basic is { } basic)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.Username}:{basic.Password}")));
+        }
+    }
+}
+
+/// <summary>An OAuth 2.0 client of the client credentials grant.</summary>
+/// <param name="TokenUrl">The token endpoint.</param>
+/// <param name="ClientId">The client id.</param>
+/// <param name="ClientSecret">The client secret.</param>
+/// <param name="Scope">Scopes asked for, or null.</param>
+/// <param name="SecretInBody">True: client id and secret in the form body (<c>client_secret_post</c>); false: HTTP Basic (<c>client_secret_basic</c>).</param>
+public sealed record OAuthClient(Uri TokenUrl, string ClientId, string ClientSecret, string? Scope, bool SecretInBody)
+{
+    /// <summary>Never prints the secret.</summary>
+    public override string ToString() => $"OAuthClient {{ TokenUrl = {TokenUrl}, ClientId = {ClientId}, Scope = {Scope} }}";
+}
