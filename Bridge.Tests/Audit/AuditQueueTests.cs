@@ -7,6 +7,7 @@ using Bridge.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using static Bridge.Tests.Support.StoreRecords;
 
 namespace Bridge.Tests.Audit;
 
@@ -127,20 +128,6 @@ public sealed class AuditQueueTests : IAsyncLifetime
         builder.AddBridgeStore();
         return builder.Build();
     }
-
-    private static Bridge.Store.DeadLetters.DeadLetterRecord DeadLetter(string messageId) => new()
-    {
-        Topic = "orders",
-        Subscription = "erp",
-        MessageId = messageId,
-        CorrelationId = "c-" + messageId,
-        Type = "order.created",
-        Reason = "Rejected",
-        Description = "410 Gone",
-        DeliveryCount = 1,
-        DeadLetteredAt = DateTimeOffset.UtcNow,
-        State = Bridge.Store.DeadLetters.DeadLetterState.Open,
-    };
 
     private static DeliveryAttempt Attempt(int i) => new()
     {

@@ -1,13 +1,13 @@
 using Bridge.Store;
 using Bridge.Store.Attempts;
 using Bridge.Store.Audit;
-using Bridge.Store.DeadLetters;
 using Bridge.Tests.Store;
 using Bridge.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using static Bridge.Tests.Support.StoreRecords;
 
 namespace Bridge.Tests.Audit;
 
@@ -125,20 +125,6 @@ public abstract class AuditRecorderBehaviour : IAsyncLifetime
         StatusCode = outcome switch { AttemptOutcome.Delivered => 200, AttemptOutcome.Rejected => 400, _ => 503 },
         Outcome = outcome,
         Error = outcome == AttemptOutcome.Delivered ? null : "HTTP " + (outcome == AttemptOutcome.Rejected ? 400 : 503),
-    };
-
-    private static DeadLetterRecord DeadLetter(string messageId, DateTimeOffset at) => new()
-    {
-        Topic = "orders",
-        Subscription = "erp",
-        MessageId = messageId,
-        CorrelationId = "c-" + messageId,
-        Type = "order.created",
-        Reason = "WebhookRejected",
-        Description = "HTTP 400",
-        DeliveryCount = 2,
-        DeadLetteredAt = at,
-        State = DeadLetterState.Open,
     };
 }
 

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using static Bridge.Tests.Support.StoreRecords;
 
 namespace Bridge.Tests.Store;
 
@@ -113,20 +114,6 @@ public sealed class PostgreSqlOutageTests
             await Task.Delay(50, Ct);
         }
     }
-
-    private static Bridge.Store.DeadLetters.DeadLetterRecord DeadLetter(string messageId) => new()
-    {
-        Topic = "orders",
-        Subscription = "erp",
-        MessageId = messageId,
-        CorrelationId = "c-1",
-        Type = "order.created",
-        Reason = "MaxAttemptsExceeded",
-        Description = "3 deliveries failed",
-        DeliveryCount = 3,
-        DeadLetteredAt = DateTimeOffset.UnixEpoch.AddSeconds(1),
-        State = Bridge.Store.DeadLetters.DeadLetterState.Open,
-    };
 
     private static DeliveryAttempt Attempt(string messageId) => new()
     {
