@@ -134,14 +134,22 @@ public static class SubscriptionManagementApi
             return Problems.UnknownTopic(topic);
         }
 
-        var caller = SubscriptionCaller.Of(http.User);
+        return TypedResults.Ok(new SubscriptionList(await VisibleAsync(SubscriptionCaller.Of(http.User), topic, services, http.RequestAborted)));
+    }
+
+    /// <summary>
+    /// The live subscriptions <paramref name="caller"/> may see — configured ones to an admin, API-made ones it owns —
+    /// of <paramref name="topic"/>, or of every topic when null; by topic and name.
+    /// </summary>
+    internal static async Task<List<SubscriptionResource>> VisibleAsync(SubscriptionCaller caller, string? topic, SubscriptionServices services, CancellationToken cancellationToken)
+    {
         var configured = services.Catalog.Subscriptions
-            .Where(s => caller.Admin && s.Address.Topic == topic && s.Source == SubscriptionSource.Configuration)
+            .Where(s => caller.Admin && (topic is null || s.Address.Topic == topic) && s.Source == SubscriptionSource.Configuration)
             .Select(s => SubscriptionResource.From(s, IsPaused(s, services)));
-        var made = (await services.Directory.LoadAsync(http.RequestAborted))
-            .Where(r => r.Topic == topic && r.DeletedAt is null && caller.Owns(r))
+        var made = (await services.Directory.LoadAsync(cancellationToken))
+            .Where(r => (topic is null || r.Topic == topic) && r.DeletedAt is null && caller.Owns(r))
             .Select(r => Resource(r, services));
-        return TypedResults.Ok(new SubscriptionList([.. configured.Concat(made).OrderBy(s => s.Name, StringComparer.Ordinal)]));
+        return [.. configured.Concat(made).OrderBy(s => s.Topic, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal)];
     }
 
     internal static async Task<Results<Ok<SubscriptionResource>, ProblemHttpResult>> GetAsync(
@@ -291,7 +299,7 @@ public static class SubscriptionManagementApi
         return answer(record);
     }
 
-    internal static SubscriptionResource Resource(SubscriptionRecord record, SubscriptionServices services)
+    private static SubscriptionResource Resource(SubscriptionRecord record, SubscriptionServices services)
     {
         var definition = services.Catalog.Find(new SubscriptionAddress(record.Topic, record.Name)) is { Source: SubscriptionSource.Api } live && live.Revision == record.Version
             ? live
@@ -302,7 +310,7 @@ public static class SubscriptionManagementApi
     }
 
     /// <summary>Whether deliveries are paused; null in a process that does not deliver (no pauses to ask).</summary>
-    internal static bool? IsPaused(SubscriptionDefinition definition, SubscriptionServices services) =>
+    private static bool? IsPaused(SubscriptionDefinition definition, SubscriptionServices services) =>
         services.Provider.GetService<ISubscriptionPauses>()?.IsPaused(definition);
 }
 

@@ -29,15 +29,9 @@ public static class SubscriptionOverviewApi
     internal static async Task<Ok<SubscriptionList>> ListAllAsync(
         IDeadLetterQueue deadLetters, HttpContext http, [AsParameters] SubscriptionServices services)
     {
-        var configured = services.Catalog.Subscriptions
-            .Where(s => s.Source == SubscriptionSource.Configuration)
-            .Select(s => SubscriptionResource.From(s, SubscriptionManagementApi.IsPaused(s, services)));
-        var made = (await services.Directory.LoadAsync(http.RequestAborted))
-            .Where(r => r.DeletedAt is null)
-            .Select(r => SubscriptionManagementApi.Resource(r, services));
-
+        // The route requires an admin, who sees every subscription: the per-topic list across all topics.
         var items = new List<SubscriptionResource>();
-        foreach (var s in configured.Concat(made).OrderBy(s => s.Topic, StringComparer.Ordinal).ThenBy(s => s.Name, StringComparer.Ordinal))
+        foreach (var s in await SubscriptionManagementApi.VisibleAsync(SubscriptionCaller.Of(http.User), null, services, http.RequestAborted))
         {
             var count = await deadLetters.CountAsync(new SubscriptionAddress(s.Topic, s.Name), http.RequestAborted);
             items.Add(s with { DeadLetterCount = count });

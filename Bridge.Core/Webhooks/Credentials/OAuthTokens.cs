@@ -86,7 +86,7 @@ public sealed class OAuthTokens(IHttpClientFactory httpClientFactory, TimeProvid
             if (!response.IsSuccessStatusCode)
             {
                 var status = (int)response.StatusCode;
-                var transient = status is 408 or 429 or >= 500;
+                var transient = WebhookSender.Classify(response.StatusCode) == AttemptOutcome.Failed; // the webhook's own rule
                 return (null, default, $"the token endpoint {client.TokenUrl} answered {status} {Excerpt(text)}".TrimEnd(), transient);
             }
             using var json = JsonDocument.Parse(text);
