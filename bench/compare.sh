@@ -14,7 +14,7 @@ ref="" settings=() full=0 max_load=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --compare) ref="${2:?--compare needs a git ref}"; shift 2 ;;
-    --warmup|--measure|--batch-measure|--soak|--drain-stall|--drain-limit) settings+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    --warmup|--measure|--batch-measure|--soak|--drain-stall|--drain-limit|--transport) settings+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
     --full) full=1; shift ;;
     --max-load) max_load="${2:?--max-load needs a value}"; shift 2 ;;
     *) echo "compare: unknown option $1" >&2; exit 2 ;;
