@@ -26,6 +26,7 @@ internal static class OpenApiConventions
         ["Subscriptions"] = "Webhook subscriptions: made at run time through the API (REST hooks) or configured; filter, target, limits, status, secret rotation, dead-letter count.",
         ["Topics"] = "The topics a credential may publish to or subscribe to.",
         ["Endpoints"] = "The operational state of each subscription's webhook endpoint: circuit, pause and resume.",
+        ["Pull"] = "Pull delivery: clients that cannot expose a webhook receive a pull subscription's envelopes under a lock and complete, abandon, dead-letter or renew each one.",
         ["Dead letters"] = "Envelopes that could not be delivered, with the reason: browse, purge, replay.",
         ["Replay jobs"] = "Bulk replays of dead letters, paced and resumable.",
         ["Attempts"] = "Every delivery attempt of an envelope to a webhook.",

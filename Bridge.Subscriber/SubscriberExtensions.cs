@@ -3,6 +3,7 @@ using Bridge.Messaging;
 using Bridge.Subscriber.Dedupe;
 using Bridge.Subscriber.Delivery;
 using Bridge.Subscriber.Endpoints;
+using Bridge.Subscriber.Pull;
 using Bridge.Subscriptions;
 using Bridge.Webhooks;
 
@@ -33,14 +34,17 @@ public static class SubscriberExtensions
         builder.Services.AddSingleton<IDeadLetterObserver, TransportDeadLetterRecorder>();
         builder.Services.AddSingleton<DeliveryProcessor>();
         builder.Services.AddHostedService<DeliveryService>();
+        builder.Services.AddSingleton<PullReceivers>();
+        builder.Services.AddHostedService<PullReceiverSync>();
         return builder;
     }
 
-    /// <summary>Maps the subscriber's API: subscriptions at run time, webhook endpoints, their circuits and pauses.</summary>
+    /// <summary>Maps the subscriber's API: subscriptions at run time, webhook endpoints, their circuits and pauses, pull delivery.</summary>
     public static IEndpointRouteBuilder MapSubscriberApi(this IEndpointRouteBuilder app)
     {
         app.MapSubscriptionManagementApi();
         app.MapEndpointsApi();
+        app.MapPullApi();
         return app;
     }
 }

@@ -135,7 +135,7 @@ internal sealed class SubscriptionDirectory(
         var definition = TopologyCatalog.Define(record.Topic, record.Name, subscription);
         return definition with
         {
-            Webhook = definition.Webhook with { PreviousSecret = previous },
+            Webhook = definition.Webhook is { } webhook ? webhook with { PreviousSecret = previous } : null,
             Source = SubscriptionSource.Api,
             Revision = record.Version,
             Description = record.Description,

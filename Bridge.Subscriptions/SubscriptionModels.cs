@@ -58,18 +58,21 @@ public sealed record SubscriptionResource(
     string Name,
     string Source,
     string? Description,
-    Uri Url,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Uri? Url,
     SubscriptionFilter Filter,
-    double TimeoutSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? TimeoutSeconds,
     int MaxAttempts,
-    int Concurrency,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Concurrency,
     bool Ordered,
-    string Format,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Format,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Status,
     DateTimeOffset? CreatedAt,
     DateTimeOffset? UpdatedAt,
     DateTimeOffset? PreviousSecretExpiresAt)
 {
+    /// <summary><c>push</c> (a webhook is called) or <c>pull</c> (clients receive over HTTP; no url, timeout, concurrency or format).</summary>
+    public string Delivery { get; init; } = SubscriptionDelivery.Push;
+
     /// <summary>The signing secret (<c>whsec_…</c>): only in the answer to a create or a rotation, never again.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
@@ -99,10 +102,13 @@ public sealed record SubscriptionResource(
         return new SubscriptionResource(
             definition.Address.Topic, definition.Address.Subscription,
             definition.SourceName,
-            definition.Description, webhook.Url,
+            definition.Description, webhook?.Url,
             new SubscriptionFilter(filter.Types, filter.Subject, filter.Properties),
-            webhook.Timeout.TotalSeconds, webhook.MaxAttempts, webhook.Concurrency, definition.Spec.Ordered, webhook.Format.Name(),
-            paused switch { true => "paused", false => "active", null => null }, createdAt, updatedAt, webhook.PreviousSecret?.Until);
+            webhook?.Timeout.TotalSeconds, definition.Spec.MaxDeliveryCount, webhook?.Concurrency, definition.Spec.Ordered, webhook?.Format.Name(),
+            paused switch { true => "paused", false => "active", null => null }, createdAt, updatedAt, webhook?.PreviousSecret?.Until)
+        {
+            Delivery = webhook is null ? SubscriptionDelivery.Pull : SubscriptionDelivery.Push,
+        };
     }
 }
 

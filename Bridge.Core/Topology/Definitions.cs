@@ -33,9 +33,18 @@ public enum SubscriptionSource
     Api,
 }
 
-/// <summary>A subscription with its webhook target: what a subscriber worker runs.</summary>
-public sealed record SubscriptionDefinition(SubscriptionSpec Spec, WebhookTarget Webhook)
+/// <summary>
+/// A subscription with its webhook target (what a subscriber worker runs), or, for a pull subscription, with no webhook
+/// and its <see cref="Pull"/> settings.
+/// </summary>
+public sealed record SubscriptionDefinition(SubscriptionSpec Spec, WebhookTarget? Webhook)
 {
+    /// <summary>Set for a pull subscription (then <see cref="Webhook"/> is null): clients receive its envelopes over HTTP.</summary>
+    public PullTarget? Pull { get; init; }
+
+    /// <summary>The webhook of a push subscription, for code that only runs push subscriptions (it throws for a pull one).</summary>
+    public WebhookTarget PushTarget => Webhook ?? throw new InvalidOperationException($"{Address} is a pull subscription: it has no webhook.");
+
     /// <summary>Topic and subscription name.</summary>
     public SubscriptionAddress Address => Spec.Address;
 
@@ -83,6 +92,10 @@ public sealed record ContractRequirement(string Type, int MinVersion)
                 + (found is { } v ? $"version {v}" : envelope.DataSchema is { } other ? $"dataschema '{other}'" : "no contract") + ".";
     }
 }
+
+/// <summary>Resolved settings of a pull subscription.</summary>
+/// <param name="Owner">The identity whose keys may receive and settle besides admins, or null for admins only.</param>
+public sealed record PullTarget(string? Owner);
 
 /// <summary>Resolved webhook settings of a subscription.</summary>
 public sealed record WebhookTarget(

@@ -98,9 +98,17 @@ public sealed class TopologyCatalog
     public static SubscriptionDefinition Define(string topic, string name, SubscriptionOptions subscription)
     {
         ArgumentNullException.ThrowIfNull(subscription);
+        var address = new SubscriptionAddress(topic, name);
+        var filter = EnvelopeFilter.From(subscription.Filter);
+        var contract = subscription.Contract is { Type: { } type } required ? new ContractRequirement(type, required.MinVersion) : null;
+        if (IsPull(subscription))
+        {
+            var spec = new SubscriptionSpec(address, filter, subscription.Pull.MaxDeliveries, subscription.LockDuration, subscription.Ordered);
+            return new SubscriptionDefinition(spec, null) { Pull = new PullTarget(subscription.Pull.Owner), Contract = contract };
+        }
+
         var webhook = subscription.Webhook;
-        var spec = new SubscriptionSpec(new SubscriptionAddress(topic, name), EnvelopeFilter.From(subscription.Filter), webhook.MaxAttempts, subscription.LockDuration, subscription.Ordered);
-        return new SubscriptionDefinition(spec, new WebhookTarget(
+        return new SubscriptionDefinition(new SubscriptionSpec(address, filter, webhook.MaxAttempts, subscription.LockDuration, subscription.Ordered), new WebhookTarget(
             new Uri(webhook.Url!, UriKind.Absolute), webhook.Secret!, webhook.Timeout, webhook.MaxAttempts,
             webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay)
         {
@@ -109,8 +117,15 @@ public sealed class TopologyCatalog
             Credentials = Webhooks.Credentials.EndpointCredentials.From(webhook.Credentials),
         })
         {
-            Contract = subscription.Contract is { Type: { } type } contract ? new ContractRequirement(type, contract.MinVersion) : null,
+            Contract = contract,
         };
+    }
+
+    /// <summary>Whether <paramref name="subscription"/> is read over HTTP rather than pushed to a webhook.</summary>
+    public static bool IsPull(SubscriptionOptions subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        return string.Equals(subscription.Delivery, SubscriptionDelivery.Pull, StringComparison.OrdinalIgnoreCase);
     }
 
     private Snapshot Build(IReadOnlyList<SubscriptionDefinition> runtime)

@@ -29,8 +29,17 @@ public sealed class SubscriptionOptions
     /// <summary>Which envelopes of the topic this subscription receives. Empty means all.</summary>
     public FilterOptions Filter { get; set; } = new();
 
-    /// <summary>Where and how envelopes are delivered.</summary>
+    /// <summary>
+    /// How envelopes leave the subscription: <c>push</c> (the default; a subscriber worker calls <see cref="Webhook"/>) or
+    /// <c>pull</c> (clients receive and settle them over HTTP, see <see cref="Pull"/>; no webhook).
+    /// </summary>
+    public string Delivery { get; set; } = SubscriptionDelivery.Push;
+
+    /// <summary>Where and how envelopes are delivered (push subscriptions).</summary>
     public WebhookOptions Webhook { get; set; } = new();
+
+    /// <summary>Settings of a pull subscription.</summary>
+    public PullOptions Pull { get; set; } = new();
 
     /// <summary>
     /// Keep per-ordering-key order across every subscriber process (envelopes sharing an ordering key are always delivered
@@ -47,6 +56,32 @@ public sealed class SubscriptionOptions
     /// <see cref="ContractRequirementOptions.MinVersion"/> or later in their <c>dataschema</c>; others are dead-lettered.
     /// </summary>
     public ContractRequirementOptions? Contract { get; set; }
+}
+
+/// <summary>The two ways a subscription delivers (<see cref="SubscriptionOptions.Delivery"/>).</summary>
+public static class SubscriptionDelivery
+{
+    /// <summary>A subscriber worker calls the subscription's webhook.</summary>
+    public const string Push = "push";
+
+    /// <summary>Clients receive envelopes under a lock over HTTP and complete, abandon or dead-letter them.</summary>
+    public const string Pull = "pull";
+}
+
+/// <summary>
+/// A pull subscription: clients that cannot expose a webhook (an on-premises agent, a polling recipe) receive its
+/// envelopes over HTTP under a lock (<see cref="SubscriptionOptions.LockDuration"/>) and settle each one.
+/// </summary>
+public sealed class PullOptions
+{
+    /// <summary>Receives of one envelope (an abandon or an expired lock counts one) after which it is dead-lettered.</summary>
+    public int MaxDeliveries { get; set; } = 10;
+
+    /// <summary>
+    /// The identity (publisher id) whose keys may receive and settle, given <c>subscribe:{topic}</c>; admins always may.
+    /// Unset: admins only.
+    /// </summary>
+    public string? Owner { get; set; }
 }
 
 /// <summary>The contract version a subscription requires of the envelopes of one event type.</summary>

@@ -88,7 +88,31 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
             }
         }
 
-        ValidateWebhook($"{key}:Webhook", options.Webhook, failures);
+        if (TopologyCatalog.IsPull(options))
+        {
+            ValidatePull($"{key}:Pull", options.Pull, failures);
+        }
+        else if (string.Equals(options.Delivery, SubscriptionDelivery.Push, StringComparison.OrdinalIgnoreCase))
+        {
+            ValidateWebhook($"{key}:Webhook", options.Webhook, failures);
+        }
+        else
+        {
+            failures.Add($"{key}:Delivery must be {SubscriptionDelivery.Push} or {SubscriptionDelivery.Pull} (was '{options.Delivery}').");
+        }
+    }
+
+    private static void ValidatePull(string key, PullOptions pull, List<string> failures)
+    {
+        if (pull.MaxDeliveries is < 1 or > 100)
+        {
+            failures.Add($"{key}:MaxDeliveries must be between 1 and 100 (was {pull.MaxDeliveries}).");
+        }
+
+        if (pull.Owner is { } owner && (owner.Length is 0 or > 200 || owner.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
+        {
+            failures.Add($"{key}:Owner must be a publisher id of 1-200 characters without spaces (was '{owner}').");
+        }
     }
 
     private static void ValidateWebhook(string key, WebhookOptions webhook, List<string> failures)

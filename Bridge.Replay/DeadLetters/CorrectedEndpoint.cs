@@ -28,7 +28,7 @@ internal sealed partial class CorrectedEndpoint(
                 continue;
             }
 
-            var webhook = subscription.Webhook;
+            var webhook = subscription.PushTarget;
             var call = await sender.SendAsync(webhook, target, envelope, EnvelopeSerializer.Serialize(envelope), cancellationToken);
             if (call.Outcome == AttemptOutcome.Cancelled)
             {

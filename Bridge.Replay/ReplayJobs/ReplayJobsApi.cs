@@ -63,7 +63,7 @@ public static class ReplayJobsApi
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(services);
         var address = new SubscriptionAddress(topic, subscription);
-        if (services.Catalog.Find(address) is null)
+        if (services.Catalog.Find(address) is not { } definition)
         {
             return Problems.UnknownSubscription(topic, subscription);
         }
@@ -87,6 +87,10 @@ public static class ReplayJobsApi
         if (request.TargetUrl is { } url && !TryParseTarget(url, out target, out var problem))
         {
             errors["targetUrl"] = [problem];
+        }
+        else if (target is not null && definition.Webhook is null)
+        {
+            errors["targetUrl"] = [$"{address} is a pull subscription: it has no webhook secret to sign a call with. Replay into the subscription (leave targetUrl out) and receive the envelopes again."];
         }
         if (errors.Count > 0)
         {

@@ -48,7 +48,7 @@ internal sealed partial class SampleReceiver(TopologyCatalog catalog, TimeProvid
     }
 
     private IEnumerable<string> SecretsPointingHere() =>
-        catalog.Subscriptions.Where(s => s.Webhook.Url.AbsolutePath == Path).Select(s => s.Webhook.Secret).Distinct(StringComparer.Ordinal);
+        catalog.Subscriptions.Select(s => s.Webhook).OfType<WebhookTarget>().Where(w => w.Url.AbsolutePath == Path).Select(w => w.Secret).Distinct(StringComparer.Ordinal);
 
     private static bool Matches(string expected, string header) =>
         header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(candidate =>

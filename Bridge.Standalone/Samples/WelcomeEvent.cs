@@ -20,7 +20,7 @@ internal sealed partial class WelcomeEvent(
 
     private async Task SendAsync(CancellationToken cancellationToken)
     {
-        var target = catalog.Subscriptions.FirstOrDefault(s => s.Webhook.Url.AbsolutePath == SampleReceiver.Path);
+        var target = catalog.Subscriptions.FirstOrDefault(s => s.Webhook?.Url.AbsolutePath == SampleReceiver.Path);
         if (target is null || StartupBanner.BaseAddress(server) is not { } baseAddress)
         {
             return;

@@ -38,14 +38,14 @@ internal sealed partial class DeliveryProcessor(
 #pragma warning restore CA1031
         {
             LogUnexpected(logger, ex, message.Envelope.Id, definition.Address.ToString(), message.Envelope.CorrelationId);
-            if (message.DeliveryCount >= definition.Webhook.MaxAttempts)
+            if (message.DeliveryCount >= definition.PushTarget.MaxAttempts)
             {
                 // Never left to the transport's own limit: a dead-lettering is always logged and recorded here.
                 var tags = new TagList { { "topic", definition.Address.Topic }, { "subscription", definition.Address.Subscription } };
                 await DeadLetterAsync(receiver, message, definition.Address, MaxAttemptsReason, $"{message.DeliveryCount} deliveries failed; last: {ex.GetType().Name}: {ex.Message}", tags);
                 return;
             }
-            await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, definition.Webhook.RetryBaseDelay, CancellationToken.None), message, definition.Address, definition.Webhook.RetryBaseDelay);
+            await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, definition.PushTarget.RetryBaseDelay, CancellationToken.None), message, definition.Address, definition.PushTarget.RetryBaseDelay);
         }
     }
 
@@ -123,7 +123,7 @@ internal sealed partial class DeliveryProcessor(
             var keepClaim = dedupe.KeepAliveAsync(claim, message, renewing.Token);
             try
             {
-                called = await guard.CallAsync(token => webhooks.SendAsync(definition.Webhook, message, body, token), abort);
+                called = await guard.CallAsync(token => webhooks.SendAsync(definition.PushTarget, message, body, token), abort);
             }
             finally
             {
@@ -178,7 +178,7 @@ internal sealed partial class DeliveryProcessor(
                 await SettleAsync(MessagingSpans.Release, () => receiver.ReleaseAsync(message, wait, CancellationToken.None), message, address, wait);
                 break;
 
-            case AttemptOutcome.Failed when message.DeliveryCount >= definition.Webhook.MaxAttempts:
+            case AttemptOutcome.Failed when message.DeliveryCount >= definition.PushTarget.MaxAttempts:
                 await DeadLetterAsync(receiver, message, address, MaxAttemptsReason,
                     $"{message.DeliveryCount} attempt(s) failed; last: {result.Error}", tags);
                 break;
@@ -186,7 +186,7 @@ internal sealed partial class DeliveryProcessor(
             case AttemptOutcome.Failed:
                 Outcome(activity, "failed");
                 BridgeTelemetry.FailedAttempts.Add(1, tags);
-                var delay = RetryPolicy.NextDelay(message.DeliveryCount, definition.Webhook.RetryBaseDelay, definition.Webhook.MaxRetryDelay, result.RetryAfter, Random.Shared.NextDouble());
+                var delay = RetryPolicy.NextDelay(message.DeliveryCount, definition.PushTarget.RetryBaseDelay, definition.PushTarget.MaxRetryDelay, result.RetryAfter, Random.Shared.NextDouble());
                 LogRetrying(logger, envelope.Id, address.ToString(), message.DeliveryCount, result.Error, delay.TotalMilliseconds);
                 await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, delay, CancellationToken.None), message, address, delay);
                 break;

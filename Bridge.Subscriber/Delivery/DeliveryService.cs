@@ -72,7 +72,7 @@ internal sealed partial class DeliveryService(
     /// <summary>Starts, stops and replaces workers so that exactly the catalog's subscriptions run.</summary>
     private void Reconcile(CancellationToken stoppingToken)
     {
-        var wanted = catalog.Subscriptions.ToDictionary(s => s.Address);
+        var wanted = catalog.Subscriptions.Where(s => s.Webhook is not null).ToDictionary(s => s.Address);
         foreach (var (address, running) in _running.ToList())
         {
             var now = wanted.GetValueOrDefault(address);
@@ -112,7 +112,7 @@ internal sealed partial class DeliveryService(
     {
         var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var task = RunAsync(definition, predecessor, stop.Token);
-        LogStarted(_logger, definition.Address.ToString(), definition.Webhook.Url, definition.Webhook.Concurrency);
+        LogStarted(_logger, definition.Address.ToString(), definition.PushTarget.Url, definition.PushTarget.Concurrency);
         return new Running(definition, stop, task);
     }
 

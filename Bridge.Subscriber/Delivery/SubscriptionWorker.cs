@@ -26,7 +26,7 @@ internal sealed partial class SubscriptionWorker(
     /// <summary>Runs until <paramref name="stopping"/>; <paramref name="abort"/> cancels deliveries still running.</summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
     {
-        var concurrency = definition.Webhook.Concurrency;
+        var concurrency = definition.PushTarget.Concurrency;
         using var slots = new SemaphoreSlim(concurrency, concurrency);
         var failures = 0;
         while (!stopping.IsCancellationRequested)

@@ -39,7 +39,7 @@ internal sealed partial class EndpointGuard
         _pause = pause;
         _time = time;
         _logger = logger;
-        _protection = definition.Webhook.Protection;
+        _protection = definition.PushTarget.Protection;
         _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate, time) : null;
         _pipeline = new ResiliencePipelineBuilder<WebhookCallResult> { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<WebhookCallResult>

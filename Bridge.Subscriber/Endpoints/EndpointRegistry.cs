@@ -23,7 +23,7 @@ internal sealed class EndpointRegistry
         ArgumentNullException.ThrowIfNull(catalog);
         _time = time;
         _logger = loggers.CreateLogger<EndpointGuard>();
-        foreach (var subscription in catalog.Subscriptions)
+        foreach (var subscription in catalog.Subscriptions.Where(s => s.Webhook is not null))
         {
             Get(subscription);
         }

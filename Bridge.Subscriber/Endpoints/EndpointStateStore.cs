@@ -106,7 +106,7 @@ internal sealed partial class EndpointStateStore(
             }
 
             var pause = guard.Pause;
-            row.Url = guard.Definition.Webhook.Url.ToString();
+            row.Url = guard.Definition.PushTarget.Url.ToString();
             row.Paused = pause is not null;
             row.PausedAt = pause?.Since;
             row.PausedBy = Truncate(pause?.By, 128);

@@ -164,7 +164,7 @@ public sealed record EndpointView(
         var pause = guard.Pause;
         var definition = guard.Definition;
         return new EndpointView(
-            definition.Address.Topic, definition.Address.Subscription, definition.Webhook.Url,
+            definition.Address.Topic, definition.Address.Subscription, definition.PushTarget.Url,
             guard.Circuit switch
             {
                 Polly.CircuitBreaker.CircuitState.Closed => "closed",
@@ -174,7 +174,7 @@ public sealed record EndpointView(
             },
             pause is not null, pause?.ModeName, pause?.Since, pause?.By, pause?.Reason,
             guard.ConsecutiveFailures, guard.NextProbeAt,
-            definition.Webhook.Concurrency, definition.Webhook.Protection.RateLimitPerSecond, guard.InFlight);
+            definition.PushTarget.Concurrency, definition.PushTarget.Protection.RateLimitPerSecond, guard.InFlight);
     }
 }
 

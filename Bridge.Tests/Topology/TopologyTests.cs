@@ -63,9 +63,9 @@ public sealed class TopologyTests
         Assert.Equal(new SubscriptionAddress("erp-events", "sap"), sap.Address);
         Assert.Equal(["order.created"], sap.Spec.Filter.Types);
         Assert.Equal(4, sap.Spec.MaxDeliveryCount);
-        Assert.Equal(2, sap.Webhook.Concurrency);
-        Assert.Equal(TimeSpan.FromSeconds(5), sap.Webhook.Timeout);
-        Assert.Equal(EndpointProtection.Default, sap.Webhook.Protection);
+        Assert.Equal(2, sap.PushTarget.Concurrency);
+        Assert.Equal(TimeSpan.FromSeconds(5), sap.PushTarget.Timeout);
+        Assert.Equal(EndpointProtection.Default, sap.PushTarget.Protection);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class TopologyTests
 
         Assert.Equal(
             new EndpointProtection(0.8, 4, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), 7, TimeSpan.FromSeconds(15), 25),
-            Assert.Single(catalog.Subscriptions).Webhook.Protection);
+            Assert.Single(catalog.Subscriptions).PushTarget.Protection);
     }
 
     [Theory]
@@ -107,6 +107,31 @@ public sealed class TopologyTests
             $$"""{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "sap": { "Webhook": { {{webhook}} } } } } } } }"""));
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"Delivery\": \"poll\"", "Bridge:Topics:erp-events:Subscriptions:sap:Delivery")]
+    [InlineData("\"Delivery\": \"pull\", \"Pull\": { \"MaxDeliveries\": 0 }", "Bridge:Topics:erp-events:Subscriptions:sap:Pull:MaxDeliveries")]
+    [InlineData("\"Delivery\": \"pull\", \"Pull\": { \"Owner\": \"two words\" }", "Bridge:Topics:erp-events:Subscriptions:sap:Pull:Owner")]
+    public void Bad_delivery_settings_fail_at_start_up_naming_the_bad_entry(string settings, string key)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Build(
+            $$"""{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "sap": { {{settings}} } } } } } }"""));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pull_subscription_needs_no_webhook_and_takes_its_limit_from_its_pull_settings()
+    {
+        var catalog = Build("""{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "agent": { "Delivery": "pull", "LockDuration": "00:02:00", "Pull": { "MaxDeliveries": 5, "Owner": "erp-agent" } } } } } } }""");
+
+        var agent = Assert.Single(catalog.Subscriptions);
+        Assert.Null(agent.Webhook);
+        Assert.Equal("erp-agent", agent.Pull?.Owner);
+        Assert.Equal(5, agent.Spec.MaxDeliveryCount);
+        Assert.Equal(TimeSpan.FromMinutes(2), agent.Spec.LockDuration);
+        Assert.Throws<InvalidOperationException>(() => agent.PushTarget);
     }
 
     [Fact]
