@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Bridge.Store.Subscriptions;
 using Bridge.Topology;
 using Bridge.Webhooks;
+using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriptions;
 
@@ -24,7 +25,14 @@ public sealed record SubscriptionRequest(
     int? MaxAttempts,
     int? Concurrency,
     bool? Ordered,
-    string? Format = null);
+    string? Format = null)
+{
+    /// <summary>
+    /// Optional: what calls carry of the event's data — <c>fields</c> (output name → JSON Pointer into data), <c>flatten</c>
+    /// (a separator that flattens nested objects), <c>constants</c> (output name → string). Omitted: all of it.
+    /// </summary>
+    public ProjectionOptions? Projection { get; init; }
+}
 
 /// <summary>A subscription filter; every condition given must hold.</summary>
 /// <param name="Types">Event types accepted (any of); empty or omitted: any type.</param>
@@ -81,6 +89,10 @@ public sealed record SubscriptionResource(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? DeadLetterCount { get; init; }
 
+    /// <summary>What calls carry of the event's data (see the request's <c>projection</c>); absent: all of it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ProjectionOptions? Projection { get; init; }
+
     /// <summary>Why a <c>failed</c> subscription is not delivered, and what to do about it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Problem { get; init; }
@@ -93,6 +105,7 @@ public sealed record SubscriptionResource(
             settings.Format ?? WebhookFormat.Structured.Name(), "failed", record.CreatedAt, record.UpdatedAt, null)
         {
             Problem = UnreadableSecrets.Problem,
+            Projection = settings.Projection,
         };
 
     internal static SubscriptionResource From(SubscriptionDefinition definition, bool? paused, DateTimeOffset? createdAt = null, DateTimeOffset? updatedAt = null)
@@ -108,6 +121,7 @@ public sealed record SubscriptionResource(
             paused switch { true => "paused", false => "active", null => null }, createdAt, updatedAt, webhook?.PreviousSecret?.Until)
         {
             Delivery = webhook is null ? SubscriptionDelivery.Pull : SubscriptionDelivery.Push,
+            Projection = webhook?.Projection?.Options,
         };
     }
 }

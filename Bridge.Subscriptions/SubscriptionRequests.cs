@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Bridge.Envelopes;
 using Bridge.Topology;
 using Bridge.Webhooks;
+using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriptions;
 
@@ -48,6 +49,10 @@ internal static class SubscriptionRequests
         Check(errors, "concurrency", concurrency is >= 1 and <= 512, "concurrency must be between 1 and 512.");
         var format = WebhookFormats.TryParse(request.Format ?? webhook.Format, out var parsed) ? parsed.Name() : null;
         Check(errors, "format", format is not null, $"format must be one of {string.Join(", ", WebhookFormats.Names)}.");
+        foreach (var problem in ProjectionRules.Validate(request.Projection))
+        {
+            errors.TryAdd(problem.ApiField, [$"{problem.ApiField} {problem.Message}"]);
+        }
 
         var filter = request.Filter;
         var types = filter?.Types ?? [];
@@ -67,7 +72,10 @@ internal static class SubscriptionRequests
         }
 
         var settings = new SubscriptionSettings([.. types], subject, new Dictionary<string, string>(properties, StringComparer.Ordinal),
-            timeout, maxAttempts, concurrency, request.Ordered ?? false, format);
+            timeout, maxAttempts, concurrency, request.Ordered ?? false, format)
+        {
+            Projection = request.Projection,
+        };
 
         // The same rules as a configured subscription, as a backstop (defaults included).
         var options = settings.ToOptions(defaults, url!.AbsoluteUri, WebhookSecret.Generate());

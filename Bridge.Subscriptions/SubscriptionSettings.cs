@@ -21,6 +21,9 @@ internal sealed record SubscriptionSettings(
     bool Ordered,
     string? Format = null)
 {
+    /// <summary>What calls carry of the data; null (also rows written before projections existed) for all of it.</summary>
+    public Webhooks.Projection.ProjectionOptions? Projection { get; init; }
+
     /// <summary>The full subscription options: <paramref name="defaults"/> with these settings, the URL and the secret laid over them.</summary>
     public SubscriptionOptions ToOptions(SubscriptionOptions defaults, string url, string secret)
     {
@@ -36,6 +39,7 @@ internal sealed record SubscriptionSettings(
                 Secret = secret,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 Format = Format ?? webhook.Format,
+                Projection = Projection,
                 MaxAttempts = MaxAttempts,
                 Concurrency = Concurrency,
                 RetryBaseDelay = webhook.RetryBaseDelay,

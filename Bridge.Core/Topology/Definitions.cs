@@ -113,6 +113,9 @@ public sealed record WebhookTarget(
     /// <summary>How calls carry the envelope.</summary>
     public Webhooks.WebhookFormat Format { get; init; } = Webhooks.WebhookFormat.Structured;
 
+    /// <summary>What calls carry of the envelope's data, or null for all of it.</summary>
+    public Webhooks.Projection.WebhookProjection? Projection { get; init; }
+
     /// <summary>How calls authenticate to the endpoint, beside the signature.</summary>
     public Webhooks.Credentials.EndpointCredentials Credentials { get; init; } = Webhooks.Credentials.EndpointCredentials.None;
 

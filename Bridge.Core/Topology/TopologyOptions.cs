@@ -122,6 +122,9 @@ public sealed class WebhookOptions
     /// <summary>How calls carry the envelope: <c>structured</c> (default), <c>binary</c> or <c>data</c> (<see cref="Webhooks.WebhookFormat"/>).</summary>
     public string Format { get; set; } = "structured";
 
+    /// <summary>Optional: the fields of the envelope's data calls carry — selected, renamed, flattened, with constants (<see cref="Webhooks.Projection.ProjectionOptions"/>).</summary>
+    public Webhooks.Projection.ProjectionOptions? Projection { get; set; }
+
     /// <summary>How calls authenticate to the endpoint beside the signature: static headers, HTTP Basic or OAuth 2.0 client credentials.</summary>
     public Webhooks.Credentials.CredentialOptions? Credentials { get; set; }
 

@@ -146,6 +146,8 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
             failures.Add($"{key}:Format must be one of {string.Join(", ", Webhooks.WebhookFormats.Names)} (was '{webhook.Format}').");
         }
 
+        failures.AddRange(Webhooks.Projection.ProjectionRules.Validate(webhook.Projection).Select(p => $"{p.ConfigurationKey(key)} {p.Message}"));
+
         if (webhook.MaxAttempts is < 1 or > 100)
         {
             failures.Add($"{key}:MaxAttempts must be between 1 and 100 (was {webhook.MaxAttempts}).");

@@ -8,12 +8,13 @@ using Bridge.Envelopes;
 using Bridge.Topology;
 using Bridge.Webhooks.Credentials;
 using Bridge.Webhooks.Destinations;
+using Bridge.Webhooks.Projection;
 
 namespace Bridge.Webhooks;
 
 /// <summary>
-/// Makes one signed webhook call the way every Bridge delivery does: the envelope in the subscription's
-/// <see cref="WebhookFormat"/> (<see cref="WebhookPayload"/>), Standard Webhooks headers (<c>webhook-id</c> = the envelope id, <c>webhook-timestamp</c>, <c>webhook-signature</c>),
+/// Makes one signed webhook call the way every Bridge delivery does: the envelope, its data projected when the
+/// subscription has a <see cref="WebhookProjection"/>, in the subscription's <see cref="WebhookFormat"/> (<see cref="WebhookPayload"/>), Standard Webhooks headers (<c>webhook-id</c> = the envelope id, <c>webhook-timestamp</c>, <c>webhook-signature</c>),
 /// the correlation id, and a per-call timeout. Used by the subscriber and by replays to a corrected endpoint.
 /// </summary>
 public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, OAuthTokens tokens)
@@ -40,7 +41,9 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     /// <paramref name="target"/> says: in its <see cref="WebhookFormat"/> (<paramref name="body"/> is the structured
     /// serialisation), the body sent signed with each of its secrets (two while a rotated secret retires:
     /// <c>webhook-signature</c> then carries both, space-separated), with its credentials when <paramref name="url"/> has
-    /// the target URL's origin (an OAuth token refused with 401 is fetched again once), within its timeout. Never throws
+    /// the target URL's origin (an OAuth token refused with 401 is fetched again once), within its timeout. With a
+    /// projection the data is projected first (<paramref name="body"/> then re-serialised): data that is not a JSON object
+    /// is a permanent rejection with <see cref="WebhookProjection.ErrorType"/>, and no call is made. Never throws
     /// for what the endpoint does: every outcome is in the result.
     /// </summary>
     public async Task<WebhookCallResult> SendAsync(WebhookTarget target, Uri url, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -51,6 +54,16 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
         var format = target.Format;
         var timeout = target.Timeout;
         var credentials = SameOrigin(url, target.Url) ? target.Credentials : EndpointCredentials.None;
+        if (target.Projection is { } projection)
+        {
+            // Permanent: the same data will never project. No call is made.
+            if (!projection.TryApply(envelope, out var projected, out var unprojectable))
+            {
+                return Failed(AttemptOutcome.Rejected, Stopwatch.GetTimestamp(), unprojectable, WebhookProjection.ErrorType);
+            }
+            envelope = projected;
+            body = format == WebhookFormat.Structured ? EnvelopeSerializer.Serialize(projected) : projected.Data;
+        }
         var sent = WebhookPayload.Body(format, envelope, body);
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var signature = string.Join(' ', target.SigningSecrets(timeProvider.GetUtcNow())
