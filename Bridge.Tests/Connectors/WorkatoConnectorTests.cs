@@ -218,6 +218,52 @@ public sealed class WorkatoConnectorTests : BridgeTestBase
         await sdk.RunAsync("triggers.new_event.webhook_unsubscribe", new SdkArguments(WebhookSubscribeOutput: subscription));
     }
 
+    [Fact]
+    public async Task The_polling_trigger_reads_a_pull_subscription_page_by_page_and_completes_what_it_returned()
+    {
+        await using var bridge = await StartBridgeAsync(new TestTopology()
+            .Topic(Topic)
+            .With($"Bridge:Topics:{Topic}:Subscriptions:agent:Delivery", "pull")
+            .With($"Bridge:Topics:{Topic}:Subscriptions:agent:Pull:Owner", "erp-agent"));
+        using var admin = bridge.CreateClient();
+        await Security.SecurityClient.CreatePublisherAsync(admin, "erp-agent", ["subscribe:orders"]);
+        var (_, key) = await Security.SecurityClient.IssueKeyAsync(admin, "erp-agent");
+        await Security.SecurityClient.CreatePublisherAsync(admin, "other-recipes", ["subscribe:orders"]);
+        var (_, otherKey) = await Security.SecurityClient.IssueKeyAsync(admin, "other-recipes");
+        var sdk = Sdk(bridge).With(new { base_url = bridge.BaseAddress.ToString(), api_key = key });
+        var published = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            published.Add(await PublishAsync(admin, Topic, new { orderId = $"P-{i}", amount = i }, _eventType));
+        }
+
+        var input = new { topic = Topic, subscription = "agent", batch_size = 2 };
+        // poll_page is one poll as the platform runs it; poll runs pages while can_poll_more says so.
+        var first = (await sdk.RunAsync("triggers.new_pulled_event.poll_page", new SdkArguments(Input: input)))!;
+        var second = (await sdk.RunAsync("triggers.new_pulled_event.poll_page", new SdkArguments(Input: input)))!;
+        var third = (await sdk.RunAsync("triggers.new_pulled_event.poll_page", new SdkArguments(Input: input)))!;
+
+        Assert.Equal(2, first["events"]!.AsArray().Count);
+        Assert.True(first["can_poll_more"]!.GetValue<bool>(), "a full page says there may be more");
+        Assert.Single(second["events"]!.AsArray());
+        Assert.False(second["can_poll_more"]!.GetValue<bool>());
+        Assert.Empty(third["events"]!.AsArray()); // what the polls returned was completed in Bridge
+        var events = first["events"]!.AsArray().Concat(second["events"]!.AsArray()).Select(e => e!).ToList();
+        // Without an ordering key no order is promised, so they are compared as sets.
+        Assert.Equal(published.Order(StringComparer.Ordinal), events.Select(e => e["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(["P-0", "P-1", "P-2"], events.Select(e => e["data"]!["orderId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.All(events, e => Assert.Equal(_eventType, e["type"]!.GetValue<string>()));
+        Assert.Equal(events[0]["id"]!.GetValue<string>(), (await sdk.RunAsync("triggers.new_pulled_event.dedup", new SdkArguments(Input: events[0])))!.GetValue<string>());
+        var later = new[] { await PublishAsync(admin, Topic, new { orderId = "P-3" }, _eventType), await PublishAsync(admin, Topic, new { orderId = "P-4" }, _eventType), await PublishAsync(admin, Topic, new { orderId = "P-5" }, _eventType) };
+        var drained = (await sdk.RunAsync("triggers.new_pulled_event.poll", new SdkArguments(Input: input)))!;
+        Assert.Equal(later.Order(StringComparer.Ordinal), drained["events"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+
+        // A key of another identity does not see the subscription: the poll fails with Bridge's problem.
+        var refused = await sdk.With(new { base_url = bridge.BaseAddress.ToString(), api_key = otherKey })
+            .FailAsync("triggers.new_pulled_event.poll", new SdkArguments(Input: input));
+        Assert.Contains("404", refused, StringComparison.Ordinal);
+    }
+
     private Task<BridgeProcess> StartAsync() => StartBridgeAsync(new TestTopology()
         .Topic(Topic)
         .Subscription(Topic, "audit", Receiver.UrlOf("audit"))

@@ -274,9 +274,57 @@
       end,
 
       sample_output: lambda do |_connection, _input|
-        { 'id' => '0f8e1c2d3b4a59687766554433221100', 'type' => 'order.created', 'source' => '/workato/recipes',
-          'subject' => 'orders/12345', 'time' => '2026-11-22T10:00:00Z', 'correlation_id' => '4bf92f3577b34da6a3ce929d0e0e4736',
-          'data' => { 'orderId' => '12345', 'amount' => 1500 } }
+        call('sample_event')
+      end
+    },
+
+    new_pulled_event: {
+      title: 'New event on a pull subscription',
+      subtitle: 'Polls a Bridge pull subscription, for recipes that cannot receive webhooks',
+      description: "New <span class='provider'>event</span> on a <span class='provider'>Bridge</span> pull subscription",
+      help: 'Each poll receives up to the batch size of events of a Bridge pull subscription (Delivery: pull) and completes ' \
+            'them in Bridge. The connection\'s key must belong to the subscription\'s owner and hold subscribe:{topic}. ' \
+            'An event whose completion fails stays locked in Bridge and comes again after its lock expires; the trigger ' \
+            'drops the repeat by its id.',
+
+      input_fields: lambda do |_object_definitions|
+        [
+          { name: 'topic', control_type: 'select', pick_list: 'topics', optional: false },
+          { name: 'subscription', label: 'Pull subscription', optional: false,
+            hint: 'The name of a pull subscription of the topic, e.g. erp-agent.' },
+          { name: 'batch_size', label: 'Batch size', type: 'integer', control_type: 'integer', optional: true, sticky: true,
+            convert_input: 'integer_conversion', hint: 'Events per poll, 1-100 (default 50).' }
+        ]
+      end,
+
+      poll: lambda do |_connection, input, closure|
+        size = (input['batch_size'].presence || 50).to_i.clamp(1, 100)
+        path = "api/topics/#{input['topic'].to_s.encode_url}/subscriptions/#{input['subscription'].to_s.encode_url}/messages"
+        items = post("#{path}/receive", { maxMessages: size, waitSeconds: 0 })
+                .request_format_json
+                .after_error_response(/.*/) do |code, body, _headers, message|
+                  error(call('problem_message', code, body, message))
+                end['items'] || []
+        events = items.map { |item| call('event_fields', item['event']) }
+        # Completed only once every event of the page is read, and a failed completion is not an error: that event
+        # returns after its lock expires and dedup drops it, while raising here would lose the ones already completed.
+        items.each do |item|
+          post("#{path}/#{item['lockToken'].to_s.encode_url}/complete")
+            .after_error_response(/.*/) { |_code, _body, _headers, _message| nil }
+        end
+        { events: events, next_poll: closure, can_poll_more: items.size >= size }
+      end,
+
+      dedup: lambda do |event|
+        event['id']
+      end,
+
+      output_fields: lambda do |object_definitions|
+        object_definitions['event']
+      end,
+
+      sample_output: lambda do |_connection, _input|
+        call('sample_event')
       end
     }
   },
@@ -297,6 +345,18 @@
   },
 
   methods: {
+    # The trigger output of a structured CloudEvent.
+    event_fields: lambda do |event|
+      { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
+        'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
+    end,
+
+    sample_event: lambda do
+      { 'id' => '0f8e1c2d3b4a59687766554433221100', 'type' => 'order.created', 'source' => '/workato/recipes',
+        'subject' => 'orders/12345', 'time' => '2026-11-22T10:00:00Z', 'correlation_id' => '4bf92f3577b34da6a3ce929d0e0e4736',
+        'data' => { 'orderId' => '12345', 'amount' => 1500 } }
+    end,
+
     # The JSON Schema of the latest contract of an event type, or nil when it has none.
     latest_schema: lambda do |event_type|
       next nil if event_type.blank?
