@@ -10,6 +10,7 @@ namespace Bridge.Chaos.Receiver;
 internal sealed class DeliveryLedger(Timeline timeline)
 {
     private readonly ConcurrentDictionary<string, int> _acknowledged = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TimeSpan> _firstAcknowledged = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, string> _effects = new();
     private readonly ConcurrentQueue<string> _duplicateEffects = new();
     private readonly ConcurrentQueue<string> _rejected = new();
@@ -39,6 +40,10 @@ internal sealed class DeliveryLedger(Timeline timeline)
 
     public bool WasDelivered(string webhookId) => _acknowledged.ContainsKey(webhookId);
 
+    /// <summary>How often <paramref name="webhookId"/> was acknowledged, and when first (since the run started); null when never.</summary>
+    public (int Times, TimeSpan First)? Acknowledgements(string webhookId) =>
+        _acknowledged.TryGetValue(webhookId, out var times) && _firstAcknowledged.TryGetValue(webhookId, out var first) ? (times, first) : null;
+
     public void Called() => Interlocked.Increment(ref _calls);
 
     public void AnsweredServerError() => Interlocked.Increment(ref _serverErrors);
@@ -52,6 +57,7 @@ internal sealed class DeliveryLedger(Timeline timeline)
     /// <summary>Records an acknowledged (2xx) call of <paramref name="webhookId"/> carrying event <paramref name="sequence"/>.</summary>
     public void Acknowledge(string webhookId, long sequence)
     {
+        _firstAcknowledged.TryAdd(webhookId, timeline.Elapsed);
         if (_acknowledged.AddOrUpdate(webhookId, 1, (_, n) => n + 1) > 1)
         {
             Interlocked.Increment(ref _duplicates);

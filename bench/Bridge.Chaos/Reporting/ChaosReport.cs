@@ -38,7 +38,7 @@ internal static class ChaosReport
         s.AppendLine(c, $"| dead-lettered (store, distinct message ids) | {deadLettered:N0}{Reasons(r.DeadLettered)} |");
         s.AppendLine(c, $"| in the broker's dead-letter queue (read from RabbitMQ) / of them without a dead letter in the store | {r.InDeadLetterQueue:N0} / {r.UnrecordedDeadLetters.Count:N0} |");
         s.AppendLine(c, $"| **lost** = accepted − delivered − dead-lettered (store or queue) | **{r.Lost.Count:N0}** |");
-        s.AppendLine(c, $"| dead-lettered although the receiver had acknowledged it | {r.DeadLetteredAfterDelivery:N0} |");
+        s.AppendLine(c, $"| dead-lettered although the receiver had acknowledged it | {r.DeadLetteredAfterDelivery.Count:N0} |");
         s.AppendLine(c, $"| delivered without an accepted publish | {r.DeliveredNotAccepted:N0} |");
         s.AppendLine(c, $"| duplicate deliveries (same webhook-id acknowledged again) | {r.DuplicateDeliveries:N0} |");
         s.AppendLine(c, $"| **duplicate effects** (one event under two webhook-ids, at a receiver deduping on webhook-id) | **{effects:N0}** |");
@@ -58,6 +58,7 @@ internal static class ChaosReport
         }
         AppendList(s, "Lost message ids (first 50)", r.Lost);
         AppendList(s, "Dead letters in the broker but not in the store (first 50)", r.UnrecordedDeadLetters);
+        AppendList(s, "Dead-lettered although acknowledged (first 50)", r.DeadLetteredAfterDelivery);
         AppendList(s, "Duplicate effects (first 50)", r.DuplicateEffects);
         AppendList(s, "Calls refused by verification (first 50)", r.Rejected);
         return s.ToString();

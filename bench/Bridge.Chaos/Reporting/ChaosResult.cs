@@ -30,8 +30,8 @@ internal sealed record ChaosResult
     /// <summary>Accepted message ids neither delivered nor dead-lettered (in the store or the broker's dead-letter queue).</summary>
     public required IReadOnlyList<string> Lost { get; init; }
 
-    /// <summary>Dead-lettered message ids the receiver had acknowledged anyway.</summary>
-    public required int DeadLetteredAfterDelivery { get; init; }
+    /// <summary>Dead-lettered message ids the receiver had acknowledged anyway, each with its reason and when it was acknowledged.</summary>
+    public required IReadOnlyList<string> DeadLetteredAfterDelivery { get; init; }
 
     /// <summary>Acknowledged webhook-ids that no 202 of the load named.</summary>
     public required int DeliveredNotAccepted { get; init; }

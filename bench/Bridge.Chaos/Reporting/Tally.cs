@@ -14,6 +14,7 @@ internal static class Tally
         var accepted = load.MessageIds.Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
         var recorded = deadLetters.Select(d => d.MessageId).ToHashSet(StringComparer.Ordinal);
         var deadLettered = recorded.Union(deadLetterQueue, StringComparer.Ordinal).ToHashSet(StringComparer.Ordinal);
+        var reasons = deadLetters.GroupBy(d => d.MessageId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Reason, StringComparer.Ordinal);
         var byReason = deadLetters.DistinctBy(d => d.MessageId, StringComparer.Ordinal)
             .GroupBy(d => d.Reason, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -29,7 +30,8 @@ internal static class Tally
             InDeadLetterQueue = deadLetterQueue.Count,
             UnrecordedDeadLetters = deadLetterQueue.Where(id => !recorded.Contains(id)).Distinct(StringComparer.Ordinal).ToList(),
             Lost = accepted.Where(id => !ledger.WasDelivered(id) && !deadLettered.Contains(id)).ToList(),
-            DeadLetteredAfterDelivery = deadLettered.Count(ledger.WasDelivered),
+            DeadLetteredAfterDelivery = [.. deadLettered.Where(ledger.WasDelivered).Order(StringComparer.Ordinal).Select(id =>
+                $"{id}: dead-lettered {(reasons.TryGetValue(id, out var reason) ? reason : "in the broker's queue only")}; acknowledged {ledger.Acknowledgements(id)?.Times ?? 0} time(s), first {ledger.Acknowledgements(id)?.First.TotalSeconds ?? 0:0.0} s into the run")],
             DeliveredNotAccepted = Math.Max(0, ledger.Delivered - accepted.Count(ledger.WasDelivered)),
             DuplicateDeliveries = ledger.DuplicateDeliveries,
             DuplicateEffects = ledger.DuplicateEffects,
