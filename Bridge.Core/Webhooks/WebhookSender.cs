@@ -17,13 +17,16 @@ namespace Bridge.Webhooks;
 /// subscription has a <see cref="WebhookProjection"/>, in the subscription's <see cref="WebhookFormat"/> (<see cref="WebhookPayload"/>), Standard Webhooks headers (<c>webhook-id</c> = the envelope id, <c>webhook-timestamp</c>, <c>webhook-signature</c>),
 /// the correlation id, and a per-call timeout. Used by the subscriber and by replays to a corrected endpoint.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, OAuthTokens tokens)
+public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, OAuthTokens tokens, EndpointConnections connections)
 {
     /// <summary>The <see cref="WebhookCallResult.ErrorType"/> of a call that timed out.</summary>
     public const string TimeoutErrorType = "timeout";
 
     /// <summary>The named HttpClient used for webhook calls.</summary>
     public const string HttpClientName = "bridge-webhooks";
+
+    /// <summary>The User-Agent of every webhook call.</summary>
+    public const string UserAgent = "Bridge/1.0";
 
     private const int ExcerptBytes = 1024;
     private readonly ConcurrentDictionary<string, WebhookSigner> _signers = new(StringComparer.Ordinal);
@@ -90,7 +93,8 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var client = httpClientFactory.CreateClient(HttpClientName);
+            // A client certificate or a private server authority belongs to the connection: such endpoints get their own pool.
+            var client = credentials.Tls is { } tls ? connections.For(tls) : httpClientFactory.CreateClient(HttpClientName);
             string? token = null;
             if (credentials.OAuth is { } oauth)
             {

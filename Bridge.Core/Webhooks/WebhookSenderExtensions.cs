@@ -22,11 +22,12 @@ public static class WebhookSenderExtensions
         services.AddHttpClient(WebhookSender.HttpClientName, client =>
             {
                 client.Timeout = Timeout.InfiniteTimeSpan;
-                client.DefaultRequestHeaders.UserAgent.ParseAdd("Bridge/1.0");
+                client.DefaultRequestHeaders.UserAgent.ParseAdd(WebhookSender.UserAgent);
             })
             .ConfigurePrimaryHttpMessageHandler(sp => GuardedConnection.Handler(sp.GetRequiredService<DestinationPolicy>()));
         services.AddDestinationPolicy();
         services.AddSingleton<Credentials.OAuthTokens>();
+        services.AddSingleton<Credentials.EndpointConnections>();
         services.AddSingleton<WebhookSender>();
         return services;
     }

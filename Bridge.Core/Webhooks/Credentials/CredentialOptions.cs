@@ -15,8 +15,30 @@ public sealed class CredentialOptions
     /// <summary>OAuth 2.0 client credentials: a bearer token fetched from the token endpoint and cached until it expires.</summary>
     public OAuthClientOptions? OAuth2 { get; set; }
 
+    /// <summary>Mutual TLS: the client certificate every call presents.</summary>
+    public ClientCertificateOptions? ClientCertificate { get; set; }
+
+    /// <summary>
+    /// A PEM (or DER) file with the certificate authority the endpoint's server certificate must chain to, instead of the
+    /// system's trusted roots: for partner endpoints with a private CA. The host name is still checked.
+    /// </summary>
+    public string? ServerCertificateAuthority { get; set; }
+
     /// <summary>True when nothing is set.</summary>
-    public bool IsEmpty => Headers.Count == 0 && Basic is null && OAuth2 is null;
+    public bool IsEmpty => Headers.Count == 0 && Basic is null && OAuth2 is null && ClientCertificate is null && ServerCertificateAuthority is null;
+}
+
+/// <summary>A client certificate: a PKCS#12 file (with <see cref="Password"/> if it has one), or a PEM certificate with its PEM key in <see cref="KeyPath"/>.</summary>
+public sealed class ClientCertificateOptions
+{
+    /// <summary>The certificate file: PKCS#12 (.pfx, .p12) or PEM.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>The PEM private key of a PEM certificate (omit for PKCS#12).</summary>
+    public string? KeyPath { get; set; }
+
+    /// <summary>The PKCS#12 file's password, if any.</summary>
+    public string? Password { get; set; }
 }
 
 /// <summary>HTTP Basic: user name (no ':') and password.</summary>

@@ -26,12 +26,15 @@ public sealed record EndpointCredentials(IReadOnlyDictionary<string, string> Hea
         || name.Equals("x-correlation-id", StringComparison.OrdinalIgnoreCase)
         || name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The client certificate and server authority of the endpoint's connections, or null for the defaults.</summary>
+    public EndpointTls? Tls { get; init; }
+
     /// <summary>Names what is set, never a value.</summary>
     public override string ToString() =>
-        $"EndpointCredentials {{ Headers = [{string.Join(", ", Headers.Keys)}], Basic = {(Basic is { } b ? b.Username : "none")}, OAuth = {OAuth?.ToString() ?? "none"} }}";
+        $"EndpointCredentials {{ Headers = [{string.Join(", ", Headers.Keys)}], Basic = {(Basic is { } b ? b.Username : "none")}, OAuth = {OAuth?.ToString() ?? "none"}, Tls = {Tls?.ToString() ?? "default"} }}";
 
     /// <summary>True when there is nothing to add to a call.</summary>
-    public bool IsEmpty => Headers.Count == 0 && Basic is null && OAuth is null;
+    public bool IsEmpty => Headers.Count == 0 && Basic is null && OAuth is null && Tls is null;
 
     /// <summary>Resolves the options (validated by the topology validator).</summary>
     public static EndpointCredentials From(CredentialOptions? options)
@@ -47,7 +50,10 @@ public sealed record EndpointCredentials(IReadOnlyDictionary<string, string> Hea
         return new EndpointCredentials(
             new Dictionary<string, string>(options.Headers, StringComparer.OrdinalIgnoreCase),
             options.Basic is { } b ? (b.Username!, b.Password ?? "") : null,
-            oauth);
+            oauth)
+        {
+            Tls = EndpointTls.From(options),
+        };
     }
 
     /// <summary>Why <paramref name="options"/> cannot be used, one line per problem, each starting with <paramref name="key"/>.</summary>
@@ -72,6 +78,10 @@ public sealed record EndpointCredentials(IReadOnlyDictionary<string, string> Hea
             {
                 yield return $"{key}:Headers:{name} must be at most 4096 characters without control characters.";
             }
+        }
+        foreach (var problem in EndpointTls.Validate(key, options))
+        {
+            yield return problem;
         }
         if (options.Basic is not null && options.OAuth2 is not null)
         {
