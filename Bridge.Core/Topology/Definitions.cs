@@ -110,6 +110,9 @@ public sealed record WebhookTarget(
     /// <summary>Circuit breaker, automatic pause and rate limit of the endpoint.</summary>
     public EndpointProtection Protection { get; init; } = EndpointProtection.Default;
 
+    /// <summary>The explicit retry schedule (the delay before attempt 2, 3, …), or empty for the doubling one from <see cref="RetryBaseDelay"/>.</summary>
+    public IReadOnlyList<TimeSpan> RetrySchedule { get; init; } = [];
+
     /// <summary>How calls carry the envelope.</summary>
     public Webhooks.WebhookFormat Format { get; init; } = Webhooks.WebhookFormat.Structured;
 

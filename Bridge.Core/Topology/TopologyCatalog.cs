@@ -108,10 +108,12 @@ public sealed class TopologyCatalog
         }
 
         var webhook = subscription.Webhook;
-        return new SubscriptionDefinition(new SubscriptionSpec(address, filter, webhook.MaxAttempts, subscription.LockDuration, subscription.Ordered), new WebhookTarget(
-            new Uri(webhook.Url!, UriKind.Absolute), webhook.Secret!, webhook.Timeout, webhook.MaxAttempts,
+        var maxAttempts = webhook.RetrySchedule.Count > 0 ? webhook.RetrySchedule.Count + 1 : webhook.MaxAttempts;
+        return new SubscriptionDefinition(new SubscriptionSpec(address, filter, maxAttempts, subscription.LockDuration, subscription.Ordered), new WebhookTarget(
+            new Uri(webhook.Url!, UriKind.Absolute), webhook.Secret!, webhook.Timeout, maxAttempts,
             webhook.Concurrency, webhook.RetryBaseDelay, webhook.MaxRetryDelay)
         {
+            RetrySchedule = [.. webhook.RetrySchedule],
             Protection = EndpointProtection.From(webhook),
             Format = Webhooks.WebhookFormats.TryParse(webhook.Format, out var format) ? format : Webhooks.WebhookFormat.Structured,
             Projection = Webhooks.Projection.WebhookProjection.From(webhook.Projection),

@@ -137,6 +137,14 @@ public sealed class WebhookOptions
     /// <summary>Delay before the second attempt; doubles with every further attempt (with jitter).</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// An explicit retry schedule instead of the doubling one: the delay before each further attempt, in order (e.g.
+    /// <c>00:00:05</c>, <c>00:05:00</c>, <c>00:30:00</c>, <c>02:00:00</c>). When set, the envelope gets one attempt more than
+    /// it has entries — <see cref="MaxAttempts"/> and <see cref="RetryBaseDelay"/> do not apply — and a receiver's
+    /// <c>Retry-After</c> still wins within <see cref="MaxRetryDelay"/>.
+    /// </summary>
+    public List<TimeSpan> RetrySchedule { get; set; } = [];
+
     /// <summary>Upper bound for any retry delay, including one asked for by a <c>Retry-After</c> header.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -158,6 +158,11 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
             failures.Add($"{key}:Concurrency must be between 1 and 512 (was {webhook.Concurrency}).");
         }
 
+        if (webhook.RetrySchedule.Count > 99 || webhook.RetrySchedule.Any(d => d < TimeSpan.Zero || d > TimeSpan.FromDays(1)))
+        {
+            failures.Add($"{key}:RetrySchedule must hold at most 99 delays, each between 00:00:00 and 1.00:00:00 (was {string.Join(", ", webhook.RetrySchedule)}).");
+        }
+
         if (webhook.RetryBaseDelay < TimeSpan.Zero || webhook.MaxRetryDelay < webhook.RetryBaseDelay)
         {
             failures.Add($"{key}:RetryBaseDelay must be non-negative and not above MaxRetryDelay (was {webhook.RetryBaseDelay} / {webhook.MaxRetryDelay}).");

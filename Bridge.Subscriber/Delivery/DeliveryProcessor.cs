@@ -186,7 +186,8 @@ internal sealed partial class DeliveryProcessor(
             case AttemptOutcome.Failed:
                 Outcome(activity, "failed");
                 BridgeTelemetry.FailedAttempts.Add(1, tags);
-                var delay = RetryPolicy.NextDelay(message.DeliveryCount, definition.PushTarget.RetryBaseDelay, definition.PushTarget.MaxRetryDelay, result.RetryAfter, Random.Shared.NextDouble());
+                var webhook = definition.PushTarget;
+                var delay = RetryPolicy.NextDelay(message.DeliveryCount, webhook.RetryBaseDelay, webhook.MaxRetryDelay, webhook.RetrySchedule, result.RetryAfter, Random.Shared.NextDouble());
                 LogRetrying(logger, envelope.Id, address.ToString(), message.DeliveryCount, result.Error, delay.TotalMilliseconds);
                 await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, delay, CancellationToken.None), message, address, delay);
                 break;

@@ -8,8 +8,21 @@ internal static class RetryPolicy
     /// with "equal jitter" (half fixed, half random), capped at <paramref name="maxDelay"/>. A <c>Retry-After</c>
     /// from the receiver wins, within the same cap.
     /// </summary>
-    public static TimeSpan NextDelay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan? retryAfter, double random)
+    public static TimeSpan NextDelay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan? retryAfter, double random) =>
+        NextDelay(attempt, baseDelay, maxDelay, [], retryAfter, random);
+
+    /// <summary>
+    /// As above, or with an explicit <paramref name="schedule"/> its entry for <paramref name="attempt"/> (the last one
+    /// beyond its end), exactly — a schedule someone wrote down is kept to.
+    /// </summary>
+    public static TimeSpan NextDelay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, IReadOnlyList<TimeSpan> schedule, TimeSpan? retryAfter, double random)
     {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (retryAfter is null && schedule.Count > 0)
+        {
+            return schedule[Math.Clamp(attempt - 1, 0, schedule.Count - 1)];
+        }
+
         if (retryAfter is { } asked)
         {
             return asked < TimeSpan.Zero ? TimeSpan.Zero : asked > maxDelay ? maxDelay : asked;

@@ -22,6 +22,19 @@ public sealed class RetryPolicyTests
         Assert.Equal(expected, WebhookSender.Classify((HttpStatusCode)status));
 
     [Fact]
+    public void An_explicit_schedule_is_kept_to_exactly_and_a_retry_after_still_wins_within_the_cap()
+    {
+        IReadOnlyList<TimeSpan> schedule = [TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromHours(2)];
+        var max = TimeSpan.FromMinutes(10);
+        Assert.Equal(TimeSpan.FromSeconds(5), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), max, schedule, null, 0.9));
+        Assert.Equal(TimeSpan.FromMinutes(5), RetryPolicy.NextDelay(2, TimeSpan.FromSeconds(1), max, schedule, null, 0.1));
+        Assert.Equal(TimeSpan.FromHours(2), RetryPolicy.NextDelay(3, TimeSpan.FromSeconds(1), max, schedule, null, 0.5));
+        Assert.Equal(TimeSpan.FromHours(2), RetryPolicy.NextDelay(9, TimeSpan.FromSeconds(1), max, schedule, null, 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(30), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), max, schedule, TimeSpan.FromSeconds(30), 0.5));
+        Assert.Equal(max, RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), max, schedule, TimeSpan.FromHours(3), 0.5));
+    }
+
+    [Fact]
     public void Delays_grow_exponentially_with_jitter_between_half_and_full()
     {
         var baseDelay = TimeSpan.FromSeconds(1);

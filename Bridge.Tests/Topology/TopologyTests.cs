@@ -122,6 +122,20 @@ public sealed class TopologyTests
     }
 
     [Fact]
+    public void A_retry_schedule_sets_the_attempts_and_bad_delays_are_refused()
+    {
+        var catalog = Build("""{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "sap": { "Webhook": { "Url": "https://x/y", "Secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "MaxAttempts": 3, "RetrySchedule": ["00:00:05", "00:05:00", "02:00:00"] } } } } } } }""");
+        var sap = Assert.Single(catalog.Subscriptions);
+        Assert.Equal([TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromHours(2)], sap.PushTarget.RetrySchedule);
+        Assert.Equal(4, sap.PushTarget.MaxAttempts);
+        Assert.Equal(4, sap.Spec.MaxDeliveryCount);
+
+        var error = Assert.Throws<OptionsValidationException>(() => Build(
+            """{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "sap": { "Webhook": { "Url": "https://x/y", "Secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "RetrySchedule": ["00:00:05", "3.00:00:00"] } } } } } } }"""));
+        Assert.Contains("Bridge:Topics:erp-events:Subscriptions:sap:Webhook:RetrySchedule", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_pull_subscription_needs_no_webhook_and_takes_its_limit_from_its_pull_settings()
     {
         var catalog = Build("""{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "agent": { "Delivery": "pull", "LockDuration": "00:02:00", "Pull": { "MaxDeliveries": 5, "Owner": "erp-agent" } } } } } } }""");
