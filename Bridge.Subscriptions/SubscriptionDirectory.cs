@@ -44,20 +44,23 @@ internal sealed class SubscriptionDirectory(
         return await db.Set<SubscriptionRecord>().CountAsync(s => s.CreatedBy == owner && s.DeletedAt == null, cancellationToken);
     }
 
-    /// <summary>Stores a new subscription with a new secret; null when a row of that name exists (a race lost).</summary>
-    public async Task<(SubscriptionRecord Record, string Secret)?> CreateAsync(
-        SubscriptionAddress address, string? description, Uri url, SubscriptionSettings settings, string createdBy, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a new subscription, a push one with a new secret (a pull one has no URL and no secret: both are kept
+    /// empty); null when a row of that name exists (a race lost).
+    /// </summary>
+    public async Task<(SubscriptionRecord Record, string? Secret)?> CreateAsync(
+        SubscriptionAddress address, string? description, Uri? url, SubscriptionSettings settings, string createdBy, CancellationToken cancellationToken)
     {
-        var secret = WebhookSecret.Generate();
+        var secret = settings.IsPull ? null : WebhookSecret.Generate();
         var now = time.GetUtcNow();
         var record = new SubscriptionRecord
         {
             Topic = address.Topic,
             Name = address.Subscription,
             Description = description,
-            Url = url.AbsoluteUri,
+            Url = url?.AbsoluteUri ?? "",
             Settings = JsonSerializer.Serialize(settings, Json),
-            ProtectedSecret = secrets.Protect(secret),
+            ProtectedSecret = secret is null ? "" : secrets.Protect(secret),
             CreatedAt = now,
             CreatedBy = createdBy,
             UpdatedAt = now,
@@ -76,13 +79,22 @@ internal sealed class SubscriptionDirectory(
         return (record, secret);
     }
 
-    /// <summary>Changes a live subscription (last writer wins); null when there is none (owned by <paramref name="owner"/>, unless null).</summary>
+    /// <summary>
+    /// Changes a live subscription (last writer wins); null when there is none (owned by <paramref name="owner"/>, unless
+    /// null). Throws <see cref="DeliveryConflictException"/> when the change would turn push into pull or back.
+    /// </summary>
     public Task<SubscriptionRecord?> UpdateAsync(
-        SubscriptionAddress address, string? owner, string? description, Uri url, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        SubscriptionAddress address, string? owner, string? description, Uri? url, SubscriptionSettings settings, CancellationToken cancellationToken) =>
         ChangeAsync(address, owner, record =>
         {
+            var was = SettingsOf(record).DeliveryName;
+            if (was != settings.DeliveryName)
+            {
+                throw DeliveryConflictException.DeliveryChanged(address.Topic, address.Subscription, was, settings.DeliveryName);
+            }
+
             record.Description = description;
-            record.Url = url.AbsoluteUri;
+            record.Url = url?.AbsoluteUri ?? "";
             record.Settings = JsonSerializer.Serialize(settings, Json);
         }, cancellationToken);
 
@@ -90,12 +102,20 @@ internal sealed class SubscriptionDirectory(
     public Task<SubscriptionRecord?> DeleteAsync(SubscriptionAddress address, string? owner, CancellationToken cancellationToken) =>
         ChangeAsync(address, owner, record => record.DeletedAt = time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Gives a live subscription a new secret; the old one keeps signing for <paramref name="grace"/>.</summary>
+    /// <summary>
+    /// Gives a live push subscription a new secret; the old one keeps signing for <paramref name="grace"/>. Throws
+    /// <see cref="DeliveryConflictException"/> for a pull subscription, which has none.
+    /// </summary>
     public async Task<(SubscriptionRecord Record, string Secret)?> RotateAsync(SubscriptionAddress address, string? owner, TimeSpan grace, CancellationToken cancellationToken)
     {
         var secret = WebhookSecret.Generate();
         var record = await ChangeAsync(address, owner, record =>
         {
+            if (SettingsOf(record).IsPull)
+            {
+                throw DeliveryConflictException.NoSecret(address.Topic, address.Subscription);
+            }
+
             record.ProtectedPreviousSecret = grace > TimeSpan.Zero ? record.ProtectedSecret : null;
             record.PreviousSecretExpiresAt = grace > TimeSpan.Zero ? time.GetUtcNow() + grace : null;
             record.ProtectedSecret = secrets.Protect(secret);
@@ -120,9 +140,19 @@ internal sealed class SubscriptionDirectory(
         JsonSerializer.Deserialize<SubscriptionSettings>(record.Settings, Json)
             ?? throw new InvalidOperationException($"Subscription {record.Topic}/{record.Name} has no settings.");
 
-    /// <summary>The runtime definition of a live row, or null when its secret cannot be decrypted (a lost key ring).</summary>
+    /// <summary>
+    /// The runtime definition of a live row, or null when its secret cannot be decrypted (a lost key ring). A pull
+    /// subscription has no secret; its creator is the owner whose keys may receive from it.
+    /// </summary>
     public SubscriptionDefinition? Define(SubscriptionRecord record)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        var settings = SettingsOf(record);
+        if (settings.IsPull)
+        {
+            return Runtime(record, TopologyCatalog.Define(record.Topic, record.Name, settings.ToOptions(options.Value.Defaults, null, null, record.CreatedBy)));
+        }
+
         if (secrets.Unprotect(record.ProtectedSecret) is not { } secret)
         {
             return null;
@@ -131,16 +161,17 @@ internal sealed class SubscriptionDirectory(
         var previous = record.ProtectedPreviousSecret is { } old && record.PreviousSecretExpiresAt is { } until && secrets.Unprotect(old) is { } oldSecret
             ? new RetiringSecret(oldSecret, until)
             : null;
-        var subscription = SettingsOf(record).ToOptions(options.Value.Defaults, record.Url, secret);
-        var definition = TopologyCatalog.Define(record.Topic, record.Name, subscription);
-        return definition with
-        {
-            Webhook = definition.Webhook is { } webhook ? webhook with { PreviousSecret = previous } : null,
-            Source = SubscriptionSource.Api,
-            Revision = record.Version,
-            Description = record.Description,
-        };
+        var definition = TopologyCatalog.Define(record.Topic, record.Name, settings.ToOptions(options.Value.Defaults, record.Url, secret, null));
+        return Runtime(record, definition with { Webhook = definition.Webhook is { } webhook ? webhook with { PreviousSecret = previous } : null });
     }
+
+    /// <summary>How the catalog knows a definition made from <paramref name="record"/>.</summary>
+    private static SubscriptionDefinition Runtime(SubscriptionRecord record, SubscriptionDefinition definition) => definition with
+    {
+        Source = SubscriptionSource.Api,
+        Revision = record.Version,
+        Description = record.Description,
+    };
 
     /// <summary>What a row whose secret cannot be decrypted still tells about its subscription.</summary>
     public static UnreadableSubscription Unreadable(SubscriptionRecord record)
@@ -149,7 +180,7 @@ internal sealed class SubscriptionDirectory(
         var settings = SettingsOf(record);
         return new UnreadableSubscription(
             new SubscriptionAddress(record.Topic, record.Name), new Uri(record.Url), settings.Types, settings.Subject, settings.Properties,
-            settings.MaxAttempts, settings.Concurrency, record.Version);
+            settings.MaxAttempts, settings.Concurrency ?? 0, record.Version);
     }
 
     private async Task<SubscriptionRecord?> ChangeAsync(SubscriptionAddress address, string? owner, Action<SubscriptionRecord> change, CancellationToken cancellationToken)

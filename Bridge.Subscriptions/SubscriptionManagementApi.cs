@@ -14,8 +14,9 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Subscriptions;
 
 /// <summary>
-/// Webhook subscriptions at run time (REST hooks): <c>/api/topics/{topic}/subscriptions</c>. Create (the secret is
-/// generated and returned once), list, get, replace, delete, pause, resume and rotate the secret. Requires
+/// Subscriptions at run time (REST hooks): <c>/api/topics/{topic}/subscriptions</c>. Create (a push subscription's secret
+/// is generated and returned once; a pull subscription has none and is read by its creator over the pull routes), list,
+/// get, replace, delete, pause, resume and rotate the secret (the last three for push subscriptions only). Requires
 /// <c>subscribe:{topic}</c>, <c>subscribe:*</c> or <c>admin</c>; a subscribe key sees and manages only the subscriptions its
 /// identity created, an admin every one, and configured ones are read-only (<see cref="SubscriptionCaller"/>). Changes take effect in this process before the answer
 /// and in every other process within <c>Bridge:Subscriptions:SyncInterval</c>.
@@ -25,15 +26,20 @@ public static class SubscriptionManagementApi
     private const string Example = """
         { "name": "erp-orders", "url": "https://hooks.example.com/bridge/orders", "description": "Orders to the ERP recipe",
           "filter": { "types": ["order.created"], "subject": null, "properties": {} },
-          "timeoutSeconds": 30, "maxAttempts": 8, "concurrency": 4, "ordered": false }
+          "timeoutSeconds": 30, "maxAttempts": 8, "concurrency": 4, "ordered": false, "lockDurationSeconds": 60 }
         """;
+
+    private const string DeliveryText =
+        " With \"delivery\": \"pull\" there is no webhook (leave url, timeoutSeconds, concurrency, format and projection out): " +
+        "keys of the creating identity holding subscribe:{topic}, and admins, receive and settle its envelopes over " +
+        "…/subscriptions/{subscription}/messages/receive; maxAttempts counts receives, and there is no secret.";
 
     /// <summary>Maps the subscription routes.</summary>
     public static RouteGroupBuilder MapSubscriptionManagementApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/topics/{topic}/subscriptions").WithTags("Subscriptions").RequireSubscribeScope();
         api.MapPost("/", CreateAsync).RequireRateLimiting(SubscriptionCaller.CreationRateLimit).WithName("CreateSubscription").WithSummary("Create a subscription").WithRequestExample(Example)
-            .WithDescription("Creates a webhook subscription on the topic, owned by the caller's identity. The answer carries its signing secret (whsec_…), the only time it is shown; deliveries start at once. The URL must reach a public address (or a network the operator allows).")
+            .WithDescription("Creates a subscription on the topic, owned by the caller's identity. A push subscription (the default) calls its webhook: the answer carries its signing secret (whsec_…), the only time it is shown; deliveries start at once. The URL must reach a public address (or a network the operator allows)." + DeliveryText)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/", ListAsync).WithName("ListTopicSubscriptions").WithSummary("List a topic's subscriptions")
@@ -43,21 +49,21 @@ public static class SubscriptionManagementApi
             .WithDescription("One subscription with its filter, target, limits and status (no secret).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{subscription}", UpdateAsync).WithName("ReplaceSubscription").WithSummary("Replace a subscription").WithRequestExample(Example)
-            .WithDescription("Replaces the settings of a subscription made through the API (fields left out take their defaults); its secret stays. Deliveries in flight finish with the old settings.")
+            .WithDescription("Replaces the settings of a subscription made through the API (fields left out take their defaults); its secret stays. Deliveries in flight finish with the old settings. Its delivery (push or pull) cannot change: 409, delete it and create a new one.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapDelete("/{subscription}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Delete a subscription")
             .WithDescription("Stops deliveries at once (those in flight finish); after they drain, its queue, waiting envelopes and dead letters are removed from the broker.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/{subscription}/pause", PauseAsync).WithName("PauseSubscription").WithSummary("Pause a subscription")
-            .WithDescription("Stops delivering: envelopes wait (none is dead-lettered, no attempt is spent) until it is resumed.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("Stops delivering: envelopes wait (none is dead-lettered, no attempt is spent) until it is resumed. A pull subscription is not paused here (409): its clients stop receiving instead.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/{subscription}/resume", ResumeAsync).WithName("ResumeSubscription").WithSummary("Resume a subscription")
-            .WithDescription("Delivers again, the waiting envelopes first, in order per ordering key.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithDescription("Delivers again, the waiting envelopes first, in order per ordering key. 409 for a pull subscription, which is never paused.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/{subscription}/secret/rotate", RotateAsync).WithName("RotateSubscriptionSecret").WithSummary("Rotate a subscription's secret")
             .WithRequestExample("""{ "gracePeriodSeconds": 86400 }""")
-            .WithDescription("Issues a new signing secret, returned once. During the grace period every call carries two signatures (new and old) in webhook-signature, so the receiver can switch without losing a call.")
+            .WithDescription("Issues a new signing secret, returned once. During the grace period every call carries two signatures (new and old) in webhook-signature, so the receiver can switch without losing a call. 409 for a pull subscription, which has no secret.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return api;
@@ -77,7 +83,7 @@ public static class SubscriptionManagementApi
         }
 
         var (name, url, settings) = read;
-        if (await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
+        if (url is not null && await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
         {
             return SubscriptionProblems.DestinationNotAllowed(refused);
         }
@@ -176,7 +182,7 @@ public static class SubscriptionManagementApi
         }
 
         var (_, url, settings) = read;
-        if (await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
+        if (url is not null && await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
         {
             return SubscriptionProblems.DestinationNotAllowed(refused);
         }
@@ -249,6 +255,11 @@ public static class SubscriptionManagementApi
             return Problems.UnknownSubscription(topic, subscription);
         }
 
+        if (definition.Pull is not null)
+        {
+            return SubscriptionProblems.PullNotPausable(topic, subscription);
+        }
+
         if (services.Provider.GetService<ISubscriptionPauses>() is not { } pauses)
         {
             return SubscriptionProblems.PausesUnavailable();
@@ -284,6 +295,10 @@ public static class SubscriptionManagementApi
         catch (DbUpdateConcurrencyException)
         {
             return SubscriptionProblems.ChangedConcurrently(topic, subscription);
+        }
+        catch (DeliveryConflictException conflict)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, conflict.ProblemType, conflict.Title, conflict.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

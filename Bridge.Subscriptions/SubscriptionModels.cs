@@ -6,16 +6,20 @@ using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriptions;
 
-/// <summary>Creates or replaces a webhook subscription (every field but <see cref="Url"/> optional).</summary>
+/// <summary>
+/// Creates or replaces a subscription: a push one (a webhook; every field but <see cref="Url"/> optional) or, with
+/// <see cref="Delivery"/> <c>pull</c>, a pull one (no webhook: <see cref="Url"/>, <see cref="TimeoutSeconds"/>,
+/// <see cref="Concurrency"/>, <see cref="Format"/> and <see cref="Projection"/> must be left out).
+/// </summary>
 /// <param name="Name">1-63 lower-case letters, digits, '.', '_' or '-'; generated when omitted on create, the route's on replace.</param>
-/// <param name="Url">Where envelopes are POSTed: https (plain http only to loopback in development), no credentials.</param>
+/// <param name="Url">Where envelopes are POSTed: https (plain http only to loopback in development), no credentials. Push only.</param>
 /// <param name="Description">What the subscription is for, at most 1000 characters.</param>
 /// <param name="Filter">Which envelopes of the topic it receives; omitted: all.</param>
-/// <param name="TimeoutSeconds">Seconds allowed for one attempt, above 0 and at most 300 (default 30).</param>
-/// <param name="MaxAttempts">Attempts before an envelope is dead-lettered, 1-100 (default 8).</param>
-/// <param name="Concurrency">Deliveries in flight at once, 1-512 (default 4).</param>
+/// <param name="TimeoutSeconds">Seconds allowed for one attempt, above 0 and at most 300 (default 30). Push only.</param>
+/// <param name="MaxAttempts">Attempts (push, default 8) or receives (pull, default 10) before an envelope is dead-lettered, 1-100.</param>
+/// <param name="Concurrency">Deliveries in flight at once, 1-512 (default 4). Push only.</param>
 /// <param name="Ordered">Keep per-ordering-key order across every subscriber process (default false).</param>
-/// <param name="Format">How calls carry the envelope: <c>structured</c> (default: the CloudEvent as JSON), <c>binary</c> (data as the body, attributes as <c>ce-</c> headers) or <c>data</c> (data only, attributes as <c>X-Event-*</c> headers).</param>
+/// <param name="Format">How calls carry the envelope: <c>structured</c> (default: the CloudEvent as JSON), <c>binary</c> (data as the body, attributes as <c>ce-</c> headers) or <c>data</c> (data only, attributes as <c>X-Event-*</c> headers). Push only.</param>
 public sealed record SubscriptionRequest(
     string? Name,
     string? Url,
@@ -29,9 +33,21 @@ public sealed record SubscriptionRequest(
 {
     /// <summary>
     /// Optional: what calls carry of the event's data — <c>fields</c> (output name → JSON Pointer into data), <c>flatten</c>
-    /// (a separator that flattens nested objects), <c>constants</c> (output name → string). Omitted: all of it.
+    /// (a separator that flattens nested objects), <c>constants</c> (output name → string). Omitted: all of it. Push only.
     /// </summary>
     public ProjectionOptions? Projection { get; init; }
+
+    /// <summary>
+    /// <c>push</c> (default: a webhook is called) or <c>pull</c> (clients of the creating identity receive and settle its
+    /// envelopes over <c>…/subscriptions/{name}/messages/receive</c>; no URL and no secret). It cannot change on replace.
+    /// </summary>
+    public string? Delivery { get; init; }
+
+    /// <summary>
+    /// Seconds a delivery (push) or a receive (pull) holds its lock before the envelope is offered again, 1-600
+    /// (default 60). A push delivery renews it while the call runs; a pull client may renew it.
+    /// </summary>
+    public double? LockDurationSeconds { get; init; }
 }
 
 /// <summary>A subscription filter; every condition given must hold.</summary>
@@ -44,15 +60,15 @@ public sealed record SubscriptionFilter(IReadOnlyList<string>? Types, string? Su
 /// <param name="GracePeriodSeconds">How long calls also carry the old secret's signature (default <c>Bridge:Subscriptions:DefaultSecretGracePeriod</c>; 0 ends it at once).</param>
 public sealed record RotateSecretRequest(double? GracePeriodSeconds);
 
-/// <summary>A webhook subscription.</summary>
+/// <summary>A subscription: push (a webhook) or pull (read over HTTP).</summary>
 /// <param name="Topic">Its topic.</param>
 /// <param name="Name">Its name within the topic.</param>
 /// <param name="Source"><c>api</c> (made through this API) or <c>configuration</c> (read-only here).</param>
 /// <param name="Description">What it is for.</param>
-/// <param name="Url">The webhook URL.</param>
+/// <param name="Url">The webhook URL (push only).</param>
 /// <param name="Filter">Which envelopes it receives.</param>
 /// <param name="TimeoutSeconds">Seconds allowed for one attempt.</param>
-/// <param name="MaxAttempts">Attempts before an envelope is dead-lettered.</param>
+/// <param name="MaxAttempts">Attempts (push) or receives (pull) before an envelope is dead-lettered.</param>
 /// <param name="Concurrency">Deliveries in flight at once.</param>
 /// <param name="Ordered">Per-key order across every subscriber process.</param>
 /// <param name="Format">How calls carry the envelope: <c>structured</c>, <c>binary</c> or <c>data</c>.</param>
@@ -81,7 +97,11 @@ public sealed record SubscriptionResource(
     /// <summary><c>push</c> (a webhook is called) or <c>pull</c> (clients receive over HTTP; no url, timeout, concurrency or format).</summary>
     public string Delivery { get; init; } = SubscriptionDelivery.Push;
 
-    /// <summary>The signing secret (<c>whsec_…</c>): only in the answer to a create or a rotation, never again.</summary>
+    /// <summary>Seconds a delivery or a receive holds its lock before the envelope is offered again.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LockDurationSeconds { get; init; }
+
+    /// <summary>The signing secret (<c>whsec_…</c>) of a push subscription: only in the answer to a create or a rotation, never again.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
 
@@ -106,6 +126,7 @@ public sealed record SubscriptionResource(
         {
             Problem = UnreadableSecrets.Problem,
             Projection = settings.Projection,
+            LockDurationSeconds = settings.LockDurationSeconds,
         };
 
     internal static SubscriptionResource From(SubscriptionDefinition definition, bool? paused, DateTimeOffset? createdAt = null, DateTimeOffset? updatedAt = null)
@@ -122,6 +143,7 @@ public sealed record SubscriptionResource(
         {
             Delivery = webhook is null ? SubscriptionDelivery.Pull : SubscriptionDelivery.Push,
             Projection = webhook?.Projection?.Options,
+            LockDurationSeconds = definition.Spec.LockDuration.TotalSeconds,
         };
     }
 }

@@ -52,6 +52,10 @@ internal static class SubscriptionProblems
         Problems.Create(StatusCodes.Status503ServiceUnavailable, "store-unavailable", "Store unavailable",
             $"The subscription could not be {what}: the store failed ({exception.GetType().Name}). Nothing was changed; retry once the store is back.");
 
+    public static ProblemHttpResult PullNotPausable(string topic, string name) =>
+        Problems.Create(StatusCodes.Status409Conflict, "pull-subscription-not-pausable", "A pull subscription is not paused",
+            $"Subscription '{name}' of topic '{topic}' is a pull subscription: nothing is delivered to pause, its clients receive when they ask. Stop receiving instead (envelopes wait), or delete it.");
+
     public static ProblemHttpResult PausesUnavailable() =>
         Problems.Create(StatusCodes.Status503ServiceUnavailable, "subscriber-unavailable", "Subscriber not in this process",
             "Pause and resume are served by a subscriber process; call one.");

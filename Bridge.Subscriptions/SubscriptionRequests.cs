@@ -9,14 +9,20 @@ namespace Bridge.Subscriptions;
 /// <summary>Checks a <see cref="SubscriptionRequest"/> and turns it into what the store keeps, naming every problem.</summary>
 internal static class SubscriptionRequests
 {
-    /// <summary>The name, URL and settings of a valid request; otherwise <paramref name="errors"/> lists each problem by field.</summary>
-    public static (string Name, Uri Url, SubscriptionSettings Settings)? Read(
+    /// <summary>Longest lock a delivery or a receive may hold, in seconds (as for a configured subscription).</summary>
+    private const double MaxLockDurationSeconds = 600;
+
+    /// <summary>
+    /// The name, URL (null for a pull subscription) and settings of a valid request; otherwise <paramref name="errors"/>
+    /// lists each problem by field.
+    /// </summary>
+    public static (string Name, Uri? Url, SubscriptionSettings Settings)? Read(
         SubscriptionRequest? request, string? routeName, WebhookUrlPolicy urls, SubscriptionOptions defaults, out Dictionary<string, string[]> errors)
     {
         errors = [];
         if (request is null)
         {
-            errors["body"] = ["A JSON body with at least 'url' is required."];
+            errors["body"] = ["A JSON body is required, with at least 'url' for a push subscription or \"delivery\": \"pull\"."];
             return null;
         }
 
@@ -30,28 +36,29 @@ internal static class SubscriptionRequests
             errors["name"] = ["name must be 1-63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit."];
         }
 
-        if (urls.Refuse(request.Url, out var url) is { } refused)
-        {
-            errors["url"] = [refused];
-        }
-
         if (request.Description is { } description && (description.Length > 1000 || description.Any(char.IsControl)))
         {
             errors["description"] = ["description must be at most 1000 characters without control characters."];
         }
 
-        var webhook = defaults.Webhook;
-        var timeout = request.TimeoutSeconds ?? webhook.Timeout.TotalSeconds;
-        Check(errors, "timeoutSeconds", timeout is > 0 and <= 300, "timeoutSeconds must be above 0 and at most 300.");
-        var maxAttempts = request.MaxAttempts ?? webhook.MaxAttempts;
-        Check(errors, "maxAttempts", maxAttempts is >= 1 and <= 100, "maxAttempts must be between 1 and 100.");
-        var concurrency = request.Concurrency ?? webhook.Concurrency;
-        Check(errors, "concurrency", concurrency is >= 1 and <= 512, "concurrency must be between 1 and 512.");
-        var format = WebhookFormats.TryParse(request.Format ?? webhook.Format, out var parsed) ? parsed.Name() : null;
-        Check(errors, "format", format is not null, $"format must be one of {string.Join(", ", WebhookFormats.Names)}.");
-        foreach (var problem in ProjectionRules.Validate(request.Projection))
+        var delivery = ReadDelivery(request.Delivery, errors);
+        var pull = delivery == SubscriptionDelivery.Pull;
+        var maxAttempts = request.MaxAttempts ?? (pull ? defaults.Pull.MaxDeliveries : defaults.Webhook.MaxAttempts);
+        Check(errors, "maxAttempts", maxAttempts is >= 1 and <= 100,
+            pull ? "maxAttempts (receives before a dead letter) must be between 1 and 100." : "maxAttempts must be between 1 and 100.");
+        var lockDuration = request.LockDurationSeconds;
+        Check(errors, "lockDurationSeconds", lockDuration is null || lockDuration is >= 1 and <= MaxLockDurationSeconds,
+            $"lockDurationSeconds must be between 1 and {MaxLockDurationSeconds}.");
+
+        Uri? url = null;
+        WebhookChoices? webhook = null;
+        if (pull)
         {
-            errors.TryAdd(problem.ApiField, [$"{problem.ApiField} {problem.Message}"]);
+            RefuseWebhookFields(request, errors);
+        }
+        else if (delivery is not null)
+        {
+            webhook = ReadWebhook(request, urls, defaults.Webhook, errors, out url);
         }
 
         var filter = request.Filter;
@@ -72,19 +79,77 @@ internal static class SubscriptionRequests
         }
 
         var settings = new SubscriptionSettings([.. types], subject, new Dictionary<string, string>(properties, StringComparer.Ordinal),
-            timeout, maxAttempts, concurrency, request.Ordered ?? false, format)
+            webhook?.TimeoutSeconds, maxAttempts, webhook?.Concurrency, request.Ordered ?? false, webhook?.Format)
         {
-            Projection = request.Projection,
+            Projection = webhook is null ? null : request.Projection,
+            Delivery = delivery,
+            LockDurationSeconds = lockDuration,
         };
 
         // The same rules as a configured subscription, as a backstop (defaults included).
-        var options = settings.ToOptions(defaults, url!.AbsoluteUri, WebhookSecret.Generate());
+        var options = settings.ToOptions(defaults, url?.AbsoluteUri, pull ? null : WebhookSecret.Generate(), null);
         if (TopologyValidator.ValidateSubscription("subscription", name, options) is { Count: > 0 } failures)
         {
             errors["subscription"] = [.. failures];
             return null;
         }
         return (name, url, settings);
+    }
+
+    /// <summary><c>push</c> (also when omitted) or <c>pull</c>; null, with the problem named, for anything else.</summary>
+    private static string? ReadDelivery(string? delivery, Dictionary<string, string[]> errors)
+    {
+        if (delivery is null || string.Equals(delivery, SubscriptionDelivery.Push, StringComparison.OrdinalIgnoreCase))
+        {
+            return SubscriptionDelivery.Push;
+        }
+
+        if (string.Equals(delivery, SubscriptionDelivery.Pull, StringComparison.OrdinalIgnoreCase))
+        {
+            return SubscriptionDelivery.Pull;
+        }
+
+        errors["delivery"] = [$"delivery must be {SubscriptionDelivery.Push} (a webhook is called; the default) or {SubscriptionDelivery.Pull} (clients receive over HTTP)."];
+        return null;
+    }
+
+    /// <summary>A pull subscription has no webhook: each webhook field given is refused by name rather than ignored.</summary>
+    private static void RefuseWebhookFields(SubscriptionRequest request, Dictionary<string, string[]> errors)
+    {
+        var given = new (string Field, bool Present)[]
+        {
+            ("url", request.Url is not null),
+            ("timeoutSeconds", request.TimeoutSeconds is not null),
+            ("concurrency", request.Concurrency is not null),
+            ("format", request.Format is not null),
+            ("projection", request.Projection is not null),
+        };
+        foreach (var (field, _) in given.Where(g => g.Present))
+        {
+            errors[field] = [$"{field} applies to push subscriptions only; a pull subscription has no webhook (its clients receive over …/messages/receive), so leave it out."];
+        }
+    }
+
+    /// <summary>The webhook settings of a push subscription, each problem named in <paramref name="errors"/>.</summary>
+    private static WebhookChoices ReadWebhook(
+        SubscriptionRequest request, WebhookUrlPolicy urls, WebhookOptions defaults, Dictionary<string, string[]> errors, out Uri? url)
+    {
+        if (urls.Refuse(request.Url, out url) is { } refused)
+        {
+            errors["url"] = [refused];
+        }
+
+        var timeout = request.TimeoutSeconds ?? defaults.Timeout.TotalSeconds;
+        Check(errors, "timeoutSeconds", timeout is > 0 and <= 300, "timeoutSeconds must be above 0 and at most 300.");
+        var concurrency = request.Concurrency ?? defaults.Concurrency;
+        Check(errors, "concurrency", concurrency is >= 1 and <= 512, "concurrency must be between 1 and 512.");
+        var format = WebhookFormats.TryParse(request.Format ?? defaults.Format, out var parsed) ? parsed.Name() : null;
+        Check(errors, "format", format is not null, $"format must be one of {string.Join(", ", WebhookFormats.Names)}.");
+        foreach (var problem in ProjectionRules.Validate(request.Projection))
+        {
+            errors.TryAdd(problem.ApiField, [$"{problem.ApiField} {problem.Message}"]);
+        }
+        return new WebhookChoices(timeout, concurrency, format);
     }
 
     private static void Check(Dictionary<string, string[]> errors, string field, bool valid, string message)
@@ -95,3 +160,6 @@ internal static class SubscriptionRequests
         }
     }
 }
+
+/// <summary>What a push subscription's request chose for its webhook.</summary>
+internal sealed record WebhookChoices(double TimeoutSeconds, int Concurrency, string? Format);

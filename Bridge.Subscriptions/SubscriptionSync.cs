@@ -127,8 +127,8 @@ internal sealed partial class SubscriptionSync(
     public DateTimeOffset DrainedAt(SubscriptionRecord tombstone)
     {
         ArgumentNullException.ThrowIfNull(tombstone);
-        var timeout = TimeSpan.FromSeconds(SubscriptionDirectory.SettingsOf(tombstone).TimeoutSeconds);
-        return (tombstone.DeletedAt ?? time.GetUtcNow()) + timeout + (2 * options.Value.SyncInterval) + options.Value.DrainTime;
+        var inFlight = SubscriptionDirectory.SettingsOf(tombstone).InFlightLimit(options.Value.Defaults);
+        return (tombstone.DeletedAt ?? time.GetUtcNow()) + inFlight + (2 * options.Value.SyncInterval) + options.Value.DrainTime;
     }
 
     public override void Dispose()

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Bridge.Store.Subscriptions;
 
 /// <summary>
-/// A webhook subscription made through the API. A deleted one stays as a tombstone (<see cref="DeletedAt"/>) until every
+/// A subscription made through the API: push (a webhook) or pull (read over HTTP; no URL and no secret, see
+/// <see cref="Settings"/>). A deleted one stays as a tombstone (<see cref="DeletedAt"/>) until every
 /// process has stopped delivering to it and its broker queue is removed.
 /// </summary>
 public sealed class SubscriptionRecord
@@ -18,13 +19,13 @@ public sealed class SubscriptionRecord
     /// <summary>What it is for, for people.</summary>
     public string? Description { get; set; }
 
-    /// <summary>The webhook URL envelopes are delivered to.</summary>
+    /// <summary>The webhook URL envelopes are delivered to; empty for a pull subscription.</summary>
     public required string Url { get; set; }
 
-    /// <summary>Filter, limits and order as JSON (the configuration shape of a subscription, without URL and secret).</summary>
+    /// <summary>Delivery (push or pull), filter, limits and order as JSON (the configuration shape of a subscription, without URL and secret).</summary>
     public required string Settings { get; set; }
 
-    /// <summary>The signing secret, encrypted with ASP.NET Core Data Protection.</summary>
+    /// <summary>The signing secret, encrypted with ASP.NET Core Data Protection; empty for a pull subscription (nothing is signed).</summary>
     public required string ProtectedSecret { get; set; }
 
     /// <summary>The secret before the last rotation, encrypted, while calls are still signed with it too.</summary>
