@@ -38,6 +38,13 @@ public sealed record SubscriptionRequest(
     public ProjectionOptions? Projection { get; init; }
 
     /// <summary>
+    /// An explicit retry schedule instead of the doubling one: the seconds before each further attempt, in order (at most
+    /// 99 entries, each 0-86400), e.g. <c>[5, 300, 1800, 7200]</c>. The envelope then gets one attempt more than the
+    /// schedule has entries, so leave <c>maxAttempts</c> out. Push only.
+    /// </summary>
+    public IReadOnlyList<double>? RetryScheduleSeconds { get; init; }
+
+    /// <summary>
     /// <c>push</c> (default: a webhook is called) or <c>pull</c> (clients of the creating identity receive and settle its
     /// envelopes over <c>…/subscriptions/{name}/messages/receive</c>; no URL and no secret). It cannot change on replace.
     /// </summary>
@@ -113,6 +120,10 @@ public sealed record SubscriptionResource(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ProjectionOptions? Projection { get; init; }
 
+    /// <summary>The explicit retry schedule in seconds (see the request's <c>retryScheduleSeconds</c>); absent: the doubling one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? RetryScheduleSeconds { get; init; }
+
     /// <summary>Why a <c>failed</c> subscription is not delivered, and what to do about it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Problem { get; init; }
@@ -127,6 +138,7 @@ public sealed record SubscriptionResource(
             Problem = UnreadableSecrets.Problem,
             Projection = settings.Projection,
             LockDurationSeconds = settings.LockDurationSeconds,
+            RetryScheduleSeconds = settings.RetryScheduleSeconds,
         };
 
     internal static SubscriptionResource From(SubscriptionDefinition definition, bool? paused, DateTimeOffset? createdAt = null, DateTimeOffset? updatedAt = null)
@@ -144,6 +156,7 @@ public sealed record SubscriptionResource(
             Delivery = webhook is null ? SubscriptionDelivery.Pull : SubscriptionDelivery.Push,
             Projection = webhook?.Projection?.Options,
             LockDurationSeconds = definition.Spec.LockDuration.TotalSeconds,
+            RetryScheduleSeconds = webhook is { RetrySchedule.Count: > 0 } ? [.. webhook.RetrySchedule.Select(d => d.TotalSeconds)] : null,
         };
     }
 }

@@ -43,7 +43,12 @@ internal static class SubscriptionRequests
 
         var delivery = ReadDelivery(request.Delivery, errors);
         var pull = delivery == SubscriptionDelivery.Pull;
-        var maxAttempts = request.MaxAttempts ?? (pull ? defaults.Pull.MaxDeliveries : defaults.Webhook.MaxAttempts);
+        var schedule = request.RetryScheduleSeconds;
+        Check(errors, "retryScheduleSeconds", schedule is null || (schedule.Count is >= 1 and <= 99 && schedule.All(s => s is >= 0 and <= 86_400)),
+            "retryScheduleSeconds must hold 1-99 delays, each between 0 and 86400 seconds.");
+        Check(errors, "retryScheduleSeconds", schedule is null || request.MaxAttempts is null,
+            "give either maxAttempts or retryScheduleSeconds: a schedule sets the attempts itself (one more than its delays).");
+        var maxAttempts = request.MaxAttempts ?? (schedule is { Count: > 0 } ? schedule.Count + 1 : pull ? defaults.Pull.MaxDeliveries : defaults.Webhook.MaxAttempts);
         Check(errors, "maxAttempts", maxAttempts is >= 1 and <= 100,
             pull ? "maxAttempts (receives before a dead letter) must be between 1 and 100." : "maxAttempts must be between 1 and 100.");
         var lockDuration = request.LockDurationSeconds;
@@ -82,6 +87,7 @@ internal static class SubscriptionRequests
             webhook?.TimeoutSeconds, maxAttempts, webhook?.Concurrency, request.Ordered ?? false, webhook?.Format)
         {
             Projection = webhook is null ? null : request.Projection,
+            RetryScheduleSeconds = webhook is null ? null : schedule,
             Delivery = delivery,
             LockDurationSeconds = lockDuration,
         };
@@ -123,6 +129,7 @@ internal static class SubscriptionRequests
             ("concurrency", request.Concurrency is not null),
             ("format", request.Format is not null),
             ("projection", request.Projection is not null),
+            ("retryScheduleSeconds", request.RetryScheduleSeconds is not null),
         };
         foreach (var (field, _) in given.Where(g => g.Present))
         {

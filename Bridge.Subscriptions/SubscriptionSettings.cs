@@ -31,6 +31,9 @@ internal sealed record SubscriptionSettings(
     /// <summary><see cref="SubscriptionDelivery.Pull"/>, or null (also rows written before pull subscriptions existed) for push.</summary>
     public string? Delivery { get; init; }
 
+    /// <summary>The explicit retry schedule in seconds; null (also older rows) for the doubling one.</summary>
+    public IReadOnlyList<double>? RetryScheduleSeconds { get; init; }
+
     /// <summary>Seconds a delivery or a receive holds its lock; null (also older rows) for the defaults' lock duration.</summary>
     public double? LockDurationSeconds { get; init; }
 
@@ -71,6 +74,7 @@ internal sealed record SubscriptionSettings(
             Format = Format ?? webhook.Format,
             Projection = Projection,
             MaxAttempts = MaxAttempts,
+            RetrySchedule = RetryScheduleSeconds is { } schedule ? [.. schedule.Select(TimeSpan.FromSeconds)] : [],
             Concurrency = Concurrency ?? webhook.Concurrency,
             RetryBaseDelay = webhook.RetryBaseDelay,
             MaxRetryDelay = webhook.MaxRetryDelay,
