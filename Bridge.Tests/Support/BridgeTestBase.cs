@@ -62,9 +62,24 @@ public abstract class BridgeTestBase : IAsyncLifetime
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out waiting for {what}; last value: {JsonSerializer.Serialize(last)}");
+                throw new TimeoutException($"Timed out waiting for {what}; last value: {Describe(last)}");
             }
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The value as JSON where it serialises, else its text (a timeout's message must never fail itself).</summary>
+    private static string Describe<T>(T value)
+    {
+        try
+        {
+            return JsonSerializer.Serialize(value);
+        }
+        catch (NotSupportedException)
+        {
+            return value is System.Collections.IEnumerable items and not string
+                ? $"[{string.Join(", ", items.Cast<object?>().Select(i => i?.ToString()))}]"
+                : value?.ToString() ?? "null";
         }
     }
 
