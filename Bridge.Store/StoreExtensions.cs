@@ -43,6 +43,7 @@ public static class StoreExtensions
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations()
             .Validate(o => o.MaxQueueWait >= TimeSpan.Zero && o.MaxQueueWait <= TimeSpan.FromMinutes(1), "Bridge:Store:Audit:MaxQueueWait must be between 00:00:00 and 00:01:00.")
             .Validate(o => o.DeadLetterWait >= TimeSpan.Zero && o.DeadLetterWait <= TimeSpan.FromMinutes(5), "Bridge:Store:Audit:DeadLetterWait must be between 00:00:00 and 00:05:00.")
+            .Validate(o => o.FlushInterval >= TimeSpan.Zero && o.FlushInterval <= TimeSpan.FromSeconds(5), "Bridge:Store:Audit:FlushInterval must be between 00:00:00 and 00:00:05.")
             .ValidateOnStart();
         builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRecorder>());

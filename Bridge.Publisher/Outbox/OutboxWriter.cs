@@ -90,12 +90,13 @@ internal sealed class OutboxWriter : IAsyncDisposable
 
     private async Task CommitAsync(List<Pending> group)
     {
+        // Inserted in bulk in acceptance order (the store numbers the sequence), without change tracking: one
+        // transaction, every row of the group or none.
+        var rows = group.Count == 1 ? group[0].Rows : [.. group.SelectMany(p => p.Rows)];
         await using var db = await _store.CreateDbContextAsync();
-        foreach (var pending in group)
-        {
-            db.AddRange(pending.Rows);
-        }
-        await db.SaveChangesAsync(); // one transaction: every row of the group or none
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await BulkInsert.InsertAsync(db, rows, CancellationToken.None);
+        await transaction.CommitAsync();
     }
 
     private void Complete(List<Pending> group)

@@ -32,4 +32,11 @@ public sealed class AuditOptions
     /// dead-letter queue (30 s by default). Past it the envelope is dead-lettered anyway and its record stays queued.
     /// </summary>
     public TimeSpan DeadLetterWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long the writer lets records gather after the first one arrives before it writes them in one transaction
+    /// (50 ms by default; zero writes at once). Every write pays a transaction and a query; gathering records spreads
+    /// that over many events, at the price of the audit trail lagging by up to this much. A full batch is written at once.
+    /// </summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 }

@@ -155,8 +155,13 @@ public sealed partial class AuditRecorder(
         await WarmUpAsync(stoppingToken);
         try
         {
+            var gather = options.Value.FlushInterval;
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                if (gather > TimeSpan.Zero && Volatile.Read(ref _queued) < BatchSize)
+                {
+                    await Pause.ForAsync(gather, TimeProvider.System, stoppingToken);
+                }
                 await WriteAvailableAsync(batch, stoppingToken);
             }
         }

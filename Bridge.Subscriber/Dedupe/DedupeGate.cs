@@ -1,7 +1,6 @@
 using Bridge.Dedupe;
 using Bridge.Messaging;
 using Bridge.Telemetry;
-using Bridge.Threading;
 using Bridge.Topology;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +11,7 @@ namespace Bridge.Subscriber.Dedupe;
 /// the claim otherwise. A dedupe store that cannot be reached never stops a delivery: the envelope is delivered
 /// (at least once, possibly twice), counted on <c>bridge.dedupe.unavailable</c> and logged as a warning.
 /// </summary>
-internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<DedupeOptions> options, TimeProvider time, ILogger<DedupeGate> logger)
+internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<DedupeOptions> options, ILogger<DedupeGate> logger)
 {
     public async Task<DedupeClaim> ClaimAsync(SubscriptionDefinition definition, ReceivedMessage message, CancellationToken cancellationToken)
     {
@@ -20,7 +19,7 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
         DedupeClaim claim;
         try
         {
-            // A short lease its holder renews while calling (KeepAliveAsync): a claim of a process that died frees within one lease.
+            // A short lease its holder renews while calling (RenewAsync): a claim of a process that died frees within one lease.
             claim = await dedupe.ClaimAsync(address, message.Envelope.DedupeId, options.Value.ClaimLease, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -40,42 +39,30 @@ internal sealed partial class DedupeGate(IDeliveryDedupe dedupe, IOptions<Dedupe
     /// <summary>How long an envelope another subscriber holds a claim on waits before it is looked at again (no delivery spent).</summary>
     public TimeSpan InProgressDelay => options.Value.ClaimLease / 4;
 
-    /// <summary>
-    /// Renews a claim taken by this process every third of its lease until <paramref name="cancellationToken"/> ends
-    /// the call. A renewal that finds the claim gone (another subscriber took it after it expired) or a dedupe store
-    /// that cannot be reached is logged; the call goes on either way.
-    /// </summary>
-    public async Task KeepAliveAsync(DedupeClaim claim, ReceivedMessage message, CancellationToken cancellationToken)
-    {
-        if (claim.Outcome != DedupeOutcome.Claimed)
-        {
-            return;
-        }
+    /// <summary>How often a claim taken by this process is renewed while its call runs (a third of its lease); null when there is no claim to keep.</summary>
+    public TimeSpan? RenewalInterval(DedupeClaim claim) => claim.Outcome == DedupeOutcome.Claimed ? options.Value.ClaimLease / 3 : null;
 
-        var lease = options.Value.ClaimLease;
+    /// <summary>
+    /// Renews a claim taken by this process for another lease, while its call runs. False when the claim is gone
+    /// (another subscriber took it after it expired): logged, and not renewed again. A dedupe store that cannot be
+    /// reached is logged; the call goes on either way.
+    /// </summary>
+    public async Task<bool> RenewAsync(DedupeClaim claim, ReceivedMessage message, CancellationToken cancellationToken)
+    {
         try
         {
-            while (await Pause.ForAsync(lease / 3, time, cancellationToken))
+            if (!await dedupe.RenewAsync(claim, options.Value.ClaimLease, cancellationToken))
             {
-                try
-                {
-                    if (!await dedupe.RenewAsync(claim, lease, cancellationToken))
-                    {
-                        LogClaimLost(logger, message.Envelope.Id, claim.Subscription.ToString(), message.Envelope.CorrelationId);
-                        return;
-                    }
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    BridgeTelemetry.DedupeUnavailable.Add(1, new KeyValuePair<string, object?>("operation", "renew"));
-                    LogUnavailable(logger, ex, "renew", message.Envelope.Id, claim.Subscription.ToString(), message.Envelope.CorrelationId);
-                }
+                LogClaimLost(logger, message.Envelope.Id, claim.Subscription.ToString(), message.Envelope.CorrelationId);
+                return false;
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The call ended.
+            BridgeTelemetry.DedupeUnavailable.Add(1, new KeyValuePair<string, object?>("operation", "renew"));
+            LogUnavailable(logger, ex, "renew", message.Envelope.Id, claim.Subscription.ToString(), message.Envelope.CorrelationId);
         }
+        return true;
     }
 
     /// <summary>

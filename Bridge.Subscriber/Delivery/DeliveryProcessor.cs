@@ -119,8 +119,7 @@ internal sealed partial class DeliveryProcessor(
         WebhookCallResult? called;
         using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(abort))
         {
-            var renewal = RenewWhileRunningAsync(receiver, message, definition.Spec.LockDuration, renewing.Token);
-            var keepClaim = dedupe.KeepAliveAsync(claim, message, renewing.Token);
+            var keepAlive = KeepAliveAsync(receiver, message, definition.Spec.LockDuration, claim, renewing.Token);
             try
             {
                 called = await guard.CallAsync(token => webhooks.SendAsync(definition.PushTarget, message, body, token), abort);
@@ -128,8 +127,7 @@ internal sealed partial class DeliveryProcessor(
             finally
             {
                 await renewing.CancelAsync();
-                await renewal;
-                await keepClaim;
+                await keepAlive;
             }
         }
 
@@ -223,23 +221,50 @@ internal sealed partial class DeliveryProcessor(
         }
     }
 
-    private async Task RenewWhileRunningAsync(ISubscriptionReceiver receiver, ReceivedMessage message, TimeSpan lockDuration, CancellationToken cancellationToken)
+    /// <summary>
+    /// While the call runs: renews the envelope's lock every half lock duration and the dedupe claim every third of its
+    /// lease, on one timer (a delivery pays for one wait, not one per thing it keeps). A lost lock or claim is logged
+    /// and no longer renewed; the call goes on either way.
+    /// </summary>
+    private async Task KeepAliveAsync(ISubscriptionReceiver receiver, ReceivedMessage message, TimeSpan lockDuration, DedupeClaim claim, CancellationToken cancellationToken)
     {
-        var interval = lockDuration / 2;
+        var lockEvery = lockDuration / 2;
+        var claimEvery = dedupe.RenewalInterval(claim);
+        var tick = claimEvery is { } every && every < lockEvery ? every : lockEvery;
+        TimeSpan? lockDue = lockEvery, claimDue = claimEvery;
+        var elapsed = TimeSpan.Zero;
         try
         {
-            while (await Pause.ForAsync(interval, timeProvider, cancellationToken))
+            while ((lockDue is not null || claimDue is not null) && await Pause.ForAsync(tick, timeProvider, cancellationToken))
             {
-                await receiver.RenewLockAsync(message, cancellationToken);
+                elapsed += tick;
+                if (lockDue is { } lockAt && elapsed >= lockAt)
+                {
+                    lockDue = await RenewLockAsync(receiver, message, cancellationToken) ? elapsed + lockEvery : null;
+                }
+                if (claimDue is { } claimAt && elapsed >= claimAt)
+                {
+                    claimDue = await dedupe.RenewAsync(claim, message, cancellationToken) ? elapsed + claimEvery : null;
+                }
             }
         }
         catch (OperationCanceledException)
         {
             // The attempt ended.
         }
+    }
+
+    private async Task<bool> RenewLockAsync(ISubscriptionReceiver receiver, ReceivedMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await receiver.RenewLockAsync(message, cancellationToken);
+            return true;
+        }
         catch (MessageLockLostException ex)
         {
             LogLockLost(logger, ex, message.Envelope.Id);
+            return false;
         }
     }
 

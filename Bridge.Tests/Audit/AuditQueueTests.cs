@@ -100,6 +100,8 @@ public sealed class AuditQueueTests : IAsyncLifetime
     [InlineData("Bridge:Store:Audit:QueueCapacity", "10", "QueueCapacity")]
     [InlineData("Bridge:Store:Audit:MaxQueueWait", "00:05:00", "MaxQueueWait")]
     [InlineData("Bridge:Store:Audit:DeadLetterWait", "00:10:00", "DeadLetterWait")]
+    [InlineData("Bridge:Store:Audit:FlushInterval", "00:00:06", "FlushInterval")]
+    [InlineData("Bridge:Store:Audit:FlushInterval", "-00:00:01", "FlushInterval")]
     public async Task Settings_out_of_range_stop_the_start_naming_the_setting(string key, string value, string named)
     {
         using var host = Recorder(capacity: 100, maxWait: TimeSpan.FromSeconds(1), (key, value));

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace Bridge.Store.Audit;
+namespace Bridge.Store;
 
 /// <summary>
 /// Inserts many new rows of one entity type with <c>INSERT … VALUES (…)</c> statements (many rows each on a server, one
@@ -13,7 +13,7 @@ namespace Bridge.Store.Audit;
 /// and value conversions come from the EF model and the provider, so it writes exactly what <c>SaveChanges</c> would,
 /// on every store provider. Generated keys (the identity <c>Id</c>) are left to the database.
 /// </summary>
-internal static class BulkInsert
+public static class BulkInsert
 {
     /// <summary>Parameters per statement: below SQL Server's limit of 2,100, far below SQLite's and PostgreSQL's.</summary>
     private const int ParameterBudget = 2000;
