@@ -45,7 +45,9 @@ internal sealed partial class DeliveryProcessor(
                 await DeadLetterAsync(receiver, message, definition.Address, MaxAttemptsReason, $"{message.DeliveryCount} deliveries failed; last: {ex.GetType().Name}: {ex.Message}", tags);
                 return;
             }
-            await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, definition.PushTarget.RetryBaseDelay, CancellationToken.None), message, definition.Address, definition.PushTarget.RetryBaseDelay);
+            var webhook = definition.PushTarget;
+            var delay = RetryPolicy.NextDelay(message.DeliveryCount, webhook.RetryBaseDelay, webhook.MaxRetryDelay, webhook.RetrySchedule, null, Random.Shared.NextDouble());
+            await SettleAsync(MessagingSpans.Abandon, () => receiver.AbandonAsync(message, delay, CancellationToken.None), message, definition.Address, delay);
         }
     }
 

@@ -4,16 +4,10 @@ namespace Bridge.Subscriber.Delivery;
 internal static class RetryPolicy
 {
     /// <summary>
-    /// Delay before the attempt after <paramref name="attempt"/>: exponential from <paramref name="baseDelay"/>
-    /// with "equal jitter" (half fixed, half random), capped at <paramref name="maxDelay"/>. A <c>Retry-After</c>
-    /// from the receiver wins, within the same cap.
-    /// </summary>
-    public static TimeSpan NextDelay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, TimeSpan? retryAfter, double random) =>
-        NextDelay(attempt, baseDelay, maxDelay, [], retryAfter, random);
-
-    /// <summary>
-    /// As above, or with an explicit <paramref name="schedule"/> its entry for <paramref name="attempt"/> (the last one
-    /// beyond its end), exactly — a schedule someone wrote down is kept to.
+    /// Delay before the attempt after <paramref name="attempt"/>. With a <paramref name="schedule"/>, its entry for the
+    /// attempt (the last one beyond its end), exactly — a schedule someone wrote down is kept to. Without one (empty),
+    /// exponential from <paramref name="baseDelay"/> with "equal jitter" (half fixed, half random), capped at
+    /// <paramref name="maxDelay"/>. A <c>Retry-After</c> from the receiver wins either way, within the same cap.
     /// </summary>
     public static TimeSpan NextDelay(int attempt, TimeSpan baseDelay, TimeSpan maxDelay, IReadOnlyList<TimeSpan> schedule, TimeSpan? retryAfter, double random)
     {

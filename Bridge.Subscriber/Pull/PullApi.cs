@@ -61,7 +61,8 @@ public static partial class PullApi
     internal static async Task<Results<Ok<ReceivedList>, ProblemHttpResult>> ReceiveAsync(
         string topic, string subscription, ReceiveRequest? request, HttpContext http, [AsParameters] PullServices services)
     {
-        if (Resolve(topic, subscription, http, services) is { Problem: { } problem })
+        var (definition, problem) = Resolve(topic, subscription, http, services);
+        if (problem is not null)
         {
             return problem;
         }
@@ -82,8 +83,7 @@ public static partial class PullApi
             return Problems.InvalidRequest(errors);
         }
 
-        var address = new SubscriptionAddress(topic, subscription);
-        var definition = services.Catalog.Find(address)!;
+        var address = definition!.Address;
         IReadOnlyList<Lease> leases;
         try
         {

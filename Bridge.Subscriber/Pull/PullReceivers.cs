@@ -15,6 +15,7 @@ internal sealed class PullReceivers(ISubscriptionReceiverFactory factory, TimePr
 {
     private readonly ConcurrentDictionary<SubscriptionAddress, Reader> _readers = new();
     private readonly ConcurrentDictionary<string, Lease> _leases = new(StringComparer.Ordinal);
+    private long _sweepDue;
 
     /// <summary>
     /// Waits up to <paramref name="wait"/> for envelopes of <paramref name="address"/> and returns up to
@@ -115,9 +116,16 @@ internal sealed class PullReceivers(ISubscriptionReceiverFactory factory, TimePr
         }
     }
 
+    /// <summary>Drops the leases whose lock has run out, at most once a second (not a sweep of every lease per receive).</summary>
     private void ForgetExpired()
     {
         var now = time.GetUtcNow();
+        var due = Interlocked.Read(ref _sweepDue);
+        if (now.UtcTicks < due || Interlocked.CompareExchange(ref _sweepDue, now.UtcTicks + TimeSpan.TicksPerSecond, due) != due)
+        {
+            return;
+        }
+
         foreach (var (token, lease) in _leases)
         {
             if (lease.Message.LockedUntil <= now)

@@ -39,23 +39,23 @@ public sealed class RetryPolicyTests
     {
         var baseDelay = TimeSpan.FromSeconds(1);
         var max = TimeSpan.FromMinutes(10);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), RetryPolicy.NextDelay(1, baseDelay, max, null, 0));
-        Assert.Equal(TimeSpan.FromSeconds(1), RetryPolicy.NextDelay(1, baseDelay, max, null, 1));
-        Assert.Equal(TimeSpan.FromSeconds(4), RetryPolicy.NextDelay(3, baseDelay, max, null, 1));
-        Assert.Equal(TimeSpan.FromSeconds(3), RetryPolicy.NextDelay(3, baseDelay, max, null, 0.5));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), RetryPolicy.NextDelay(1, baseDelay, max, [], null, 0));
+        Assert.Equal(TimeSpan.FromSeconds(1), RetryPolicy.NextDelay(1, baseDelay, max, [], null, 1));
+        Assert.Equal(TimeSpan.FromSeconds(4), RetryPolicy.NextDelay(3, baseDelay, max, [], null, 1));
+        Assert.Equal(TimeSpan.FromSeconds(3), RetryPolicy.NextDelay(3, baseDelay, max, [], null, 0.5));
     }
 
     [Fact]
     public void Delays_never_exceed_the_maximum()
     {
-        var delay = RetryPolicy.NextDelay(40, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), null, 1);
+        var delay = RetryPolicy.NextDelay(40, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), [], null, 1);
         Assert.Equal(TimeSpan.FromSeconds(30), delay);
     }
 
     [Fact]
     public void Retry_after_wins_within_the_maximum()
     {
-        Assert.Equal(TimeSpan.FromSeconds(7), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(7), 0.3));
-        Assert.Equal(TimeSpan.FromMinutes(1), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), TimeSpan.FromHours(2), 0.3));
+        Assert.Equal(TimeSpan.FromSeconds(7), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), [], TimeSpan.FromSeconds(7), 0.3));
+        Assert.Equal(TimeSpan.FromMinutes(1), RetryPolicy.NextDelay(1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), [], TimeSpan.FromHours(2), 0.3));
     }
 }
