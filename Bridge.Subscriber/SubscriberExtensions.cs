@@ -32,7 +32,10 @@ public static class SubscriberExtensions
         builder.Services.AddSingleton<WebhookClient>();
         builder.Services.AddSingleton<DeliveryAudit>();
         builder.Services.AddSingleton<IDeadLetterObserver, TransportDeadLetterRecorder>();
+        builder.Services.AddSingleton<DeliverySettlement>();
+        builder.Services.AddSingleton<LeaseKeeper>();
         builder.Services.AddSingleton<DeliveryProcessor>();
+        builder.Services.AddSingleton<Delivery.Batches.BatchDeliveryProcessor>();
         builder.Services.AddHostedService<DeliveryService>();
         builder.Services.AddSingleton<PullReceivers>();
         builder.Services.AddHostedService<PullReceiverSync>();

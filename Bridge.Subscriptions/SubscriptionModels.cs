@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Bridge.Store.Subscriptions;
 using Bridge.Topology;
 using Bridge.Webhooks;
+using Bridge.Webhooks.Batches;
 using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriptions;
@@ -43,6 +44,13 @@ public sealed record SubscriptionRequest(
     /// schedule has entries, so leave <c>maxAttempts</c> out. Push only.
     /// </summary>
     public IReadOnlyList<double>? RetryScheduleSeconds { get; init; }
+
+    /// <summary>
+    /// Optional: several events per call, as a CloudEvents batch (<c>application/cloudevents-batch+json</c>, one signature)
+    /// — up to <c>maxEvents</c> (2-1000), or what arrived within <c>maxWaitMilliseconds</c> (0-60000, below half the lock
+    /// duration) of the first. Needs the <c>structured</c> format. Omitted: one event per call. Push only.
+    /// </summary>
+    public BatchOptions? Batch { get; init; }
 
     /// <summary>
     /// <c>push</c> (default: a webhook is called) or <c>pull</c> (clients of the creating identity receive and settle its
@@ -124,6 +132,10 @@ public sealed record SubscriptionResource(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<double>? RetryScheduleSeconds { get; init; }
 
+    /// <summary>How calls batch events (see the request's <c>batch</c>); absent: one event per call.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BatchOptions? Batch { get; init; }
+
     /// <summary>Why a <c>failed</c> subscription is not delivered, and what to do about it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Problem { get; init; }
@@ -139,6 +151,7 @@ public sealed record SubscriptionResource(
             Projection = settings.Projection,
             LockDurationSeconds = settings.LockDurationSeconds,
             RetryScheduleSeconds = settings.RetryScheduleSeconds,
+            Batch = settings.Batch,
         };
 
     internal static SubscriptionResource From(SubscriptionDefinition definition, bool? paused, DateTimeOffset? createdAt = null, DateTimeOffset? updatedAt = null)
@@ -157,6 +170,7 @@ public sealed record SubscriptionResource(
             Projection = webhook?.Projection?.Options,
             LockDurationSeconds = definition.Spec.LockDuration.TotalSeconds,
             RetryScheduleSeconds = webhook is { RetrySchedule.Count: > 0 } ? [.. webhook.RetrySchedule.Select(d => d.TotalSeconds)] : null,
+            Batch = webhook?.Batch?.Options,
         };
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Bridge.Envelopes;
 using Bridge.Topology;
 using Bridge.Webhooks;
+using Bridge.Webhooks.Batches;
 using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriptions;
@@ -63,7 +64,8 @@ internal static class SubscriptionRequests
         }
         else if (delivery is not null)
         {
-            webhook = ReadWebhook(request, urls, defaults.Webhook, errors, out url);
+            var locks = lockDuration is >= 1 and <= MaxLockDurationSeconds ? TimeSpan.FromSeconds(lockDuration.Value) : defaults.LockDuration;
+            webhook = ReadWebhook(request, urls, defaults.Webhook, locks, errors, out url);
         }
 
         var filter = request.Filter;
@@ -88,6 +90,7 @@ internal static class SubscriptionRequests
         {
             Projection = webhook is null ? null : request.Projection,
             RetryScheduleSeconds = webhook is null ? null : schedule,
+            Batch = webhook is null ? null : request.Batch,
             Delivery = delivery,
             LockDurationSeconds = lockDuration,
         };
@@ -130,6 +133,7 @@ internal static class SubscriptionRequests
             ("format", request.Format is not null),
             ("projection", request.Projection is not null),
             ("retryScheduleSeconds", request.RetryScheduleSeconds is not null),
+            ("batch", request.Batch is not null),
         };
         foreach (var (field, _) in given.Where(g => g.Present))
         {
@@ -139,7 +143,7 @@ internal static class SubscriptionRequests
 
     /// <summary>The webhook settings of a push subscription, each problem named in <paramref name="errors"/>.</summary>
     private static WebhookChoices ReadWebhook(
-        SubscriptionRequest request, WebhookUrlPolicy urls, WebhookOptions defaults, Dictionary<string, string[]> errors, out Uri? url)
+        SubscriptionRequest request, WebhookUrlPolicy urls, WebhookOptions defaults, TimeSpan lockDuration, Dictionary<string, string[]> errors, out Uri? url)
     {
         if (urls.Refuse(request.Url, out url) is { } refused)
         {
@@ -153,6 +157,10 @@ internal static class SubscriptionRequests
         var format = WebhookFormats.TryParse(request.Format ?? defaults.Format, out var parsed) ? parsed.Name() : null;
         Check(errors, "format", format is not null, $"format must be one of {string.Join(", ", WebhookFormats.Names)}.");
         foreach (var problem in ProjectionRules.Validate(request.Projection))
+        {
+            errors.TryAdd(problem.ApiField, [$"{problem.ApiField} {problem.Message}"]);
+        }
+        foreach (var problem in format is null ? [] : BatchRules.Validate(request.Batch, parsed, lockDuration))
         {
             errors.TryAdd(problem.ApiField, [$"{problem.ApiField} {problem.Message}"]);
         }

@@ -34,6 +34,9 @@ internal sealed record SubscriptionSettings(
     /// <summary>The explicit retry schedule in seconds; null (also older rows) for the doubling one.</summary>
     public IReadOnlyList<double>? RetryScheduleSeconds { get; init; }
 
+    /// <summary>How calls batch events; null (also older rows) for one event per call.</summary>
+    public Webhooks.Batches.BatchOptions? Batch { get; init; }
+
     /// <summary>Seconds a delivery or a receive holds its lock; null (also older rows) for the defaults' lock duration.</summary>
     public double? LockDurationSeconds { get; init; }
 
@@ -73,6 +76,7 @@ internal sealed record SubscriptionSettings(
             Timeout = TimeoutSeconds is { } timeout ? TimeSpan.FromSeconds(timeout) : webhook.Timeout,
             Format = Format ?? webhook.Format,
             Projection = Projection,
+            Batch = Batch,
             MaxAttempts = MaxAttempts,
             RetrySchedule = RetryScheduleSeconds is { } schedule ? [.. schedule.Select(TimeSpan.FromSeconds)] : [],
             Concurrency = Concurrency ?? webhook.Concurrency,

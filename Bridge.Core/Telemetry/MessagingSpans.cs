@@ -103,6 +103,39 @@ public static class MessagingSpans
         return activity;
     }
 
+    /// <summary>
+    /// The CONSUMER span of one batch call: the root of its own trace (its events come from many), linked to each
+    /// envelope's creation context, with the batch's <c>webhook-id</c> as its message id.
+    /// </summary>
+    public static Activity? StartProcessBatch(IReadOnlyList<ReceivedMessage> messages, SubscriptionAddress address, string batchId)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (!BridgeTelemetry.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var links = new List<ActivityLink>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (ActivityContext.TryParse(message.Envelope.TraceParent, message.Envelope.TraceState, isRemote: true, out var creation))
+            {
+                links.Add(new ActivityLink(creation));
+            }
+        }
+
+        Activity.Current = null;
+        var activity = BridgeTelemetry.ActivitySource.StartActivity($"process {address}", ActivityKind.Consumer, default(ActivityContext), null, links);
+        if (activity is { IsAllDataRequested: true })
+        {
+            SetOperation(activity, "process", "process", address.Topic);
+            activity.SetTag(MessagingAttributes.SubscriptionName, address.Subscription);
+            activity.SetTag(MessagingAttributes.MessageId, batchId);
+            activity.SetTag(MessagingAttributes.BatchMessageCount, messages.Count);
+        }
+        return activity;
+    }
+
     /// <summary>The CLIENT span of settling a delivery with <paramref name="operation"/> (<see cref="Complete"/> …).</summary>
     public static Activity? StartSettle(string operation, ReceivedMessage message, SubscriptionAddress address)
     {

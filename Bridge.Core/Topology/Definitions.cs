@@ -119,6 +119,9 @@ public sealed record WebhookTarget(
     /// <summary>What calls carry of the envelope's data, or null for all of it.</summary>
     public Webhooks.Projection.WebhookProjection? Projection { get; init; }
 
+    /// <summary>How many events one call carries and how long it waits for them, or null for one event per call.</summary>
+    public Webhooks.Batches.WebhookBatching? Batch { get; init; }
+
     /// <summary>How calls authenticate to the endpoint, beside the signature.</summary>
     public Webhooks.Credentials.EndpointCredentials Credentials { get; init; } = Webhooks.Credentials.EndpointCredentials.None;
 

@@ -117,6 +117,7 @@ public sealed class TopologyCatalog
             Protection = EndpointProtection.From(webhook),
             Format = Webhooks.WebhookFormats.TryParse(webhook.Format, out var format) ? format : Webhooks.WebhookFormat.Structured,
             Projection = Webhooks.Projection.WebhookProjection.From(webhook.Projection),
+            Batch = Webhooks.Batches.WebhookBatching.From(webhook.Batch),
             Credentials = Webhooks.Credentials.EndpointCredentials.From(webhook.Credentials),
         })
         {

@@ -125,6 +125,9 @@ public sealed class WebhookOptions
     /// <summary>Optional: the fields of the envelope's data calls carry — selected, renamed, flattened, with constants (<see cref="Webhooks.Projection.ProjectionOptions"/>).</summary>
     public Webhooks.Projection.ProjectionOptions? Projection { get; set; }
 
+    /// <summary>Optional: several events per call as a CloudEvents batch — up to <c>MaxEvents</c>, gathered within <c>MaxWaitMilliseconds</c> (<see cref="Webhooks.Batches.BatchOptions"/>). Structured format only.</summary>
+    public Webhooks.Batches.BatchOptions? Batch { get; set; }
+
     /// <summary>How calls authenticate to the endpoint beside the signature: static headers, HTTP Basic or OAuth 2.0 client credentials.</summary>
     public Webhooks.Credentials.CredentialOptions? Credentials { get; set; }
 

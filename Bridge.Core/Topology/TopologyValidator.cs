@@ -94,7 +94,7 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
         }
         else if (string.Equals(options.Delivery, SubscriptionDelivery.Push, StringComparison.OrdinalIgnoreCase))
         {
-            ValidateWebhook($"{key}:Webhook", options.Webhook, failures);
+            ValidateWebhook($"{key}:Webhook", options.Webhook, options.LockDuration, failures);
         }
         else
         {
@@ -115,7 +115,7 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
         }
     }
 
-    private static void ValidateWebhook(string key, WebhookOptions webhook, List<string> failures)
+    private static void ValidateWebhook(string key, WebhookOptions webhook, TimeSpan lockDuration, List<string> failures)
     {
         if (!Uri.TryCreate(webhook.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
         {
@@ -141,9 +141,13 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
                 ? null
                 : $"must be an absolute http or https URL without credentials (was '{tokenUrl}')."));
 
-        if (!Webhooks.WebhookFormats.TryParse(webhook.Format, out _))
+        if (!Webhooks.WebhookFormats.TryParse(webhook.Format, out var format))
         {
             failures.Add($"{key}:Format must be one of {string.Join(", ", Webhooks.WebhookFormats.Names)} (was '{webhook.Format}').");
+        }
+        else
+        {
+            failures.AddRange(Webhooks.Batches.BatchRules.Validate(webhook.Batch, format, lockDuration).Select(p => $"{p.ConfigurationKey(key)} {p.Message}"));
         }
 
         failures.AddRange(Webhooks.Projection.ProjectionRules.Validate(webhook.Projection).Select(p => $"{p.ConfigurationKey(key)} {p.Message}"));

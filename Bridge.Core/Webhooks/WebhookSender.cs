@@ -6,6 +6,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Bridge.Envelopes;
 using Bridge.Topology;
+using Bridge.Webhooks.Batches;
 using Bridge.Webhooks.Credentials;
 using Bridge.Webhooks.Destinations;
 using Bridge.Webhooks.Projection;
@@ -29,6 +30,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     public const string UserAgent = "Bridge/1.0";
 
     private const int ExcerptBytes = 1024;
+    private static readonly MediaTypeHeaderValue BatchContentType = MediaTypeHeaderValue.Parse(WebhookBatch.MediaType + "; charset=utf-8");
     private readonly ConcurrentDictionary<string, WebhookSigner> _signers = new(StringComparer.Ordinal);
 
     /// <summary>2xx delivered; 408, 429 and 5xx transient; every other status a permanent rejection.</summary>
@@ -49,37 +51,65 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     /// is a permanent rejection with <see cref="WebhookProjection.ErrorType"/>, and no call is made. Never throws
     /// for what the endpoint does: every outcome is in the result.
     /// </summary>
-    public async Task<WebhookCallResult> SendAsync(WebhookTarget target, Uri url, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public Task<WebhookCallResult> SendAsync(WebhookTarget target, Uri url, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(envelope);
         var format = target.Format;
-        var timeout = target.Timeout;
-        var credentials = SameOrigin(url, target.Url) ? target.Credentials : EndpointCredentials.None;
         if (target.Projection is { } projection)
         {
             // Permanent: the same data will never project. No call is made.
             if (!projection.TryApply(envelope, out var projected, out var unprojectable))
             {
-                return Failed(AttemptOutcome.Rejected, Stopwatch.GetTimestamp(), unprojectable, WebhookProjection.ErrorType);
+                return Task.FromResult(Failed(AttemptOutcome.Rejected, Stopwatch.GetTimestamp(), unprojectable, WebhookProjection.ErrorType));
             }
             envelope = projected;
             body = format == WebhookFormat.Structured ? EnvelopeSerializer.Serialize(projected) : projected.Data;
         }
         var sent = WebhookPayload.Body(format, envelope, body);
+        return CallAsync(target, url, envelope.Id, envelope, sent, ExcerptBytes, cancellationToken);
+    }
+
+    /// <summary>
+    /// Posts a batch (<see cref="WebhookBatch"/>: <paramref name="body"/> is the JSON array of structured events) to the
+    /// target's URL as <see cref="WebhookBatch.MediaType"/>, signed once under <paramref name="batchId"/> as
+    /// <c>webhook-id</c>, with the target's credentials and within its timeout. The result's
+    /// <see cref="WebhookCallResult.ResponseExcerpt"/> holds up to <see cref="WebhookBatch.AnswerBytes"/> of the answer,
+    /// where the receiver lists events it refuses (<see cref="WebhookBatch.Rejections"/>). Never throws for what the endpoint does.
+    /// </summary>
+    public Task<WebhookCallResult> SendBatchAsync(WebhookTarget target, string batchId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(batchId);
+        return CallAsync(target, target.Url, batchId, null, body, WebhookBatch.AnswerBytes, cancellationToken);
+    }
+
+    /// <summary>The signed call of <paramref name="sent"/>: one envelope's (<paramref name="envelope"/> describes it) or a batch's (null).</summary>
+    private async Task<WebhookCallResult> CallAsync(WebhookTarget target, Uri url, string id, Envelope? envelope, ReadOnlyMemory<byte> sent, int answerBytes, CancellationToken cancellationToken)
+    {
+        var format = target.Format;
+        var timeout = target.Timeout;
+        var credentials = SameOrigin(url, target.Url) ? target.Credentials : EndpointCredentials.None;
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var signature = string.Join(' ', target.SigningSecrets(timeProvider.GetUtcNow())
-            .Select(secret => _signers.GetOrAdd(secret, s => new WebhookSigner(s)).Sign(envelope.Id, timestamp, sent.Span)));
+            .Select(secret => _signers.GetOrAdd(secret, s => new WebhookSigner(s)).Sign(id, timestamp, sent.Span)));
 
         HttpRequestMessage Request(string? token)
         {
             var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ReadOnlyMemoryContent(sent) };
-            WebhookPayload.Describe(request, format, envelope);
-            request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, envelope.Id);
+            if (envelope is null)
+            {
+                request.Content.Headers.ContentType = BatchContentType;
+            }
+            else
+            {
+                WebhookPayload.Describe(request, format, envelope);
+                request.Headers.TryAddWithoutValidation("X-Correlation-Id", envelope.CorrelationId);
+            }
+            request.Headers.TryAddWithoutValidation(WebhookSigner.IdHeader, id);
             request.Headers.TryAddWithoutValidation(WebhookSigner.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
             request.Headers.TryAddWithoutValidation(WebhookSigner.SignatureHeader, signature);
-            request.Headers.TryAddWithoutValidation("X-Correlation-Id", envelope.CorrelationId);
             credentials.Apply(request);
             if (token is not null)
             {
@@ -120,7 +150,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
                 response = await SendOnceAsync(client, Request(fresh), deadline.Token);
             }
             using var answered = response;
-            var excerpt = await ReadExcerptAsync(response, deadline.Token);
+            var excerpt = await ReadExcerptAsync(response, answerBytes, deadline.Token);
             var outcome = Classify(response.StatusCode);
             var status = (int)response.StatusCode;
             return new WebhookCallResult(
@@ -173,15 +203,20 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     private static WebhookCallResult Failed(AttemptOutcome outcome, long started, string error, string? errorType) =>
         new(outcome, null, Stopwatch.GetElapsedTime(started), error, null, null) { ErrorType = errorType };
 
-    private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string?> ReadExcerptAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[ExcerptBytes];
+        var buffer = new byte[Math.Min(limit, ExcerptBytes)];
         var total = 0;
         int read;
-        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
+        while (total < limit && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken)) > 0)
         {
             total += read;
+            if (total == buffer.Length && total < limit)
+            {
+                // Only a batch's answer may be longer than an excerpt: it can list the events the receiver refuses.
+                Array.Resize(ref buffer, Math.Min(limit, buffer.Length * 4));
+            }
         }
         return total == 0 ? null : Encoding.UTF8.GetString(buffer, 0, total);
     }

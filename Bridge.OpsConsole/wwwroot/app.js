@@ -111,7 +111,7 @@
       const e = endpoints.find((x) => x.topic === s.topic && x.subscription === s.name);
       const row = body.insertRow();
       const filter = [s.filter.types?.length ? `types: ${s.filter.types.join(', ')}` : '', s.filter.subject ? `subject: ${s.filter.subject}` : ''].filter(Boolean).join('; ') || 'all';
-      [s.topic, s.name, filter, s.delivery === 'pull' ? 'pull (received over HTTP)' : s.url, s.format ?? '—', s.problem ? `failed: ${s.problem}` : e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : s.concurrency ? `— / ${s.concurrency}` : '—', s.deadLetterCount]
+      [s.topic, s.name, filter, s.delivery === 'pull' ? 'pull (received over HTTP)' : s.url, s.batch ? `${s.format}, batches of up to ${s.batch.maxEvents} within ${s.batch.maxWaitMilliseconds} ms` : s.format ?? '—', s.problem ? `failed: ${s.problem}` : e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : s.concurrency ? `— / ${s.concurrency}` : '—', s.deadLetterCount]
         .forEach((v) => cell(row, String(v)));
       const actions = row.insertCell();
       actions.append(button('Details', () => {

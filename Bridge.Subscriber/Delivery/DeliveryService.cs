@@ -1,11 +1,12 @@
 using Bridge.Messaging;
+using Bridge.Subscriber.Delivery.Batches;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Topology;
 
 namespace Bridge.Subscriber.Delivery;
 
 /// <summary>
-/// Runs one <see cref="SubscriptionWorker"/> per subscription in the <see cref="TopologyCatalog"/>, following it at run
+/// Runs one <see cref="SubscriptionWorker"/> (a <see cref="BatchWorker"/> for a subscription with batching) per subscription in the <see cref="TopologyCatalog"/>, following it at run
 /// time: a new subscription gets a worker, a deleted one's worker stops receiving and finishes the deliveries in flight,
 /// a changed one's worker is replaced once the old one has finished. On shutdown every worker stops receiving, lets
 /// in-flight deliveries finish within the host's shutdown timeout, and only then are the calls still running cancelled
@@ -15,6 +16,9 @@ internal sealed partial class DeliveryService(
     TopologyCatalog catalog,
     ISubscriptionReceiverFactory receivers,
     DeliveryProcessor processor,
+    BatchDeliveryProcessor batches,
+    DeliverySettlement settlement,
+    TimeProvider timeProvider,
     EndpointRegistry endpoints,
     EndpointStateStore endpointStates,
     ILoggerFactory loggerFactory) : BackgroundService
@@ -131,10 +135,16 @@ internal sealed partial class DeliveryService(
         }
 
         var receiver = receivers.CreateReceiver(definition.Address);
-        var worker = new SubscriptionWorker(definition, receiver, guard, processor, loggerFactory.CreateLogger<SubscriptionWorker>());
         await using (receiver)
         {
-            await worker.RunAsync(stopping, _abort.Token);
+            if (definition.PushTarget.Batch is null)
+            {
+                await new SubscriptionWorker(definition, receiver, guard, processor, loggerFactory.CreateLogger<SubscriptionWorker>()).RunAsync(stopping, _abort.Token);
+            }
+            else
+            {
+                await new BatchWorker(definition, receiver, guard, batches, settlement, timeProvider, loggerFactory.CreateLogger<BatchWorker>()).RunAsync(stopping, _abort.Token);
+            }
         }
     }
 

@@ -4,9 +4,12 @@ using Bridge.Webhooks;
 
 namespace Bridge.Subscriber.Delivery;
 
-/// <summary>Makes one signed webhook call for a received envelope to its subscription's webhook (see <see cref="WebhookSender"/>).</summary>
+/// <summary>Makes one signed webhook call for a received envelope, or for a batch of them, to its subscription's webhook (see <see cref="WebhookSender"/>).</summary>
 internal sealed class WebhookClient(WebhookSender sender)
 {
     public Task<WebhookCallResult> SendAsync(WebhookTarget target, ReceivedMessage message, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
         sender.SendAsync(target, target.Url, message.Envelope, body, cancellationToken);
+
+    public Task<WebhookCallResult> SendBatchAsync(WebhookTarget target, string batchId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        sender.SendBatchAsync(target, batchId, body, cancellationToken);
 }

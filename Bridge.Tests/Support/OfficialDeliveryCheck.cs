@@ -93,16 +93,37 @@ public static class OfficialDeliveryCheck
     /// binary-mode one (<c>ce-specversion</c> present), nor a delivery in the data format (<c>X-Event-Id</c> present,
     /// <paramref name="cloudEvent"/> then null).
     /// </summary>
-    public static string? Reject(IReadOnlyDictionary<string, string> headers, byte[] body, string? contentType, IEnumerable<string> secrets, out CloudEvent? cloudEvent)
+    public static string? Reject(IReadOnlyDictionary<string, string> headers, byte[] body, string? contentType, IEnumerable<string> secrets, out CloudEvent? cloudEvent) =>
+        Reject(headers, body, contentType, secrets, out cloudEvent, out _);
+
+    /// <summary>
+    /// As above, and a batch (<c>application/cloudevents-batch+json</c>) too: its body decoded with
+    /// <see cref="JsonEventFormatter.DecodeBatchModeMessage(ReadOnlyMemory{byte}, ContentType?, IEnumerable{CloudEventAttribute}?)"/>
+    /// into <paramref name="batch"/>, its one signature verified, its <c>webhook-id</c> a batch id (<c>batch_</c>…).
+    /// </summary>
+    public static string? Reject(IReadOnlyDictionary<string, string> headers, byte[] body, string? contentType, IEnumerable<string> secrets, out CloudEvent? cloudEvent, out IReadOnlyList<CloudEvent>? batch)
     {
         ArgumentNullException.ThrowIfNull(headers);
         cloudEvent = null;
+        batch = null;
         if (!secrets.Any(secret => SignedWith(headers, body, secret)))
         {
             return $"StandardWebhooks verified no signature of '{headers.GetValueOrDefault("webhook-signature")}' with a trusted secret.";
         }
 
         var webhookId = headers.GetValueOrDefault("webhook-id");
+        if (contentType is not null && MimeUtilities.IsCloudEventsBatchContentType(contentType))
+        {
+            try
+            {
+                batch = Formatter.DecodeBatchModeMessage(body, new ContentType(contentType), Extensions);
+            }
+            catch (Exception ex) when (ex is ArgumentException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+            {
+                return "CloudNative.CloudEvents rejected the batch: " + ex.Message;
+            }
+            return webhookId is { Length: > 6 } && webhookId.StartsWith("batch_", StringComparison.Ordinal) ? null : $"webhook-id '{webhookId}' is not a batch id.";
+        }
         if (!headers.ContainsKey("ce-specversion") && headers.GetValueOrDefault("x-event-id") is { } eventId
             && (contentType is null || !MimeUtilities.IsCloudEventsContentType(contentType)))
         {

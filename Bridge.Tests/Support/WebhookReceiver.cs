@@ -68,8 +68,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var hook = this[name];
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         var body = buffer.ToArray();
-        var rejection = OfficialDeliveryCheck.Reject(headers, body, context.Request.ContentType, _trusted.Keys, out var cloudEvent);
-        var request = new ReceivedRequest(headers, body, context.Request.ContentType, DateTimeOffset.UtcNow) { Event = cloudEvent, Rejection = rejection };
+        var rejection = OfficialDeliveryCheck.Reject(headers, body, context.Request.ContentType, _trusted.Keys, out var cloudEvent, out var batch);
+        var request = new ReceivedRequest(headers, body, context.Request.ContentType, DateTimeOffset.UtcNow) { Event = cloudEvent, Batch = batch, Rejection = rejection };
         var (status, answer, retryAfter) = hook.Next(request);
         if (hook.Delay > TimeSpan.Zero)
         {
@@ -173,6 +173,12 @@ public sealed record ReceivedRequest(IReadOnlyDictionary<string, string> Headers
 {
     /// <summary>The body as CloudNative.CloudEvents decoded it (null when it was rejected).</summary>
     public CloudEvent? Event { get; init; }
+
+    /// <summary>The events of a batch call as CloudNative.CloudEvents decoded them (null for a single event or a rejected request).</summary>
+    public IReadOnlyList<CloudEvent>? Batch { get; init; }
+
+    /// <summary>The decoded batch; fails the test when the request was no batch the official libraries accepted.</summary>
+    public IReadOnlyList<CloudEvent> Events => Batch ?? throw new InvalidOperationException("Not a batch the official libraries accepted: " + Rejection);
 
     /// <summary>Why the official libraries rejected the request (null when they accepted it).</summary>
     public string? Rejection { get; init; }

@@ -136,6 +136,31 @@ public sealed class TopologyTests
     }
 
     [Fact]
+    public void A_batch_is_resolved_and_bad_batch_settings_stop_the_start_naming_the_key()
+    {
+        const string webhook = "\"Url\": \"https://x/y\", \"Secret\": \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\"";
+        static string Json(string settings) => $$"""{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "sap": { "LockDuration": "00:00:30", "Webhook": { {{settings}} } } } } } } }""";
+        var sap = Assert.Single(Build(Json(webhook + ", \"Batch\": { \"MaxEvents\": 50, \"MaxWaitMilliseconds\": 2000 }")).Subscriptions);
+        Assert.Equal(new Bridge.Webhooks.Batches.WebhookBatching(50, TimeSpan.FromSeconds(2)), sap.PushTarget.Batch);
+        Assert.Null(Assert.Single(Build(Json(webhook)).Subscriptions).PushTarget.Batch);
+
+        const string key = "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:Batch";
+        foreach (var (batch, at) in new[]
+        {
+            ("\"Batch\": { \"MaxEvents\": 1 }", key + ":MaxEvents"),
+            ("\"Batch\": { \"MaxEvents\": 1001 }", key + ":MaxEvents"),
+            ("\"Batch\": { \"MaxWaitMilliseconds\": -1 }", key + ":MaxWaitMilliseconds"),
+            ("\"Batch\": { \"MaxWaitMilliseconds\": 15000 }", key + ":MaxWaitMilliseconds must be below half the lock duration"),
+            ("\"Format\": \"binary\", \"Batch\": { \"MaxEvents\": 10 }", key + " needs the structured format"),
+            ("\"Format\": \"data\", \"Batch\": { \"MaxEvents\": 10 }", key + " needs the structured format"),
+        })
+        {
+            var error = Assert.Throws<OptionsValidationException>(() => Build(Json(webhook + ", " + batch)));
+            Assert.Contains(at, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_pull_subscription_needs_no_webhook_and_takes_its_limit_from_its_pull_settings()
     {
         var catalog = Build("""{ "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "agent": { "Delivery": "pull", "LockDuration": "00:02:00", "Pull": { "MaxDeliveries": 5, "Owner": "erp-agent" } } } } } } }""");
