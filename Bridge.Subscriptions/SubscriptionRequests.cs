@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Bridge.Envelopes;
 using Bridge.Topology;
 using Bridge.Webhooks;
+using Bridge.Webhooks.Credentials;
 using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriptions;
@@ -13,10 +14,10 @@ internal static class SubscriptionRequests
     private const double MaxLockDurationSeconds = 600;
 
     /// <summary>
-    /// The name, URL (null for a pull subscription) and settings of a valid request; otherwise <paramref name="errors"/>
-    /// lists each problem by field.
+    /// The name, URL (null for a pull subscription), settings and credentials to the endpoint (null for none) of a valid
+    /// request; otherwise <paramref name="errors"/> lists each problem by field.
     /// </summary>
-    public static (string Name, Uri? Url, SubscriptionSettings Settings)? Read(
+    public static (string Name, Uri? Url, SubscriptionSettings Settings, CredentialOptions? Credentials)? Read(
         SubscriptionRequest? request, string? routeName, WebhookUrlPolicy urls, SubscriptionOptions defaults, out Dictionary<string, string[]> errors)
     {
         errors = [];
@@ -57,6 +58,7 @@ internal static class SubscriptionRequests
 
         Uri? url = null;
         WebhookChoices? webhook = null;
+        CredentialOptions? credentials = null;
         if (pull)
         {
             RefuseWebhookFields(request, errors);
@@ -64,6 +66,7 @@ internal static class SubscriptionRequests
         else if (delivery is not null)
         {
             webhook = ReadWebhook(request, urls, defaults.Webhook, errors, out url);
+            credentials = CredentialRequests.Read(request.Credentials, urls, errors);
         }
 
         var filter = request.Filter;
@@ -90,16 +93,17 @@ internal static class SubscriptionRequests
             RetryScheduleSeconds = webhook is null ? null : schedule,
             Delivery = delivery,
             LockDurationSeconds = lockDuration,
+            Credentials = credentials is null ? null : SubscriptionCredentials.Of(EndpointCredentials.From(credentials)),
         };
 
         // The same rules as a configured subscription, as a backstop (defaults included).
-        var options = settings.ToOptions(defaults, url?.AbsoluteUri, pull ? null : WebhookSecret.Generate(), null);
+        var options = settings.ToOptions(defaults, url?.AbsoluteUri, pull ? null : WebhookSecret.Generate(), null, credentials);
         if (TopologyValidator.ValidateSubscription("subscription", name, options) is { Count: > 0 } failures)
         {
             errors["subscription"] = [.. failures];
             return null;
         }
-        return (name, url, settings);
+        return (name, url, settings, credentials);
     }
 
     /// <summary><c>push</c> (also when omitted) or <c>pull</c>; null, with the problem named, for anything else.</summary>
@@ -130,6 +134,7 @@ internal static class SubscriptionRequests
             ("format", request.Format is not null),
             ("projection", request.Projection is not null),
             ("retryScheduleSeconds", request.RetryScheduleSeconds is not null),
+            ("credentials", request.Credentials is not null),
         };
         foreach (var (field, _) in given.Where(g => g.Present))
         {
