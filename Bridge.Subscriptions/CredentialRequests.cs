@@ -38,7 +38,10 @@ internal static class CredentialRequests
         {
             options.OAuth2 = new OAuthClientOptions
             {
-                TokenUrl = oauth.TokenUrl, ClientId = oauth.ClientId, ClientSecret = oauth.ClientSecret, Scope = oauth.Scope,
+                TokenUrl = oauth.TokenUrl,
+                ClientId = oauth.ClientId,
+                ClientSecret = oauth.ClientSecret,
+                Scope = oauth.Scope,
                 ClientAuthentication = oauth.ClientAuthentication ?? "basic",
             };
             Check(errors, "credentials.oauth2.clientId", oauth.ClientId is not { Length: > 256 }, "must be at most 256 characters.");

@@ -45,8 +45,11 @@ internal sealed class CredentialSecrets(IDataProtectionProvider provider) : Secr
         {
             options.OAuth2 = new OAuthClientOptions
             {
-                TokenUrl = oauth.TokenUrl.OriginalString, ClientId = oauth.ClientId, ClientSecret = values.ClientSecret,
-                Scope = oauth.Scope, ClientAuthentication = oauth.ClientAuthentication,
+                TokenUrl = oauth.TokenUrl.OriginalString,
+                ClientId = oauth.ClientId,
+                ClientSecret = values.ClientSecret,
+                Scope = oauth.Scope,
+                ClientAuthentication = oauth.ClientAuthentication,
             };
         }
         return options;
