@@ -4,6 +4,7 @@ using Bridge.Store.Endpoints;
 using Bridge.Store.Subscriptions;
 using Bridge.Topology;
 using Bridge.Webhooks;
+using Bridge.Webhooks.Credentials;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace Bridge.Subscriptions;
 
 /// <summary>The API-made subscriptions in the store: create, change, rotate, tombstone and purge, and their runtime definitions.</summary>
 internal sealed class SubscriptionDirectory(
-    IDbContextFactory<BridgeDbContext> contexts, WebhookSecrets secrets, IOptions<SubscriptionsOptions> options, TimeProvider time)
+    IDbContextFactory<BridgeDbContext> contexts, WebhookSecrets secrets, CredentialSecrets credentialSecrets, IOptions<SubscriptionsOptions> options, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -45,11 +46,12 @@ internal sealed class SubscriptionDirectory(
     }
 
     /// <summary>
-    /// Stores a new subscription, a push one with a new secret (a pull one has no URL and no secret: both are kept
-    /// empty); null when a row of that name exists (a race lost).
+    /// Stores a new subscription, a push one with a new secret and the secret values of its <paramref name="credentials"/>
+    /// encrypted (a pull one has no URL and no secret: both are kept empty); null when a row of that name exists (a race lost).
     /// </summary>
     public async Task<(SubscriptionRecord Record, string? Secret)?> CreateAsync(
-        SubscriptionAddress address, string? description, Uri? url, SubscriptionSettings settings, string createdBy, CancellationToken cancellationToken)
+        SubscriptionAddress address, string? description, Uri? url, SubscriptionSettings settings, CredentialOptions? credentials, string createdBy,
+        CancellationToken cancellationToken)
     {
         var secret = settings.IsPull ? null : WebhookSecret.Generate();
         var now = time.GetUtcNow();
@@ -61,6 +63,7 @@ internal sealed class SubscriptionDirectory(
             Url = url?.AbsoluteUri ?? "",
             Settings = JsonSerializer.Serialize(settings, Json),
             ProtectedSecret = secret is null ? "" : secrets.Protect(secret),
+            ProtectedCredentials = credentialSecrets.Protect(credentials),
             CreatedAt = now,
             CreatedBy = createdBy,
             UpdatedAt = now,
@@ -80,11 +83,13 @@ internal sealed class SubscriptionDirectory(
     }
 
     /// <summary>
-    /// Changes a live subscription (last writer wins); null when there is none (owned by <paramref name="owner"/>, unless
-    /// null). Throws <see cref="DeliveryConflictException"/> when the change would turn push into pull or back.
+    /// Changes a live subscription (last writer wins), its credentials replaced by <paramref name="credentials"/> (null:
+    /// none); null when there is none (owned by <paramref name="owner"/>, unless null). Throws
+    /// <see cref="DeliveryConflictException"/> when the change would turn push into pull or back.
     /// </summary>
     public Task<SubscriptionRecord?> UpdateAsync(
-        SubscriptionAddress address, string? owner, string? description, Uri? url, SubscriptionSettings settings, CancellationToken cancellationToken) =>
+        SubscriptionAddress address, string? owner, string? description, Uri? url, SubscriptionSettings settings, CredentialOptions? credentials,
+        CancellationToken cancellationToken) =>
         ChangeAsync(address, owner, record =>
         {
             var was = SettingsOf(record).DeliveryName;
@@ -96,6 +101,7 @@ internal sealed class SubscriptionDirectory(
             record.Description = description;
             record.Url = url?.AbsoluteUri ?? "";
             record.Settings = JsonSerializer.Serialize(settings, Json);
+            record.ProtectedCredentials = credentialSecrets.Protect(credentials);
         }, cancellationToken);
 
     /// <summary>Turns a live subscription into a tombstone; null when there is none (owned by <paramref name="owner"/>, unless null).</summary>
@@ -140,13 +146,18 @@ internal sealed class SubscriptionDirectory(
         JsonSerializer.Deserialize<SubscriptionSettings>(record.Settings, Json)
             ?? throw new InvalidOperationException($"Subscription {record.Topic}/{record.Name} has no settings.");
 
+    /// <summary>The runtime definition of a live row, or null when its secret or its credentials cannot be decrypted.</summary>
+    public SubscriptionDefinition? Define(SubscriptionRecord record) => Define(record, out _);
+
     /// <summary>
-    /// The runtime definition of a live row, or null when its secret cannot be decrypted (a lost key ring). A pull
-    /// subscription has no secret; its creator is the owner whose keys may receive from it.
+    /// The runtime definition of a live row, or null when its secret or its credentials cannot be decrypted (a lost key
+    /// ring): <paramref name="problem"/> then says which, and what to do. A pull subscription has no secret; its creator
+    /// is the owner whose keys may receive from it.
     /// </summary>
-    public SubscriptionDefinition? Define(SubscriptionRecord record)
+    public SubscriptionDefinition? Define(SubscriptionRecord record, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(record);
+        problem = null;
         var settings = SettingsOf(record);
         if (settings.IsPull)
         {
@@ -155,13 +166,21 @@ internal sealed class SubscriptionDirectory(
 
         if (secrets.Unprotect(record.ProtectedSecret) is not { } secret)
         {
+            problem = UnreadableSecrets.Problem;
+            return null;
+        }
+
+        CredentialOptions? credentials = null;
+        if (settings.Credentials is { } shown && (credentials = credentialSecrets.Unprotect(shown, record.ProtectedCredentials)) is null)
+        {
+            problem = UnreadableSecrets.CredentialsProblem;
             return null;
         }
 
         var previous = record.ProtectedPreviousSecret is { } old && record.PreviousSecretExpiresAt is { } until && secrets.Unprotect(old) is { } oldSecret
             ? new RetiringSecret(oldSecret, until)
             : null;
-        var definition = TopologyCatalog.Define(record.Topic, record.Name, settings.ToOptions(options.Value.Defaults, record.Url, secret, null));
+        var definition = TopologyCatalog.Define(record.Topic, record.Name, settings.ToOptions(options.Value.Defaults, record.Url, secret, null, credentials));
         return Runtime(record, definition with { Webhook = definition.Webhook is { } webhook ? webhook with { PreviousSecret = previous } : null });
     }
 

@@ -3,6 +3,7 @@ using Bridge.Messaging;
 using Bridge.Security;
 using Bridge.Store.Subscriptions;
 using Bridge.Topology;
+using Bridge.Webhooks.Credentials;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -29,6 +30,10 @@ public static class SubscriptionManagementApi
           "timeoutSeconds": 30, "maxAttempts": 8, "concurrency": 4, "ordered": false, "lockDurationSeconds": 60 }
         """;
 
+    private const string CredentialsText =
+        " Optional \"credentials\" (push only) authenticate the calls beside the signature: static headers, and HTTP Basic or an OAuth 2.0 client " +
+        "(client credentials grant); their secret values are stored encrypted and never returned.";
+
     private const string DeliveryText =
         " With \"delivery\": \"pull\" there is no webhook (leave url, timeoutSeconds, concurrency, format and projection out): " +
         "keys of the creating identity holding subscribe:{topic}, and admins, receive and settle its envelopes over " +
@@ -39,7 +44,7 @@ public static class SubscriptionManagementApi
     {
         var api = app.MapGroup("/api/topics/{topic}/subscriptions").WithTags("Subscriptions").RequireSubscribeScope();
         api.MapPost("/", CreateAsync).RequireRateLimiting(SubscriptionCaller.CreationRateLimit).WithName("CreateSubscription").WithSummary("Create a subscription").WithRequestExample(Example)
-            .WithDescription("Creates a subscription on the topic, owned by the caller's identity. A push subscription (the default) calls its webhook: the answer carries its signing secret (whsec_…), the only time it is shown; deliveries start at once. The URL must reach a public address (or a network the operator allows)." + DeliveryText)
+            .WithDescription("Creates a subscription on the topic, owned by the caller's identity. A push subscription (the default) calls its webhook: the answer carries its signing secret (whsec_…), the only time it is shown; deliveries start at once. The URL must reach a public address (or a network the operator allows)." + CredentialsText + DeliveryText)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapGet("/", ListAsync).WithName("ListTopicSubscriptions").WithSummary("List a topic's subscriptions")
@@ -49,7 +54,7 @@ public static class SubscriptionManagementApi
             .WithDescription("One subscription with its filter, target, limits and status (no secret).")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPut("/{subscription}", UpdateAsync).WithName("ReplaceSubscription").WithSummary("Replace a subscription").WithRequestExample(Example)
-            .WithDescription("Replaces the settings of a subscription made through the API (fields left out take their defaults); its secret stays. Deliveries in flight finish with the old settings. Its delivery (push or pull) cannot change: 409, delete it and create a new one.")
+            .WithDescription("Replaces the settings of a subscription made through the API (fields left out take their defaults; credentials left out or null are removed); its secret stays. Deliveries in flight finish with the old settings. Its delivery (push or pull) cannot change: 409, delete it and create a new one.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapDelete("/{subscription}", DeleteAsync).WithName("DeleteSubscription").WithSummary("Delete a subscription")
@@ -82,10 +87,10 @@ public static class SubscriptionManagementApi
             return Problems.InvalidRequest(errors);
         }
 
-        var (name, url, settings) = read;
-        if (url is not null && await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
+        var (name, url, settings, credentials) = read;
+        if (await RefuseDestinationsAsync(url, credentials, services, http.RequestAborted) is { } refused)
         {
-            return SubscriptionProblems.DestinationNotAllowed(refused);
+            return refused;
         }
 
         var address = new SubscriptionAddress(topic, name);
@@ -118,7 +123,7 @@ public static class SubscriptionManagementApi
                 return SubscriptionProblems.TooManyOwned(caller.Id, services.Options.Value.MaxPerIdentity);
             }
 
-            if (await services.Directory.CreateAsync(address, request!.Description, url, settings, caller.Id, CancellationToken.None) is not { } created)
+            if (await services.Directory.CreateAsync(address, request!.Description, url, settings, credentials, caller.Id, CancellationToken.None) is not { } created)
             {
                 return SubscriptionProblems.Exists(topic, name);
             }
@@ -181,15 +186,15 @@ public static class SubscriptionManagementApi
             return Problems.InvalidRequest(errors);
         }
 
-        var (_, url, settings) = read;
-        if (url is not null && await services.Urls.RefuseDestinationAsync(url, http.RequestAborted) is { } refused)
+        var (_, url, settings, credentials) = read;
+        if (await RefuseDestinationsAsync(url, credentials, services, http.RequestAborted) is { } refused)
         {
-            return SubscriptionProblems.DestinationNotAllowed(refused);
+            return refused;
         }
 
         var owner = SubscriptionCaller.Of(http.User).OwnerFilter;
         return await ChangeAsync(topic, subscription, http, services, "changed",
-            address => services.Directory.UpdateAsync(address, owner, request!.Description, url, settings, CancellationToken.None),
+            address => services.Directory.UpdateAsync(address, owner, request!.Description, url, settings, credentials, CancellationToken.None),
             record => TypedResults.Ok(Resource(record, services)));
     }
 
@@ -314,13 +319,31 @@ public static class SubscriptionManagementApi
         return answer(record);
     }
 
+    /// <summary>
+    /// A problem when the webhook URL or an OAuth token URL reaches a destination that is not allowed (a non-public
+    /// address the operator does not allow), naming the field; null when both may be reached.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> RefuseDestinationsAsync(Uri? url, CredentialOptions? credentials, SubscriptionServices services, CancellationToken cancellationToken)
+    {
+        if (url is not null && await services.Urls.RefuseDestinationAsync(url, cancellationToken) is { } refused)
+        {
+            return SubscriptionProblems.DestinationNotAllowed(refused);
+        }
+
+        return credentials?.OAuth2?.TokenUrl is { } tokenUrl
+            && await services.Urls.RefuseDestinationAsync(new Uri(tokenUrl, UriKind.Absolute), cancellationToken) is { } refusedToken
+            ? SubscriptionProblems.DestinationNotAllowed(refusedToken, "credentials.oauth2.tokenUrl")
+            : null;
+    }
+
     private static SubscriptionResource Resource(SubscriptionRecord record, SubscriptionServices services)
     {
+        string? problem = null;
         var definition = services.Catalog.Find(new SubscriptionAddress(record.Topic, record.Name)) is { Source: SubscriptionSource.Api } live && live.Revision == record.Version
             ? live
-            : services.Directory.Define(record);
+            : services.Directory.Define(record, out problem);
         return definition is null
-            ? SubscriptionResource.Failed(record, SubscriptionDirectory.SettingsOf(record))
+            ? SubscriptionResource.Failed(record, SubscriptionDirectory.SettingsOf(record), problem ?? UnreadableSecrets.Problem)
             : SubscriptionResource.From(definition, IsPaused(definition, services), record.CreatedAt, record.UpdatedAt);
     }
 

@@ -53,6 +53,13 @@ public sealed record SubscriptionRequest(
     public BatchOptions? Batch { get; init; }
 
     /// <summary>
+    /// Credentials to the endpoint beside the signature: static <c>headers</c>, and <c>basic</c> or <c>oauth2</c>. Their
+    /// secret values are stored encrypted and never returned. A replace sets them anew: left out or null, the subscription
+    /// has none. Push only.
+    /// </summary>
+    public SubscriptionCredentialsRequest? Credentials { get; init; }
+
+    /// <summary>
     /// <c>push</c> (default: a webhook is called) or <c>pull</c> (clients of the creating identity receive and settle its
     /// envelopes over <c>…/subscriptions/{name}/messages/receive</c>; no URL and no secret). It cannot change on replace.
     /// </summary>
@@ -136,19 +143,24 @@ public sealed record SubscriptionResource(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public BatchOptions? Batch { get; init; }
 
+    /// <summary>What may be shown of its credentials to the endpoint (names, user name, OAuth client; never a secret value); absent: none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SubscriptionCredentials? Credentials { get; init; }
+
     /// <summary>Why a <c>failed</c> subscription is not delivered, and what to do about it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Problem { get; init; }
 
-    /// <summary>A subscription whose secret cannot be decrypted: <c>failed</c>, with the reason.</summary>
-    internal static SubscriptionResource Failed(SubscriptionRecord record, SubscriptionSettings settings) =>
+    /// <summary>A subscription whose secret or credentials cannot be decrypted: <c>failed</c>, with <paramref name="problem"/>.</summary>
+    internal static SubscriptionResource Failed(SubscriptionRecord record, SubscriptionSettings settings, string problem) =>
         new(record.Topic, record.Name, "api", record.Description, new Uri(record.Url),
             new SubscriptionFilter(settings.Types, settings.Subject, settings.Properties),
             settings.TimeoutSeconds, settings.MaxAttempts, settings.Concurrency, settings.Ordered,
             settings.Format ?? WebhookFormat.Structured.Name(), "failed", record.CreatedAt, record.UpdatedAt, null)
         {
-            Problem = UnreadableSecrets.Problem,
+            Problem = problem,
             Projection = settings.Projection,
+            Credentials = settings.Credentials,
             LockDurationSeconds = settings.LockDurationSeconds,
             RetryScheduleSeconds = settings.RetryScheduleSeconds,
             Batch = settings.Batch,
@@ -171,6 +183,7 @@ public sealed record SubscriptionResource(
             LockDurationSeconds = definition.Spec.LockDuration.TotalSeconds,
             RetryScheduleSeconds = webhook is { RetrySchedule.Count: > 0 } ? [.. webhook.RetrySchedule.Select(d => d.TotalSeconds)] : null,
             Batch = webhook?.Batch?.Options,
+            Credentials = webhook is null ? null : SubscriptionCredentials.Of(webhook.Credentials),
         };
     }
 }

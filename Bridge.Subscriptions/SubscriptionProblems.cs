@@ -35,8 +35,8 @@ internal static class SubscriptionProblems
         Problems.Create(StatusCodes.Status409Conflict, "too-many-subscriptions", "Too many subscriptions",
             $"'{owner}' owns {limit} subscriptions made through the API, the most allowed per identity (Bridge:Subscriptions:MaxPerIdentity); delete unused ones first.");
 
-    public static ProblemHttpResult DestinationNotAllowed(string detail) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["url"] = [detail] })
+    public static ProblemHttpResult DestinationNotAllowed(string detail, string field = "url") =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [detail] })
         {
             Status = StatusCodes.Status400BadRequest,
             Type = "urn:bridge:problem:destination-not-allowed",

@@ -3,6 +3,7 @@ using Bridge.Envelopes;
 using Bridge.Topology;
 using Bridge.Webhooks;
 using Bridge.Webhooks.Batches;
+using Bridge.Webhooks.Credentials;
 using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriptions;
@@ -14,10 +15,10 @@ internal static class SubscriptionRequests
     private const double MaxLockDurationSeconds = 600;
 
     /// <summary>
-    /// The name, URL (null for a pull subscription) and settings of a valid request; otherwise <paramref name="errors"/>
-    /// lists each problem by field.
+    /// The name, URL (null for a pull subscription), settings and credentials to the endpoint (null for none) of a valid
+    /// request; otherwise <paramref name="errors"/> lists each problem by field.
     /// </summary>
-    public static (string Name, Uri? Url, SubscriptionSettings Settings)? Read(
+    public static (string Name, Uri? Url, SubscriptionSettings Settings, CredentialOptions? Credentials)? Read(
         SubscriptionRequest? request, string? routeName, WebhookUrlPolicy urls, SubscriptionOptions defaults, out Dictionary<string, string[]> errors)
     {
         errors = [];
@@ -58,6 +59,7 @@ internal static class SubscriptionRequests
 
         Uri? url = null;
         WebhookChoices? webhook = null;
+        CredentialOptions? credentials = null;
         if (pull)
         {
             RefuseWebhookFields(request, errors);
@@ -66,6 +68,7 @@ internal static class SubscriptionRequests
         {
             var locks = lockDuration is >= 1 and <= MaxLockDurationSeconds ? TimeSpan.FromSeconds(lockDuration.Value) : defaults.LockDuration;
             webhook = ReadWebhook(request, urls, defaults.Webhook, locks, errors, out url);
+            credentials = CredentialRequests.Read(request.Credentials, urls, errors);
         }
 
         var filter = request.Filter;
@@ -93,16 +96,17 @@ internal static class SubscriptionRequests
             Batch = webhook is null ? null : request.Batch,
             Delivery = delivery,
             LockDurationSeconds = lockDuration,
+            Credentials = credentials is null ? null : SubscriptionCredentials.Of(EndpointCredentials.From(credentials)),
         };
 
         // The same rules as a configured subscription, as a backstop (defaults included).
-        var options = settings.ToOptions(defaults, url?.AbsoluteUri, pull ? null : WebhookSecret.Generate(), null);
+        var options = settings.ToOptions(defaults, url?.AbsoluteUri, pull ? null : WebhookSecret.Generate(), null, credentials);
         if (TopologyValidator.ValidateSubscription("subscription", name, options) is { Count: > 0 } failures)
         {
             errors["subscription"] = [.. failures];
             return null;
         }
-        return (name, url, settings);
+        return (name, url, settings, credentials);
     }
 
     /// <summary><c>push</c> (also when omitted) or <c>pull</c>; null, with the problem named, for anything else.</summary>
@@ -134,6 +138,7 @@ internal static class SubscriptionRequests
             ("projection", request.Projection is not null),
             ("retryScheduleSeconds", request.RetryScheduleSeconds is not null),
             ("batch", request.Batch is not null),
+            ("credentials", request.Credentials is not null),
         };
         foreach (var (field, _) in given.Where(g => g.Present))
         {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Bridge.Topology;
+using Bridge.Webhooks.Credentials;
 
 namespace Bridge.Subscriptions;
 
@@ -40,6 +41,12 @@ internal sealed record SubscriptionSettings(
     /// <summary>Seconds a delivery or a receive holds its lock; null (also older rows) for the defaults' lock duration.</summary>
     public double? LockDurationSeconds { get; init; }
 
+    /// <summary>
+    /// What is not secret about its credentials to the endpoint (header names, Basic user name, OAuth client); the secret
+    /// values are encrypted beside the settings. Null (also older rows) for none.
+    /// </summary>
+    public SubscriptionCredentials? Credentials { get; init; }
+
     /// <summary>Whether clients receive its envelopes over HTTP (no webhook, no secret).</summary>
     [JsonIgnore]
     public bool IsPull => Delivery == SubscriptionDelivery.Pull;
@@ -50,9 +57,10 @@ internal sealed record SubscriptionSettings(
 
     /// <summary>
     /// The full subscription options: <paramref name="defaults"/> with these settings laid over them, and the URL and the
-    /// secret of a push subscription, or the owner who may receive from a pull one.
+    /// secret (and the decrypted <paramref name="credentials"/>, if any) of a push subscription, or the owner who may
+    /// receive from a pull one.
     /// </summary>
-    public SubscriptionOptions ToOptions(SubscriptionOptions defaults, string? url, string? secret, string? owner)
+    public SubscriptionOptions ToOptions(SubscriptionOptions defaults, string? url, string? secret, string? owner, CredentialOptions? credentials = null)
     {
         ArgumentNullException.ThrowIfNull(defaults);
         var options = new SubscriptionOptions
@@ -86,6 +94,7 @@ internal sealed record SubscriptionSettings(
             CircuitBreaker = webhook.CircuitBreaker,
             PauseAfterConsecutiveFailures = webhook.PauseAfterConsecutiveFailures,
             ProbeInterval = webhook.ProbeInterval,
+            Credentials = credentials,
         };
         return options;
     }

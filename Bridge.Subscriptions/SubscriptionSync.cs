@@ -41,7 +41,7 @@ internal sealed partial class SubscriptionSync(
             var failed = new HashSet<SubscriptionAddress>();
             foreach (var record in records.Where(r => r.DeletedAt is null))
             {
-                if (directory.Define(record) is { } definition)
+                if (directory.Define(record, out var problem) is { } definition)
                 {
                     live.Add(definition);
                 }
@@ -51,7 +51,14 @@ internal sealed partial class SubscriptionSync(
                     failed.Add(new SubscriptionAddress(record.Topic, record.Name));
                     if (unreadable.Mark(SubscriptionDirectory.Unreadable(record)))
                     {
-                        LogSecretUnreadable(logger, $"{record.Topic}/{record.Name}");
+                        if (problem == UnreadableSecrets.CredentialsProblem)
+                        {
+                            LogCredentialsUnreadable(logger, $"{record.Topic}/{record.Name}");
+                        }
+                        else
+                        {
+                            LogSecretUnreadable(logger, $"{record.Topic}/{record.Name}");
+                        }
                     }
                 }
             }
@@ -148,6 +155,9 @@ internal sealed partial class SubscriptionSync(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The secret of subscription {Subscription} cannot be decrypted with this deployment's Data Protection key ring (another deployment's, or a lost one); nothing is delivered to it until its secret is rotated")]
     private static partial void LogSecretUnreadable(ILogger logger, string subscription);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The credentials to the endpoint of subscription {Subscription} cannot be decrypted with this deployment's Data Protection key ring (another deployment's, or a lost one); nothing is delivered to it until its credentials are replaced")]
+    private static partial void LogCredentialsUnreadable(ILogger logger, string subscription);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscriptions could not be read from the store or provisioned; the last known set holds and it is tried again")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);

@@ -15,6 +15,7 @@ public static class SubscriptionsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<SubscriptionsOptions>().BindConfiguration(SubscriptionsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<WebhookSecrets>();
+        builder.Services.AddSingleton<CredentialSecrets>();
         builder.Services.AddSingleton<WebhookUrlPolicy>();
         builder.Services.AddDestinationPolicy();
         var perMinute = builder.Configuration.GetSection(SubscriptionsOptions.SectionName).Get<SubscriptionsOptions>()?.CreationsPerMinute ?? new SubscriptionsOptions().CreationsPerMinute;

@@ -4,9 +4,10 @@ using Bridge.Topology;
 namespace Bridge.Subscriptions;
 
 /// <summary>
-/// The API-made subscriptions whose signing secret this process cannot decrypt (a key ring of another deployment, or a
-/// lost one). Nothing is delivered to them; the subscriptions API and the console show them as failed, with
-/// <see cref="Problem"/>, until their secret is rotated.
+/// The API-made subscriptions whose signing secret or credentials to the endpoint this process cannot decrypt (a key ring
+/// of another deployment, or a lost one). Nothing is delivered to them; the subscriptions API and the console show them
+/// as failed, with <see cref="Problem"/> (until their secret is rotated) or <see cref="CredentialsProblem"/> (until their
+/// credentials are replaced).
 /// </summary>
 public sealed class UnreadableSecrets
 {
@@ -14,6 +15,12 @@ public sealed class UnreadableSecrets
     public const string Problem =
         "Its signing secret cannot be decrypted with this deployment's Data Protection key ring (the key ring of another " +
         "deployment, or a lost one), so nothing is delivered to it. Rotate its secret (POST …/rotate-secret) to give it a new one.";
+
+    /// <summary>What an operator reads about a subscription whose credentials to the endpoint cannot be decrypted.</summary>
+    public const string CredentialsProblem =
+        "Its credentials to the endpoint cannot be decrypted with this deployment's Data Protection key ring (the key ring " +
+        "of another deployment, or a lost one), so nothing is delivered to it. Replace the subscription (PUT) with its " +
+        "credentials to store them again, or without them to remove them.";
 
     private readonly ConcurrentDictionary<SubscriptionAddress, UnreadableSubscription> _subscriptions = new();
 

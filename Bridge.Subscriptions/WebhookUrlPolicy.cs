@@ -14,45 +14,48 @@ internal sealed class WebhookUrlPolicy(IOptions<SubscriptionsOptions> options, I
 {
     private readonly bool _httpLoopback = options.Value.AllowHttpLoopback ?? environment.IsDevelopment();
 
-    /// <summary>Why <paramref name="url"/> is refused, or null when it is accepted.</summary>
-    public string? Refuse(string? url, out Uri? parsed)
+    /// <summary>
+    /// Why <paramref name="url"/> is refused, a sentence starting with <paramref name="field"/>, or null when it is
+    /// accepted. The token URL of an OAuth client meets the same rules.
+    /// </summary>
+    public string? Refuse(string? url, out Uri? parsed, string field = "url")
     {
         parsed = null;
         if (string.IsNullOrWhiteSpace(url))
         {
-            return "url is required.";
+            return $"{field} is required.";
         }
 
         if (url.Length > 2048 || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
-            return "url must be an absolute https URL of at most 2048 characters.";
+            return $"{field} must be an absolute https URL of at most 2048 characters.";
         }
 
         if (!string.IsNullOrEmpty(uri.UserInfo))
         {
-            return "url must not carry credentials (user:password@); Bridge signs every call with the subscription's secret instead.";
+            return $"{field} must not carry credentials (user:password@); Bridge signs every call with the subscription's secret instead.";
         }
 
         if (!string.IsNullOrEmpty(uri.Fragment))
         {
-            return "url must not have a fragment (#…).";
+            return $"{field} must not have a fragment (#…).";
         }
 
         if (uri.Scheme == Uri.UriSchemeHttp)
         {
             if (!IsLoopback(uri))
             {
-                return "url must use https; plain http is allowed only to a loopback address in development.";
+                return $"{field} must use https; plain http is allowed only to a loopback address in development.";
             }
 
             if (!_httpLoopback)
             {
-                return "url must use https; plain http to a loopback address is allowed only in development (Bridge:Subscriptions:AllowHttpLoopback).";
+                return $"{field} must use https; plain http to a loopback address is allowed only in development (Bridge:Subscriptions:AllowHttpLoopback).";
             }
         }
         else if (uri.Scheme != Uri.UriSchemeHttps)
         {
-            return $"url must use https (was '{uri.Scheme}').";
+            return $"{field} must use https (was '{uri.Scheme}').";
         }
 
         parsed = uri;

@@ -34,6 +34,13 @@ public sealed class SubscriptionRecord
     /// <summary>Until when calls carry the previous secret's signature as well.</summary>
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 
+    /// <summary>
+    /// The secret values of its credentials to the endpoint (static header values, Basic password, OAuth client secret),
+    /// encrypted with ASP.NET Core Data Protection; null when it has none. What is not secret about them is in
+    /// <see cref="Settings"/> (migration 0012).
+    /// </summary>
+    public string? ProtectedCredentials { get; set; }
+
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
@@ -50,7 +57,7 @@ public sealed class SubscriptionRecord
     public long Version { get; set; }
 }
 
-/// <summary>Maps <see cref="SubscriptionRecord"/> to <c>subscriptions</c> (migration 0009).</summary>
+/// <summary>Maps <see cref="SubscriptionRecord"/> to <c>subscriptions</c> (migrations 0009 and 0012).</summary>
 internal sealed class SubscriptionRecordConfiguration : IEntityTypeConfiguration<SubscriptionRecord>
 {
     public void Configure(EntityTypeBuilder<SubscriptionRecord> builder)

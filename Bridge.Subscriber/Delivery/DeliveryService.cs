@@ -2,6 +2,7 @@ using Bridge.Messaging;
 using Bridge.Subscriber.Delivery.Batches;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Topology;
+using Bridge.Webhooks.Credentials;
 
 namespace Bridge.Subscriber.Delivery;
 
@@ -21,6 +22,7 @@ internal sealed partial class DeliveryService(
     TimeProvider timeProvider,
     EndpointRegistry endpoints,
     EndpointStateStore endpointStates,
+    OAuthTokens tokens,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly CancellationTokenSource _abort = new();
@@ -87,6 +89,11 @@ internal sealed partial class DeliveryService(
 
             running.Stop.Cancel(); // stops receiving; the deliveries in flight finish
             _ = running.Task.ContinueWith(_ => running.Stop.Dispose(), TaskScheduler.Default);
+            if (running.Definition.Webhook?.Credentials.OAuth is { } oauth && now?.Webhook?.Credentials.OAuth != oauth)
+            {
+                // Changed credentials, or gone: the old client's cached token goes once its last call has finished.
+                _ = running.Task.ContinueWith(_ => tokens.Forget(oauth), TaskScheduler.Default);
+            }
             _running.Remove(address);
             if (now is null)
             {

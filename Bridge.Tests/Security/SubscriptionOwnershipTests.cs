@@ -25,11 +25,15 @@ public sealed class OwnershipFixture : HostileBridge
         await IdentityAsync("publisher", "publish:erp-events");
     }
 
-    /// <summary>Creates a fresh subscription as <paramref name="creator"/> (<c>owner</c> or <c>admin</c>); returns its name.</summary>
+    /// <summary>The value of the API key header every subscription of the class sends: never to be shown to anyone.</summary>
+    public const string ApiKey = "development-only-owners-api-key";
+
+    /// <summary>Creates a fresh subscription with credentials as <paramref name="creator"/> (<c>owner</c> or <c>admin</c>); returns its name.</summary>
     public async Task<string> CreateAsync(string creator)
     {
         var name = $"{creator}-{Guid.NewGuid():N}"[..30];
-        var answer = await SendAsync(Client(creator), HttpMethod.Post, "/api/topics/erp-events/subscriptions", new { name, url = $"https://hooks.example.com/{name}" });
+        var answer = await SendAsync(Client(creator), HttpMethod.Post, "/api/topics/erp-events/subscriptions",
+            new { name, url = $"https://hooks.example.com/{name}", credentials = new { headers = new Dictionary<string, string> { ["X-Api-Key"] = ApiKey } } });
         using (answer.Response)
         {
             Assert.True(answer.Status == HttpStatusCode.Created, $"create as {creator}: {(int)answer.Status} {answer.Body}");
@@ -92,6 +96,7 @@ public sealed class SubscriptionOwnershipTests(OwnershipFixture fixture) : IClas
         var answer = await SendAsync(fixture.Client(identity), Method(route), Path(route, name), Body(route));
 
         var what = $"{route} of the {target} subscription as {identity}";
+        Assert.DoesNotContain(OwnershipFixture.ApiKey, answer.Body.ToString(), StringComparison.Ordinal);
         using (answer.Response)
         {
             if (problem is null)
@@ -102,6 +107,7 @@ public sealed class SubscriptionOwnershipTests(OwnershipFixture fixture) : IClas
             }
             AssertProblem((HttpStatusCode)status, problem, answer, what);
             Assert.False(answer.Body.TryGetProperty("secret", out _), what + ": a refusal leaks no secret");
+            Assert.False(answer.Body.TryGetProperty("credentials", out _), what + ": a refusal shows no credentials");
         }
 
         await fixture.AssertUnchangedAsync(before, what);
@@ -163,9 +169,11 @@ public sealed class SubscriptionOwnershipTests(OwnershipFixture fixture) : IClas
         {
             case "get":
                 Assert.Equal(name, body.GetProperty("name").GetString());
+                Assert.Equal(name == "configured" ? "" : "X-Api-Key", body.TryGetProperty("credentials", out var credentials) ? credentials.GetProperty("headers")[0].GetString() : "");
                 break;
             case "replace":
                 Assert.StartsWith("https://attacker.example.com/redirected|", await ViewAsync(name), StringComparison.Ordinal);
+                Assert.EndsWith("|X-Stolen", await ViewAsync(name), StringComparison.Ordinal);
                 break;
             case "delete":
                 var gone = await SendAsync(fixture.Admin, HttpMethod.Get, Route + name);
@@ -194,8 +202,9 @@ public sealed class SubscriptionOwnershipTests(OwnershipFixture fixture) : IClas
         using (answer.Response)
         {
             Assert.Equal(HttpStatusCode.OK, answer.Status);
+            var headers = answer.Body.TryGetProperty("credentials", out var credentials) ? string.Join(',', credentials.GetProperty("headers").EnumerateArray()) : "";
             return string.Join('|', answer.Body.GetProperty("url").GetString(), answer.Body.GetProperty("status").GetString(),
-                Property(answer.Body, "updatedAt"), Property(answer.Body, "previousSecretExpiresAt"));
+                Property(answer.Body, "updatedAt"), Property(answer.Body, "previousSecretExpiresAt"), headers);
         }
     }
 
@@ -218,7 +227,7 @@ public sealed class SubscriptionOwnershipTests(OwnershipFixture fixture) : IClas
 
     private static object? Body(string route) => route switch
     {
-        "replace" => new { url = "https://attacker.example.com/redirected" },
+        "replace" => new { url = "https://attacker.example.com/redirected", credentials = new { headers = new Dictionary<string, string> { ["X-Stolen"] = "development-only-x" } } },
         "rotate" => new { gracePeriodSeconds = 60 },
         _ => null,
     };

@@ -14,7 +14,7 @@ public sealed class CredentialValidationTests
         { "Basic and OAuth2 together", new CredentialOptions { Basic = new() { Username = "u" }, OAuth2 = new() { TokenUrl = "https://id.example.com/token", ClientId = "c", ClientSecret = "s" } }, "choose Basic or OAuth2" },
         { "a user name with a colon", new CredentialOptions { Basic = new() { Username = "a:b", Password = "p" } }, "Basic:Username" },
         { "a relative token URL", new CredentialOptions { OAuth2 = new() { TokenUrl = "/token", ClientId = "c", ClientSecret = "s" } }, "OAuth2:TokenUrl must be an absolute" },
-        { "no client secret", new CredentialOptions { OAuth2 = new() { TokenUrl = "https://id.example.com/token", ClientId = "c" } }, "ClientId and ClientSecret are required" },
+        { "no client secret", new CredentialOptions { OAuth2 = new() { TokenUrl = "https://id.example.com/token", ClientId = "c" } }, "Credentials:OAuth2:ClientSecret is required" },
         { "an unknown client authentication", new CredentialOptions { OAuth2 = new() { TokenUrl = "https://id.example.com/token", ClientId = "c", ClientSecret = "s", ClientAuthentication = "jwt" } }, "ClientAuthentication must be basic or post" },
     };
 

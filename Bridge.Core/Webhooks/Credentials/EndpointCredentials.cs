@@ -1,6 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
-
 namespace Bridge.Webhooks.Credentials;
 
 /// <summary>Resolved credentials of a webhook endpoint (see <see cref="CredentialOptions"/>).</summary>
@@ -57,57 +54,9 @@ public sealed record EndpointCredentials(IReadOnlyDictionary<string, string> Hea
     }
 
     /// <summary>Why <paramref name="options"/> cannot be used, one line per problem, each starting with <paramref name="key"/>.</summary>
-    public static IEnumerable<string> Validate(string key, CredentialOptions? options, Func<string?, string?> refuseTokenUrl)
-    {
-        ArgumentNullException.ThrowIfNull(refuseTokenUrl);
-        if (options is null)
-        {
-            yield break;
-        }
-        foreach (var (name, value) in options.Headers)
-        {
-            if (name.Length == 0 || name.Any(c => c <= ' ' || c > '~' || "()<>@,;:\\\"/[]?={}".Contains(c, StringComparison.Ordinal)))
-            {
-                yield return $"{key}:Headers: '{name}' is not an HTTP header name.";
-            }
-            else if (IsReservedHeader(name))
-            {
-                yield return $"{key}:Headers:{name} is set by Bridge (or by Basic/OAuth2) and cannot be configured.";
-            }
-            if (value is null || value.Any(c => c < ' ' || c == '\u007f') || value.Length > 4096)
-            {
-                yield return $"{key}:Headers:{name} must be at most 4096 characters without control characters.";
-            }
-        }
-        foreach (var problem in EndpointTls.Validate(key, options))
-        {
-            yield return problem;
-        }
-        if (options.Basic is not null && options.OAuth2 is not null)
-        {
-            yield return $"{key}: choose Basic or OAuth2, not both.";
-        }
-        if (options.Basic is { } basic && (string.IsNullOrEmpty(basic.Username) || basic.Username.Contains(':', StringComparison.Ordinal)
-            || basic.Username.Any(char.IsControl) || (basic.Password ?? "").Any(char.IsControl)))
-        {
-            yield return $"{key}:Basic:Username is required and must not contain ':' or control characters (nor may the password).";
-        }
-        if (options.OAuth2 is { } oauth)
-        {
-            if (refuseTokenUrl(oauth.TokenUrl) is { } refused)
-            {
-                yield return $"{key}:OAuth2:TokenUrl {refused}";
-            }
-            if (string.IsNullOrEmpty(oauth.ClientId) || string.IsNullOrEmpty(oauth.ClientSecret))
-            {
-                yield return $"{key}:OAuth2: ClientId and ClientSecret are required.";
-            }
-            if (oauth.ClientAuthentication is not ("basic" or "post"))
-            {
-                yield return $"{key}:OAuth2:ClientAuthentication must be basic or post (was '{oauth.ClientAuthentication}').";
-            }
-        }
-    }
+    public static IEnumerable<string> Validate(string key, CredentialOptions? options, Func<string?, string?> refuseTokenUrl) =>
+        options is null ? [] : CredentialRules.Validate(options, refuseTokenUrl).Select(p => $"{p.ConfigurationKey(key)} {p.Message}")
+            .Concat(EndpointTls.Validate(key, options));
 
     /// <summary>Adds the static headers and, for Basic, the Authorization header (OAuth's bearer token is added by the sender).</summary>
     internal void Apply(HttpRequestMessage request)
@@ -118,8 +67,7 @@ public sealed record EndpointCredentials(IReadOnlyDictionary<string, string> Hea
         }
         if (Basic is { } basic)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue(
-                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{basic.Username}:{basic.Password}")));
+            request.Headers.Authorization = HttpBasic.Header(basic.Username, basic.Password);
         }
     }
 }

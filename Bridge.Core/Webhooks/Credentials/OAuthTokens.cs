@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace Bridge.Webhooks.Credentials;
@@ -58,6 +57,16 @@ public sealed class OAuthTokens(IHttpClientFactory httpClientFactory, TimeProvid
         }
     }
 
+    /// <summary>
+    /// Drops whatever is cached for <paramref name="client"/>: its subscription changed its credentials or went away, so
+    /// the token of the old client is not kept (a client still in use fetches a new one when it next needs it).
+    /// </summary>
+    public void Forget(OAuthClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _entries.TryRemove(client, out _);
+    }
+
     private async Task<(string? Token, TimeSpan Lifetime, string? Error, bool Transient)> FetchAsync(OAuthClient client, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>> { new("grant_type", "client_credentials") };
@@ -75,8 +84,7 @@ public sealed class OAuthTokens(IHttpClientFactory httpClientFactory, TimeProvid
         if (!client.SecretInBody)
         {
             // RFC 6749, 2.3.1: id and secret form-encoded, then joined for HTTP Basic.
-            var pair = $"{Uri.EscapeDataString(client.ClientId)}:{Uri.EscapeDataString(client.ClientSecret)}";
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
+            request.Headers.Authorization = HttpBasic.Header(Uri.EscapeDataString(client.ClientId), Uri.EscapeDataString(client.ClientSecret));
         }
 
         try
