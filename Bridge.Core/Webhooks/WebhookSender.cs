@@ -51,10 +51,20 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
     /// is a permanent rejection with <see cref="WebhookProjection.ErrorType"/>, and no call is made. Never throws
     /// for what the endpoint does: every outcome is in the result.
     /// </summary>
-    public Task<WebhookCallResult> SendAsync(WebhookTarget target, Uri url, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public Task<WebhookCallResult> SendAsync(WebhookTarget target, Uri url, Envelope envelope, ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
+        TryPrepare(target, envelope, body, out var call, out var rejected)
+            ? SendAsync(target, url, call, cancellationToken)
+            : Task.FromResult(rejected!);
+
+    /// <summary>
+    /// What a call of <paramref name="envelope"/> to <paramref name="target"/> sends: its body in the target's format,
+    /// the data projected first when the target has a projection. False, with the permanent rejection in
+    /// <paramref name="rejected"/> (<see cref="WebhookProjection.ErrorType"/>), when the data cannot be projected: no call
+    /// is to be made, so nothing about the endpoint is learnt from it.
+    /// </summary>
+    public static bool TryPrepare(WebhookTarget target, Envelope envelope, ReadOnlyMemory<byte> body, out PreparedCall call, out WebhookCallResult? rejected)
     {
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(envelope);
         var format = target.Format;
         if (target.Projection is { } projection)
@@ -62,13 +72,24 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
             // Permanent: the same data will never project. No call is made.
             if (!projection.TryApply(envelope, out var projected, out var unprojectable))
             {
-                return Task.FromResult(Failed(AttemptOutcome.Rejected, Stopwatch.GetTimestamp(), unprojectable, WebhookProjection.ErrorType));
+                call = default;
+                rejected = Failed(AttemptOutcome.Rejected, Stopwatch.GetTimestamp(), unprojectable, WebhookProjection.ErrorType);
+                return false;
             }
             envelope = projected;
             body = format == WebhookFormat.Structured ? EnvelopeSerializer.Serialize(projected) : projected.Data;
         }
-        var sent = WebhookPayload.Body(format, envelope, body);
-        return CallAsync(target, url, envelope.Id, envelope, sent, ExcerptBytes, cancellationToken);
+        call = new PreparedCall(envelope, WebhookPayload.Body(format, envelope, body));
+        rejected = null;
+        return true;
+    }
+
+    /// <summary>Posts a call prepared by <see cref="TryPrepare"/> to <paramref name="url"/>, as <see cref="SendAsync(WebhookTarget, Uri, Envelope, ReadOnlyMemory{byte}, CancellationToken)"/> does.</summary>
+    public Task<WebhookCallResult> SendAsync(WebhookTarget target, Uri url, PreparedCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(url);
+        return CallAsync(target, url, call.Envelope.Id, call.Envelope, call.Sent, ExcerptBytes, cancellationToken);
     }
 
     /// <summary>
@@ -238,6 +259,11 @@ public sealed class WebhookSender(IHttpClientFactory httpClientFactory, TimeProv
         return null;
     }
 }
+
+/// <summary>A call ready to be made: the envelope as sent (projected, if the target projects) and the exact body.</summary>
+/// <param name="Envelope">The envelope the call describes in its headers.</param>
+/// <param name="Sent">The body, signed and sent as it is.</param>
+public readonly record struct PreparedCall(Envelope Envelope, ReadOnlyMemory<byte> Sent);
 
 /// <summary>What one webhook call came to.</summary>
 /// <param name="Outcome">Delivered, rejected (permanent), failed (transient) or cancelled.</param>

@@ -6,6 +6,7 @@ using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;
 using Bridge.Topology;
 using Bridge.Webhooks;
+using Bridge.Webhooks.Projection;
 
 namespace Bridge.Subscriber.Delivery;
 
@@ -92,6 +93,16 @@ internal sealed partial class DeliveryProcessor(
             return;
         }
 
+        if (!WebhookSender.TryPrepare(definition.PushTarget, envelope, body, out var prepared, out var unprojectable))
+        {
+            // Permanent and no call is made: dead-lettered at once, never counted for or against the endpoint.
+            callEnded?.Invoke();
+            await audit.Attempted(address, message, timeProvider.GetUtcNow(), unprojectable!);
+            MessagingSpans.Failed(activity, WebhookProjection.ErrorType, unprojectable!.Error);
+            await settlement.DeadLetterAsync(receiver, message, address, RejectedReason, unprojectable.Error ?? WebhookProjection.ErrorType, tags);
+            return;
+        }
+
         var claim = await dedupe.ClaimAsync(definition, message, abort);
         if (claim.Outcome == DedupeOutcome.AlreadyDelivered)
         {
@@ -125,7 +136,7 @@ internal sealed partial class DeliveryProcessor(
             var keepAlive = leases.KeepAsync(receiver, [message], [claim], definition.Spec.LockDuration, renewing.Token);
             try
             {
-                called = await guard.CallAsync(token => webhooks.SendAsync(definition.PushTarget, message, body, token), abort);
+                called = await guard.CallAsync(token => webhooks.SendAsync(definition.PushTarget, prepared, token), abort);
             }
             finally
             {

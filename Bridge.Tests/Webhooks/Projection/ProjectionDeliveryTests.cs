@@ -108,6 +108,32 @@ public sealed class ProjectionDeliveryTests : BridgeTestBase
         AssertProjected(JsonSerializer.Serialize(Assert.IsType<JsonElement>(delivered.CloudEvent.Data)));
     }
 
+    [Fact]
+    public async Task An_envelope_that_cannot_be_projected_tells_nothing_about_the_endpoint()
+    {
+        var hook = Receiver["failing"];
+        hook.DefaultStatus = 500;
+        var topology = Projected(new TestTopology().Topic(Topic).Subscription(Topic, "failing", Receiver.UrlOf("failing"), maxAttempts: 1), "failing")
+            .With($"{Key("failing")}:CircuitBreaker:MinimumThroughput", "1000")
+            .With($"{Key("failing")}:PauseAfterConsecutiveFailures", "0");
+        await using var bridge = await StartBridgeAsync(topology);
+        using var client = bridge.CreateClient();
+
+        // One real call fails: the endpoint has one failure in a row.
+        await PublishAsync(client, Topic, Order, "order.created");
+        await EventuallyAsync(() => DeadLettersAsync(client, Topic, "failing"), d => d.GetProperty("items").GetArrayLength() == 1, "the failed call's dead letter");
+        Assert.Equal(1, (await EndpointAsync(client, "failing")).GetProperty("consecutiveFailures").GetInt32());
+
+        // Data that cannot be projected makes no call: dead-lettered, and the endpoint's run of failures is untouched.
+        await PublishAsync(client, Topic, "just text", "order.created");
+        await EventuallyAsync(() => DeadLettersAsync(client, Topic, "failing"), d => d.GetProperty("items").GetArrayLength() == 2, "the unprojectable dead letter");
+        Assert.Single(hook.Received);
+        Assert.Equal(1, (await EndpointAsync(client, "failing")).GetProperty("consecutiveFailures").GetInt32());
+    }
+
+    private static Task<JsonElement> EndpointAsync(HttpClient client, string subscription) =>
+        GetJsonAsync(client, $"/api/topics/{Topic}/subscriptions/{subscription}/endpoint");
+
     private static void AssertProjected(string json) =>
         Assert.True(JsonNode.DeepEquals(Expected, JsonNode.Parse(json)), json);
 
