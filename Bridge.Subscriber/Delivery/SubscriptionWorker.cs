@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using Bridge.Messaging;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;
+using Bridge.Threading;
 using Bridge.Topology;
 
 namespace Bridge.Subscriber.Delivery;
@@ -20,8 +20,7 @@ internal sealed partial class SubscriptionWorker(
     ILogger logger)
 {
     private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
-    private long _started;
+    private readonly InFlightCalls _calls = new(guard);
 
     /// <summary>Runs until <paramref name="stopping"/>; <paramref name="abort"/> cancels deliveries still running.</summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
@@ -62,7 +61,7 @@ internal sealed partial class SubscriptionWorker(
                 EndTurn(turn, slots, wanted);
                 failures++;
                 LogReceiveFailed(logger, ex, definition.Address.ToString(), failures);
-                await DelayQuietly(ReceiveBackoff.After(failures), stopping);
+                await Pause.ForAsync(ReceiveBackoff.After(failures), TimeProvider.System, stopping);
                 continue;
             }
 
@@ -86,14 +85,11 @@ internal sealed partial class SubscriptionWorker(
 
             foreach (var message in messages)
             {
-                var id = ++_started;
-                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _inFlight[id] = done.Task;
-                _ = Task.Run(() => RunOneAsync(message, turn.IsProbe, stopping, abort, slots, id, done), CancellationToken.None);
+                _calls.Start(callEnded => processor.ProcessAsync(definition, receiver, message, stopping, abort, callEnded), turn.IsProbe, slots);
             }
         }
 
-        await Task.WhenAll(_inFlight.Values);
+        await _calls.WhenAllEndedAsync();
     }
 
     /// <summary>Waits for a free slot, takes more up to <paramref name="limit"/>, and as many calls from the rate limit; returns how many.</summary>
@@ -137,34 +133,6 @@ internal sealed partial class SubscriptionWorker(
         }
     }
 
-    private async Task RunOneAsync(ReceivedMessage message, bool probe, CancellationToken stopping, CancellationToken abort, SemaphoreSlim slots, long id, TaskCompletionSource done)
-    {
-        var released = 0;
-        void ReleaseSlot()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                slots.Release();
-            }
-        }
-
-        try
-        {
-            await processor.ProcessAsync(definition, receiver, message, stopping, abort, ReleaseSlot);
-        }
-        finally
-        {
-            _inFlight.TryRemove(id, out _);
-            ReleaseSlot();
-            if (probe)
-            {
-                guard.EndProbe();
-            }
-
-            done.SetResult();
-        }
-    }
-
     private async Task HandBackAsync(IReadOnlyList<ReceivedMessage> messages)
     {
         foreach (var message in messages)
@@ -180,18 +148,6 @@ internal sealed partial class SubscriptionWorker(
             {
                 LogHandBackFailed(logger, ex, message.Envelope.Id, definition.Address.ToString());
             }
-        }
-    }
-
-    private static async Task DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
         }
     }
 

@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using Bridge.Messaging;
 using Bridge.Subscriber.Endpoints;
 using Bridge.Telemetry;
+using Bridge.Threading;
 using Bridge.Topology;
 using Bridge.Webhooks.Batches;
 
@@ -26,9 +26,8 @@ internal sealed partial class BatchWorker(
     ILogger logger)
 {
     private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<long, Task> _inFlight = new();
+    private readonly InFlightCalls _calls = new(guard);
     private readonly WebhookBatching _batching = definition.PushTarget.Batch ?? throw new ArgumentException("The subscription does not batch.", nameof(definition));
-    private long _started;
 
     /// <summary>Runs until <paramref name="stopping"/>; <paramref name="abort"/> cancels batches still running.</summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken abort)
@@ -68,7 +67,7 @@ internal sealed partial class BatchWorker(
                 EndTurn(turn, slots);
                 failures++;
                 LogReceiveFailed(logger, ex, definition.Address.ToString(), failures);
-                await DelayQuietly(ReceiveBackoff.After(failures), stopping);
+                await Pause.ForAsync(ReceiveBackoff.After(failures), TimeProvider.System, stopping);
                 continue;
             }
 
@@ -86,13 +85,10 @@ internal sealed partial class BatchWorker(
                 continue;
             }
 
-            var id = ++_started;
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inFlight[id] = done.Task;
-            _ = Task.Run(() => RunOneAsync(messages, turn.IsProbe, stopping, abort, slots, id, done), CancellationToken.None);
+            _calls.Start(callEnded => processor.ProcessAsync(definition, receiver, messages, stopping, abort, callEnded), turn.IsProbe, slots);
         }
 
-        await Task.WhenAll(_inFlight.Values);
+        await _calls.WhenAllEndedAsync();
     }
 
     /// <summary>
@@ -136,34 +132,6 @@ internal sealed partial class BatchWorker(
         }
     }
 
-    private async Task RunOneAsync(List<ReceivedMessage> messages, bool probe, CancellationToken stopping, CancellationToken abort, SemaphoreSlim slots, long id, TaskCompletionSource done)
-    {
-        var released = 0;
-        void ReleaseSlot()
-        {
-            if (Interlocked.Exchange(ref released, 1) == 0)
-            {
-                slots.Release();
-            }
-        }
-
-        try
-        {
-            await processor.ProcessAsync(definition, receiver, messages, stopping, abort, ReleaseSlot);
-        }
-        finally
-        {
-            _inFlight.TryRemove(id, out _);
-            ReleaseSlot();
-            if (probe)
-            {
-                guard.EndProbe();
-            }
-
-            done.SetResult();
-        }
-    }
-
     private async Task HandBackAsync(List<ReceivedMessage> messages)
     {
         foreach (var message in messages)
@@ -171,18 +139,6 @@ internal sealed partial class BatchWorker(
             await settlement.ReleaseAsync(receiver, message, definition.Address, TimeSpan.Zero);
         }
         BridgeTelemetry.HeldForEndpoint.Add(messages.Count, new("topic", definition.Address.Topic), new("subscription", definition.Address.Subscription));
-    }
-
-    private static async Task DelayQuietly(TimeSpan delay, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(delay, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // stopping
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Receiving a batch from {Subscription} failed ({Failures} in a row); backing off")]
