@@ -155,6 +155,9 @@ public sealed record EndpointProtection(
     TimeSpan ProbeInterval,
     int? RateLimitPerSecond)
 {
+    /// <summary>Successful calls after a break that close the circuit.</summary>
+    public int SuccessesToClose { get; init; } = 3;
+
     /// <summary>The defaults of <see cref="WebhookOptions"/>.</summary>
     public static EndpointProtection Default { get; } = From(new WebhookOptions());
 
@@ -165,6 +168,9 @@ public sealed record EndpointProtection(
         var breaker = webhook.CircuitBreaker;
         return new EndpointProtection(
             breaker.FailureRatio, breaker.MinimumThroughput, breaker.SamplingDuration, breaker.BreakDuration,
-            webhook.PauseAfterConsecutiveFailures, webhook.ProbeInterval, webhook.RateLimitPerSecond);
+            webhook.PauseAfterConsecutiveFailures, webhook.ProbeInterval, webhook.RateLimitPerSecond)
+        {
+            SuccessesToClose = breaker.SuccessesToClose,
+        };
     }
 }

@@ -168,22 +168,33 @@ public sealed class WebhookOptions
 }
 
 /// <summary>
-/// The circuit breaker of a webhook endpoint: when at least <see cref="FailureRatio"/> of the calls within
+/// The circuit breaker of a webhook endpoint, there for an endpoint that is down (nearly every call fails), not for one
+/// that is flaky (retries handle those): when at least <see cref="FailureRatio"/> of the calls within
 /// <see cref="SamplingDuration"/> fail (and there were <see cref="MinimumThroughput"/> calls), calls stop for
-/// <see cref="BreakDuration"/>; then one call probes the endpoint. Failures are transient ones (5xx, 408, 429,
-/// timeouts, connection errors); a 4xx refusal shows the endpoint is up.
+/// <see cref="BreakDuration"/>; then calls go one at a time, and <see cref="SuccessesToClose"/> successful ones close it.
+/// Failures are transient ones (5xx, 408, 429, timeouts, connection errors); a 4xx refusal shows the endpoint is up.
 /// </summary>
 public sealed class CircuitBreakerOptions
 {
-    /// <summary>Share of failed calls that opens the circuit, above 0 and at most 1.</summary>
-    public double FailureRatio { get; set; } = 0.5;
+    /// <summary>
+    /// Share of failed calls that opens the circuit, above 0 and at most 1. At 0.9 over 20 calls an endpoint failing 40 %
+    /// of its calls at random opens it with a chance of 5 in a million per window, one failing 95 % with 92 %.
+    /// </summary>
+    public double FailureRatio { get; set; } = 0.9;
 
     /// <summary>Calls within the sampling window before the ratio counts (at least 2).</summary>
-    public int MinimumThroughput { get; set; } = 10;
+    public int MinimumThroughput { get; set; } = 20;
 
     /// <summary>The window the ratio is measured over (at least 00:00:00.5).</summary>
     public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long calls stop once the circuit opens (at least 00:00:00.5).</summary>
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Successful calls after a break that close the circuit (1 to 1000). They need not come in a row and count across
+    /// breaks: a failed call opens the circuit again only while failures still make up <see cref="FailureRatio"/> of the
+    /// calls since the circuit opened.
+    /// </summary>
+    public int SuccessesToClose { get; set; } = 3;
 }

@@ -204,6 +204,11 @@ public sealed partial class TopologyValidator : IValidateOptions<TopologyOptions
             failures.Add($"{breakerKey}:MinimumThroughput must be at least 2 (was {breaker.MinimumThroughput}).");
         }
 
+        if (breaker.SuccessesToClose is < 1 or > 1000)
+        {
+            failures.Add($"{breakerKey}:SuccessesToClose must be between 1 and 1000 (was {breaker.SuccessesToClose}).");
+        }
+
         foreach (var (name, value) in new[] { ("SamplingDuration", breaker.SamplingDuration), ("BreakDuration", breaker.BreakDuration) })
         {
             if (value < TimeSpan.FromMilliseconds(500) || value > TimeSpan.FromDays(1))

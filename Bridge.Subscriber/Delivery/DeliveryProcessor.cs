@@ -157,7 +157,7 @@ internal sealed partial class DeliveryProcessor(
             return;
         }
 
-        guard.Record(result, envelope.Id);
+        guard.Record(result);
 
         await audit.Attempted(address, message, startedAt, result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
@@ -185,7 +185,7 @@ internal sealed partial class DeliveryProcessor(
                 DeliverySettlement.Outcome(activity, "held");
                 BridgeTelemetry.FailedAttempts.Add(1, tags);
                 BridgeTelemetry.HeldForEndpoint.Add(1, tags);
-                var wait = guard.HeldFailureDelay(envelope.Id);
+                var wait = guard.HeldFailureDelay();
                 LogHeld(logger, envelope.Id, address.ToString(), $"attempt {message.DeliveryCount} failed ({result.Error}) while the endpoint is held; offered again in {wait.TotalSeconds:0.#} s");
                 await settlement.SettleAsync(MessagingSpans.Release, () => receiver.ReleaseAsync(message, wait, CancellationToken.None), message, address, wait);
                 break;

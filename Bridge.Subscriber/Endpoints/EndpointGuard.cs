@@ -1,33 +1,31 @@
-using System.Collections.Concurrent;
 using Bridge.Telemetry;
 using Bridge.Threading;
 using Bridge.Topology;
 using Bridge.Webhooks;
-using Polly;
 using Polly.CircuitBreaker;
 
 namespace Bridge.Subscriber.Endpoints;
 
 /// <summary>
-/// Protects one subscription's webhook endpoint: a circuit breaker (Polly) over its calls, an automatic pause after a
-/// run of failed calls, an operator's pause, and the optional rate limit. While the circuit is open or the endpoint is
-/// paused the subscription's loop receives nothing, so its envelopes wait in the broker; one envelope probes the
-/// endpoint when the break is over (and, while paused automatically, once every probe interval).
+/// Protects one subscription's webhook endpoint: a circuit breaker (<see cref="EndpointCircuit"/>) over its calls, an
+/// automatic pause after a run of failed calls, an operator's pause, and the optional rate limit. While the circuit is
+/// not closed or the endpoint is paused the subscription's loop receives nothing, so its envelopes wait in the broker;
+/// envelopes probe the endpoint one at a time when the break is over (and, while paused automatically, once every
+/// probe interval).
 /// </summary>
 internal sealed partial class EndpointGuard
 {
+    /// <summary>The most an envelope whose call failed while held waits beyond the next probe.</summary>
+    private static readonly TimeSpan HeldMargin = TimeSpan.FromSeconds(5);
+
     private int _inFlight;
     private readonly object _sync = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly EndpointProtection _protection;
-    private readonly ResiliencePipeline<WebhookCallResult> _pipeline;
-    private readonly CircuitBreakerStateProvider _circuit = new();
-    private readonly CircuitBreakerManualControl _control = new();
+    private readonly EndpointCircuit _circuit;
     private readonly EndpointRateLimit? _rateLimit;
-    private readonly ConcurrentDictionary<string, int> _heldFailures = new(StringComparer.Ordinal);
     private readonly ChangeSignal _changed = new();
-    private DateTimeOffset _blockedUntil;
     private DateTimeOffset _nextProbeAt;
     private bool _probing;
     private int _consecutiveFailures;
@@ -41,26 +39,7 @@ internal sealed partial class EndpointGuard
         _logger = logger;
         _protection = definition.PushTarget.Protection;
         _rateLimit = _protection.RateLimitPerSecond is { } rate ? new EndpointRateLimit(rate, time) : null;
-        _pipeline = new ResiliencePipelineBuilder<WebhookCallResult> { TimeProvider = time }
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<WebhookCallResult>
-            {
-                FailureRatio = _protection.FailureRatio,
-                MinimumThroughput = _protection.MinimumThroughput,
-                SamplingDuration = _protection.SamplingDuration,
-                BreakDuration = _protection.BreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Outcome: AttemptOutcome.Failed }),
-                StateProvider = _circuit,
-                ManualControl = _control,
-                OnOpened = args => Changed(() =>
-                {
-                    _blockedUntil = _time.GetUtcNow() + args.BreakDuration;
-                    BridgeTelemetry.CircuitOpened.Add(1, Tags);
-                    LogCircuitOpened(_logger, Address, args.BreakDuration.TotalSeconds, args.Outcome.Result?.Error ?? args.Outcome.Exception?.Message);
-                }),
-                OnHalfOpened = _ => Changed(() => LogCircuitHalfOpen(_logger, Address)),
-                OnClosed = _ => Changed(() => LogCircuitClosed(_logger, Address)),
-            })
-            .Build();
+        _circuit = new EndpointCircuit(_protection, time);
     }
 
     /// <summary>Raised when the guard itself paused (a run of failures) or resumed (a successful probe) the endpoint.</summary>
@@ -68,7 +47,7 @@ internal sealed partial class EndpointGuard
 
     public SubscriptionDefinition Definition { get; }
 
-    public CircuitState Circuit => _circuit.CircuitState;
+    public CircuitState Circuit => _circuit.State;
 
     public EndpointPause? Pause
     {
@@ -160,22 +139,25 @@ internal sealed partial class EndpointGuard
     /// <summary>Makes a call through the circuit breaker; null when the open circuit refused it (no call was made).</summary>
     public async Task<WebhookCallResult?> CallAsync(Func<CancellationToken, Task<WebhookCallResult>> call, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(call);
+        var (ticket, change) = _circuit.Admit();
+        OnCircuit(change, null);
+        if (ticket is not { } admitted)
+        {
+            return null;
+        }
+
         Interlocked.Increment(ref _inFlight);
         try
         {
-            return await _pipeline.ExecuteAsync(static async (call, token) => await call(token), call, cancellationToken);
-        }
-        catch (BrokenCircuitException ex)
-        {
-            if (ex.RetryAfter is { } retryAfter)
+            var result = await call(cancellationToken);
+            if (result.Outcome is AttemptOutcome.Delivered or AttemptOutcome.Rejected or AttemptOutcome.Failed)
             {
-                Update(() =>
-                {
-                    var until = _time.GetUtcNow() + retryAfter;
-                    _blockedUntil = until > _blockedUntil ? until : _blockedUntil;
-                });
+                // An answer (even a refusal) shows the endpoint up; a call cut off by shutdown tells nothing.
+                OnCircuit(_circuit.Record(admitted, result.Outcome == AttemptOutcome.Failed), result.Error);
             }
-            return null;
+
+            return result;
         }
         finally
         {
@@ -185,13 +167,14 @@ internal sealed partial class EndpointGuard
 
     /// <summary>
     /// How long an envelope whose call failed while the endpoint is held waits (without spending an attempt) before it
-    /// is offered again: past the next probe (two probe intervals, four from its second such failure on), so the probes
-    /// go round the waiting envelopes rather than retrying one that may itself be at fault, while an endpoint that comes
-    /// back sees every envelope again within four intervals. Nothing while paused by hand: no probe is made.
+    /// is offered again: until the next probe is due and half a break (half a probe interval while paused) more, at
+    /// most <see cref="HeldMargin"/> more. The next probe, and the trial calls after it, take other envelopes first, so
+    /// one envelope that is itself at fault cannot keep the circuit from closing; and the wait does not grow with every
+    /// such failure, so the envelope, and the later envelopes of its ordering key, go on soon after the endpoint is
+    /// back. Nothing while paused by hand: no probe is made.
     /// </summary>
-    public TimeSpan HeldFailureDelay(string messageId)
+    public TimeSpan HeldFailureDelay()
     {
-        TimeSpan step;
         lock (_sync)
         {
             if (_pause?.Mode == PauseMode.Manual)
@@ -199,31 +182,21 @@ internal sealed partial class EndpointGuard
                 return TimeSpan.Zero;
             }
 
-            step = _circuit.CircuitState == CircuitState.Closed ? TimeSpan.Zero : _protection.BreakDuration;
+            var step = _circuit.State == CircuitState.Closed ? TimeSpan.Zero : _protection.BreakDuration;
             if (_pause?.Mode == PauseMode.Automatic && _protection.ProbeInterval > step)
             {
                 step = _protection.ProbeInterval;
             }
-        }
 
-        if (_heldFailures.Count >= 10_000)
-        {
-            _heldFailures.Clear();
+            var untilProbe = ProbeDueNoLock() - _time.GetUtcNow();
+            return (untilProbe > TimeSpan.Zero ? untilProbe : TimeSpan.Zero) + TimeSpan.FromTicks(Math.Min(step.Ticks / 2, HeldMargin.Ticks));
         }
-
-        var failures = _heldFailures.AddOrUpdate(messageId, 1, static (_, count) => count + 1);
-        return step * (failures == 1 ? 2 : 4);
     }
 
     /// <summary>Counts a call's outcome: a run of failures pauses the endpoint; an answer ends an automatic pause.</summary>
-    public void Record(WebhookCallResult result, string messageId)
+    public void Record(WebhookCallResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (result.Outcome != AttemptOutcome.Failed)
-        {
-            _heldFailures.TryRemove(messageId, out _);
-        }
-
         var pauseChanged = false;
         lock (_sync)
         {
@@ -271,22 +244,18 @@ internal sealed partial class EndpointGuard
     }
 
     /// <summary>Ends any pause and closes the circuit: deliveries go on at once. The caller persists it.</summary>
-    public async Task ResumeAsync(string by)
+    public Task ResumeAsync(string by)
     {
         lock (_sync)
         {
             _pause = null;
             Volatile.Write(ref _consecutiveFailures, 0);
-            _blockedUntil = DateTimeOffset.MinValue;
         }
 
-        if (_circuit.CircuitState != CircuitState.Closed)
-        {
-            await _control.CloseAsync();
-        }
-
+        OnCircuit(_circuit.Close(), null);
         LogResumed(_logger, Address, by);
         Signal(pauseChanged: false);
+        return Task.CompletedTask;
     }
 
     /// <summary>Takes a pause (or its end) decided elsewhere, e.g. by another process; no change when it is the same.</summary>
@@ -319,18 +288,33 @@ internal sealed partial class EndpointGuard
     /// <summary>Now, to the millisecond the store keeps, so a pause read back equals the one written.</summary>
     private DateTimeOffset Now() => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
 
-    private bool HeldNoLock() => _pause is not null || _circuit.CircuitState != CircuitState.Closed;
+    private bool HeldNoLock() => _pause is not null || _circuit.State != CircuitState.Closed;
 
     private DateTimeOffset ProbeDueNoLock()
     {
-        var due = _circuit.CircuitState == CircuitState.Closed ? DateTimeOffset.MinValue : _blockedUntil;
+        var due = _circuit.State == CircuitState.Closed ? DateTimeOffset.MinValue : _circuit.OpenUntil;
         return _pause?.Mode == PauseMode.Automatic && _nextProbeAt > due ? _nextProbeAt : due;
     }
 
-    private ValueTask Changed(Action change)
+    private void OnCircuit(CircuitChange change, string? error)
     {
-        Update(change);
-        return ValueTask.CompletedTask;
+        switch (change)
+        {
+            case CircuitChange.Opened:
+                BridgeTelemetry.CircuitOpened.Add(1, Tags);
+                LogCircuitOpened(_logger, Address, _protection.BreakDuration.TotalSeconds, error);
+                break;
+            case CircuitChange.HalfOpened:
+                LogCircuitHalfOpen(_logger, Address, _protection.SuccessesToClose);
+                break;
+            case CircuitChange.Closed:
+                LogCircuitClosed(_logger, Address);
+                break;
+            default:
+                return;
+        }
+
+        Signal(pauseChanged: false);
     }
 
     private void Update(Action change)
@@ -364,8 +348,8 @@ internal sealed partial class EndpointGuard
     [LoggerMessage(Level = LogLevel.Warning, Message = "Circuit of {Subscription} opened for {Seconds:0.#} s: its webhook keeps failing (last: {Error}); envelopes wait")]
     private static partial void LogCircuitOpened(ILogger logger, string subscription, double seconds, string? error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Circuit of {Subscription} half-open: one envelope probes the webhook")]
-    private static partial void LogCircuitHalfOpen(ILogger logger, string subscription);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Circuit of {Subscription} half-open: envelopes probe the webhook one at a time; {Successes} successful calls close it")]
+    private static partial void LogCircuitHalfOpen(ILogger logger, string subscription, int successes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Circuit of {Subscription} closed: deliveries go on")]
     private static partial void LogCircuitClosed(ILogger logger, string subscription);

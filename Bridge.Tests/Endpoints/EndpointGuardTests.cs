@@ -16,7 +16,7 @@ public sealed class EndpointGuardTests
     private static readonly WebhookCallResult Rejected = new(AttemptOutcome.Rejected, 400, TimeSpan.Zero, "HTTP 400", null, null);
 
     [Fact]
-    public async Task Circuit_opens_refuses_calls_then_lets_one_probe_through_after_the_break_and_closes_on_success()
+    public async Task Circuit_opens_refuses_calls_then_probes_one_call_at_a_time_after_the_break_and_closes_after_three_successes()
     {
         var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 0, CircuitBreaker = new() { MinimumThroughput = 2, BreakDuration = TimeSpan.FromMilliseconds(600) } });
         var calls = 0;
@@ -40,11 +40,25 @@ public sealed class EndpointGuardTests
         Assert.False(next.IsCompleted, "a second turn must wait while the probe runs");
 
         var probe = await guard.CallAsync(_ => Count(ref calls, Delivered), CancellationToken.None);
-        guard.Record(probe!, "m1");
+        guard.Record(probe!);
         guard.EndProbe();
-        Assert.False((await next.WaitAsync(TimeSpan.FromSeconds(5))).IsProbe);
+        // One success does not close it: the trial goes on at once, one call at a time, until three calls succeeded.
+        Assert.True((await next.WaitAsync(TimeSpan.FromSeconds(5))).IsProbe);
+        Assert.Equal(CircuitState.HalfOpen, guard.Circuit);
+        for (var i = 0; i < 2; i++)
+        {
+            if (i > 0)
+            {
+                Assert.True((await guard.WaitForTurnAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5))).IsProbe);
+            }
+
+            guard.Record((await guard.CallAsync(_ => Count(ref calls, Delivered), CancellationToken.None))!);
+            guard.EndProbe();
+        }
+
         Assert.Equal(CircuitState.Closed, guard.Circuit);
-        Assert.Equal(3, calls);
+        Assert.False((await guard.WaitForTurnAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5))).IsProbe);
+        Assert.Equal(5, calls);
     }
 
     [Fact]
@@ -52,42 +66,43 @@ public sealed class EndpointGuardTests
     {
         var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 3, CircuitBreaker = new() { MinimumThroughput = 1000 } });
 
-        guard.Record(Failed, "m1");
-        guard.Record(Failed, "m1");
-        guard.Record(Rejected, "m1");
-        guard.Record(Failed, "m1");
-        guard.Record(Failed, "m1");
+        guard.Record(Failed);
+        guard.Record(Failed);
+        guard.Record(Rejected);
+        guard.Record(Failed);
+        guard.Record(Failed);
         Assert.Null(guard.Pause);
-        guard.Record(Failed, "m1");
+        guard.Record(Failed);
 
         Assert.Equal(PauseMode.Automatic, guard.Pause?.Mode);
         Assert.True(guard.Holding);
         Assert.NotNull(guard.NextProbeAt);
-        guard.Record(Delivered, "m1");
+        guard.Record(Delivered);
         Assert.Null(guard.Pause);
         Assert.Equal(0, guard.ConsecutiveFailures);
     }
 
     [Fact]
-    public async Task An_envelope_failing_while_held_waits_past_the_next_probe_and_longer_each_time_but_not_under_a_manual_pause()
+    public async Task An_envelope_failing_while_held_waits_until_just_past_the_next_probe_the_same_each_time_but_not_under_a_manual_pause()
     {
         var guard = Guard(new WebhookOptions { PauseAfterConsecutiveFailures = 2, ProbeInterval = TimeSpan.FromSeconds(10), CircuitBreaker = new() { MinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(4) } });
         await guard.CallAsync(_ => Task.FromResult(Failed), CancellationToken.None);
         await guard.CallAsync(_ => Task.FromResult(Failed), CancellationToken.None);
         Assert.Equal(CircuitState.Open, guard.Circuit);
-        Assert.Equal(TimeSpan.FromSeconds(8), guard.HeldFailureDelay("bad"));
 
-        guard.Record(Failed, "bad");
-        guard.Record(Failed, "bad");
+        // Open: the rest of the break (4 s) and half a break more; a second failure waits no longer than the first.
+        Assert.InRange(guard.HeldFailureDelay(), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
+        Assert.InRange(guard.HeldFailureDelay(), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(6));
+
+        // Paused automatically: until the next probe (10 s) and half a probe interval more.
+        guard.Record(Failed);
+        guard.Record(Failed);
         Assert.Equal(PauseMode.Automatic, guard.Pause?.Mode);
-        Assert.Equal(TimeSpan.FromSeconds(40), guard.HeldFailureDelay("bad"));
-        Assert.Equal(TimeSpan.FromSeconds(40), guard.HeldFailureDelay("bad"));
-        Assert.Equal(TimeSpan.FromSeconds(20), guard.HeldFailureDelay("other"));
-        guard.Record(Delivered, "bad");
-        Assert.Equal(TimeSpan.FromSeconds(8), guard.HeldFailureDelay("bad"));
+        Assert.InRange(guard.HeldFailureDelay(), TimeSpan.FromSeconds(14), TimeSpan.FromSeconds(15));
+        Assert.InRange(guard.HeldFailureDelay(), TimeSpan.FromSeconds(14), TimeSpan.FromSeconds(15));
 
         guard.PauseManually("ops", null);
-        Assert.Equal(TimeSpan.Zero, guard.HeldFailureDelay("bad"));
+        Assert.Equal(TimeSpan.Zero, guard.HeldFailureDelay());
     }
 
     [Fact]
@@ -95,7 +110,7 @@ public sealed class EndpointGuardTests
     {
         var guard = Guard(new WebhookOptions { ProbeInterval = TimeSpan.FromMilliseconds(100) });
         guard.PauseManually("ops", "partner maintenance");
-        guard.Record(Delivered, "m1");
+        guard.Record(Delivered);
 
         var turn = guard.WaitForTurnAsync(CancellationToken.None);
         await Task.Delay(500);

@@ -75,11 +75,11 @@ public sealed class TopologyTests
             { "Bridge": { "Topics": { "erp-events": { "Subscriptions": { "sap": { "Webhook": {
                 "Url": "https://hooks.example/sap", "Secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
                 "RateLimitPerSecond": 25, "PauseAfterConsecutiveFailures": 7, "ProbeInterval": "00:00:15",
-                "CircuitBreaker": { "FailureRatio": 0.8, "MinimumThroughput": 4, "SamplingDuration": "00:00:20", "BreakDuration": "00:00:05" } } } } } } } }
+                "CircuitBreaker": { "FailureRatio": 0.8, "MinimumThroughput": 4, "SamplingDuration": "00:00:20", "BreakDuration": "00:00:05", "SuccessesToClose": 5 } } } } } } } }
             """);
 
         Assert.Equal(
-            new EndpointProtection(0.8, 4, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), 7, TimeSpan.FromSeconds(15), 25),
+            new EndpointProtection(0.8, 4, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(5), 7, TimeSpan.FromSeconds(15), 25) { SuccessesToClose = 5 },
             Assert.Single(catalog.Subscriptions).PushTarget.Protection);
     }
 
@@ -96,6 +96,7 @@ public sealed class TopologyTests
     [InlineData("\"Url\": \"https://x/y\", \"CircuitBreaker\": { \"FailureRatio\": 1.5 }", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:CircuitBreaker:FailureRatio")]
     [InlineData("\"Url\": \"https://x/y\", \"CircuitBreaker\": { \"MinimumThroughput\": 1 }", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:CircuitBreaker:MinimumThroughput")]
     [InlineData("\"Url\": \"https://x/y\", \"CircuitBreaker\": { \"BreakDuration\": \"00:00:00.1\" }", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:CircuitBreaker:BreakDuration")]
+    [InlineData("\"Url\": \"https://x/y\", \"CircuitBreaker\": { \"SuccessesToClose\": 0 }", "Bridge:Topics:erp-events:Subscriptions:sap:Webhook:CircuitBreaker:SuccessesToClose")]
     public void Bad_topology_fails_at_start_up_naming_the_bad_entry(string webhook, string key)
     {
         if (!webhook.Contains("Secret", StringComparison.Ordinal))

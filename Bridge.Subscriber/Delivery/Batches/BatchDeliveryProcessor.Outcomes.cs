@@ -26,7 +26,7 @@ internal sealed partial class BatchDeliveryProcessor
             return;
         }
 
-        guard.Record(result, batchId);
+        guard.Record(result);
         BridgeTelemetry.AttemptDuration.Record(result.Duration.TotalSeconds, tags);
         if (result.Outcome is AttemptOutcome.Failed or AttemptOutcome.Rejected)
         {
@@ -81,7 +81,7 @@ internal sealed partial class BatchDeliveryProcessor
                 DeliverySettlement.Outcome(activity, "held");
                 BridgeTelemetry.FailedAttempts.Add(sending.Count, tags);
                 BridgeTelemetry.HeldForEndpoint.Add(sending.Count, tags);
-                var wait = guard.HeldFailureDelay(batchId);
+                var wait = guard.HeldFailureDelay();
                 foreach (var member in sending)
                 {
                     await dedupe.SettledAsync(member.Claim, member.Message, delivered: false);
