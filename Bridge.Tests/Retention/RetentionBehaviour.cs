@@ -1,6 +1,5 @@
 using Bridge.Store;
 using Bridge.Store.Attempts;
-using Bridge.Store.DeadLetters;
 using Bridge.Store.Deliveries;
 using Bridge.Store.Events;
 using Bridge.Store.Replays;
