@@ -127,17 +127,39 @@ public abstract class RetentionBehaviour : IAsyncLifetime
             var id = $"m-{_next++}";
             db.Events.Add(new AuditedEvent
             {
-                MessageId = id, Topic = topic, Type = "thing.happened", Source = "/tests", CorrelationId = "c-" + id, Time = at, AcceptedAt = at, SizeBytes = 100,
+                MessageId = id,
+                Topic = topic,
+                Type = "thing.happened",
+                Source = "/tests",
+                CorrelationId = "c-" + id,
+                Time = at,
+                AcceptedAt = at,
+                SizeBytes = 100,
             });
             db.DeliveryAttempts.Add(new DeliveryAttempt
             {
-                Topic = topic, Subscription = "erp", MessageId = id, CorrelationId = "c-" + id, Attempt = 1, StartedAt = at, DurationMs = 3, StatusCode = 200,
+                Topic = topic,
+                Subscription = "erp",
+                MessageId = id,
+                CorrelationId = "c-" + id,
+                Attempt = 1,
+                StartedAt = at,
+                DurationMs = 3,
+                StatusCode = 200,
                 Outcome = AttemptOutcome.Delivered,
             });
             db.Deliveries.Add(new DeliveryRecord
             {
-                Topic = topic, Subscription = "erp", MessageId = id, CorrelationId = "c-" + id, Status = DeliveryStatus.Delivered, Attempts = 1,
-                FirstAttemptAt = at, LastAttemptAt = at, CompletedAt = at, LastStatusCode = 200,
+                Topic = topic,
+                Subscription = "erp",
+                MessageId = id,
+                CorrelationId = "c-" + id,
+                Status = DeliveryStatus.Delivered,
+                Attempts = 1,
+                FirstAttemptAt = at,
+                LastAttemptAt = at,
+                CompletedAt = at,
+                LastStatusCode = 200,
             });
         }
         await db.SaveChangesAsync(Ct);
