@@ -39,7 +39,7 @@ public static class ReplayExtensions
         return builder;
     }
 
-    /// <summary>Maps the subscriptions, dead-letter, replay-job, attempts and audit APIs.</summary>
+    /// <summary>Maps the subscriptions, dead-letter, replay-job, attempts, audit and retention APIs.</summary>
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
         app.MapSubscriptionOverviewApi();
@@ -47,6 +47,7 @@ public static class ReplayExtensions
         app.MapReplayJobsApi();
         app.MapAttemptsApi();
         app.MapAuditApi();
+        app.MapRetentionApi();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Bridge.Store.Audit;
 using Bridge.Store.Migrations;
 using Bridge.Store.Providers;
+using Bridge.Store.Retention;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,7 +16,8 @@ public static class StoreExtensions
     /// <summary>
     /// Adds the <see cref="BridgeDbContext"/> factory on the provider named by <c>Bridge:Store:Provider</c>
     /// (<c>sqlite</c> or <c>postgresql</c>) and <c>ConnectionStrings:bridgedb</c>, migrates the schema at start-up,
-    /// and registers the <see cref="AuditRecorder"/> (options <c>Bridge:Store:Audit</c>). An unknown provider fails here, naming the key.
+    /// registers the <see cref="AuditRecorder"/> (options <c>Bridge:Store:Audit</c>) and prunes the audit trail
+    /// (options <c>Bridge:Store:Retention</c>). An unknown provider fails here, naming the key.
     /// </summary>
     public static IHostApplicationBuilder AddBridgeStore(this IHostApplicationBuilder builder)
     {
@@ -47,6 +49,7 @@ public static class StoreExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<AuditRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AuditRecorder>());
+        builder.Services.AddStoreRetention();
         return builder;
     }
 

@@ -46,6 +46,9 @@ public static class BridgeTelemetry
     /// <summary>Dead letters removed without replay (tags: topic, subscription).</summary>
     public static readonly Counter<long> Purged = Meter.CreateCounter<long>("bridge.dead_letters.purged", "{envelope}", "Dead letters purged without replay.");
 
+    /// <summary>Audit rows the store's retention removed (tag: record — events, attempts, deliveries, dead_letters, replays).</summary>
+    public static readonly Counter<long> Pruned = Meter.CreateCounter<long>("bridge.store.pruned", "{row}", "Audit rows removed from the store after their retention period.");
+
     /// <summary>Name of the observable gauge of dead letters waiting per subscription (tags: topic, subscription).</summary>
     public const string DeadLetterDepthName = "bridge.dead_letters.depth";
 

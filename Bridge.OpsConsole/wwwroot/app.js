@@ -206,7 +206,20 @@
   $('dl-purge').addEventListener('click', () => purge().catch((err) => { $('dl-status').textContent = err.message; }));
 
   // Event search: by message id, else by correlation id, with its delivery timeline
-  function showEvents() { $('event-query').focus(); }
+  function showEvents() { $('event-query').focus(); showRetention(); }
+  // What the store keeps how long (GET /api/retention); periods come as d.hh:mm:ss
+  const period = (s) => {
+    const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(s ?? '');
+    const days = Number(m?.[1] ?? 0);
+    return m && days && m[2] === '00' && m[3] === '00' && m[4] === '00' ? `${days} day${days === 1 ? '' : 's'}` : s;
+  };
+  async function showRetention() {
+    const r = await api('GET', '/api/retention').catch(() => null);
+    if (!r) return;
+    const topics = Object.entries(r.topics).map(([t, p]) => `${t} ${period(p)}`).join(', ');
+    $('event-retention').textContent = `Kept: events, attempts and deliveries ${period(r.events)}${topics ? ` (topics: ${topics})` : ''}; `
+      + `dead-letter and replay records ${period(r.deadLetters)} (the dead letters themselves stay replayable in the broker).`;
+  }
   $('event-search').addEventListener('submit', async (e) => {
     e.preventDefault();
     const q = $('event-query').value.trim();

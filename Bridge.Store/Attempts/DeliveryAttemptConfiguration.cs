@@ -20,5 +20,6 @@ internal sealed class DeliveryAttemptConfiguration : IEntityTypeConfiguration<De
         builder.HasIndex(a => a.MessageId);
         builder.HasIndex(a => a.CorrelationId);
         builder.HasIndex(a => new { a.Topic, a.Subscription, a.StartedAt });
+        builder.HasIndex(a => a.StartedAt); // retention (0013)
     }
 }

@@ -21,5 +21,6 @@ internal sealed class DeadLetterRecordConfiguration : IEntityTypeConfiguration<D
         builder.Property(d => d.ResolvedBy).HasMaxLength(128);
         builder.HasIndex(d => new { d.Topic, d.Subscription, d.DeadLetteredAt });
         builder.HasIndex(d => d.MessageId);
+        builder.HasIndex(d => d.DeadLetteredAt); // retention (0013)
     }
 }

@@ -17,5 +17,6 @@ internal sealed class DeliveryRecordConfiguration : IEntityTypeConfiguration<Del
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.LastError).HasMaxLength(2048);
         builder.HasIndex(d => new { d.Topic, d.Subscription, d.MessageId }).IsUnique();
+        builder.HasIndex(d => d.LastAttemptAt); // retention (0013)
     }
 }

@@ -17,5 +17,6 @@ internal sealed class ReplayRecordConfiguration : IEntityTypeConfiguration<Repla
         builder.Property(r => r.JobId).HasMaxLength(ReplayJob.IdMaxLength);
         builder.HasIndex(r => r.MessageId);
         builder.HasIndex(r => r.JobId);
+        builder.HasIndex(r => r.ReplayedAt); // retention (0013)
     }
 }

@@ -21,7 +21,8 @@ public abstract partial class StoreBehaviour
         Assert.Contains("table webhook_endpoints: in the model, missing in the database", differences);
         Assert.Contains("column replays.JobId: in the model, missing in the database", differences);
         Assert.Contains(differences, d => d.StartsWith("index replays.IX_replays_JobId", StringComparison.Ordinal));
-        Assert.DoesNotContain(differences, d => d.Contains("delivery_attempts", StringComparison.Ordinal));
+        Assert.Contains(differences, d => d.StartsWith("index delivery_attempts.IX_delivery_attempts_StartedAt", StringComparison.Ordinal)); // 0013
+        Assert.DoesNotContain(differences, d => d.Contains("delivery_attempts", StringComparison.Ordinal) && !d.Contains("IX_delivery_attempts_StartedAt", StringComparison.Ordinal));
     }
 
     private protected async Task AssertSchemaMatchesModelAsync()
