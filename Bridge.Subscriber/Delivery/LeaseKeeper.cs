@@ -17,15 +17,18 @@ internal sealed partial class LeaseKeeper(DedupeGate dedupe, TimeProvider time, 
     public async Task KeepAsync(ISubscriptionReceiver receiver, IReadOnlyList<ReceivedMessage> messages, IReadOnlyList<DedupeClaim> claims, TimeSpan lockDuration, CancellationToken cancellationToken)
     {
         var lockEvery = lockDuration / 2;
-        var claimEvery = claims.Select(dedupe.RenewalInterval).FirstOrDefault(i => i is not null);
-        var tick = claimEvery is { } every && every < lockEvery ? every : lockEvery;
         var locked = new bool[messages.Count];
         var claimed = new bool[claims.Count];
         Array.Fill(locked, true);
+        TimeSpan? claimEvery = null;
         for (var i = 0; i < claims.Count; i++)
         {
-            claimed[i] = dedupe.RenewalInterval(claims[i]) is not null;
+            var interval = dedupe.RenewalInterval(claims[i]);
+            claimed[i] = interval is not null;
+            claimEvery ??= interval;
         }
+
+        var tick = claimEvery is { } every && every < lockEvery ? every : lockEvery;
 
         TimeSpan? lockDue = lockEvery, claimDue = claimEvery;
         var elapsed = TimeSpan.Zero;
