@@ -75,7 +75,7 @@ public abstract class BridgeTestBase : IAsyncLifetime
         {
             return JsonSerializer.Serialize(value);
         }
-        catch (NotSupportedException)
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
         {
             return value is System.Collections.IEnumerable items and not string
                 ? $"[{string.Join(", ", items.Cast<object?>().Select(i => i?.ToString()))}]"

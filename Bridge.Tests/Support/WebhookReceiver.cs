@@ -140,14 +140,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
         internal (int, string?, string?) Next(ReceivedRequest request)
         {
+            // The answer is decided before the request counts as received: a test that reacts to a request it saw (revokes
+            // a token, changes the script) must not change the answer to that same request.
             var earlier = _received.Count(r => r.Headers.GetValueOrDefault("webhook-id") == request.Headers.GetValueOrDefault("webhook-id"));
+            (int, string?, string?) answer = Decide?.Invoke(request, earlier) is { } decided
+                ? (decided, null, null)
+                : _script.TryDequeue(out var next) ? next : (DefaultStatus, null, null);
             _received.Enqueue(request);
             _signal.Release();
-            if (Decide?.Invoke(request, earlier) is { } decided)
-            {
-                return (decided, null, null);
-            }
-            return _script.TryDequeue(out var next) ? next : (DefaultStatus, null, null);
+            return answer;
         }
 
         /// <summary>Waits until at least <paramref name="count"/> requests arrived.</summary>
@@ -189,4 +190,8 @@ public sealed record ReceivedRequest(IReadOnlyDictionary<string, string> Headers
     public JsonElement Json => JsonDocument.Parse(Body).RootElement.Clone();
 
     public string MessageId => Headers["webhook-id"];
+
+    /// <summary>What a failure message shows of the request (never throws, unlike the decoded views).</summary>
+    public override string ToString() =>
+        $"{Headers.GetValueOrDefault("webhook-id")} at {At:O}: {ContentType}, {Body.Length} bytes, authorization {(Headers.ContainsKey("authorization") ? "set" : "none")}{(Rejection is null ? "" : ", rejected: " + Rejection)}";
 }
