@@ -1,3 +1,4 @@
+using Bridge.Hosting.Alerts;
 using Bridge.Security;
 using Bridge.Store;
 using Bridge.Store.SqlServer;
@@ -60,6 +61,7 @@ public static class BridgeHostingExtensions
         builder.AddBridgeStore();
         builder.AddBridgeSecurity();
         builder.AddRuntimeSubscriptions();
+        builder.Services.AddAlerts();
         return builder;
     }
 

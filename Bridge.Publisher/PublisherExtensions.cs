@@ -1,3 +1,4 @@
+using Bridge.Hosting.Alerts;
 using Bridge.Hosting;
 using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
@@ -17,6 +18,7 @@ public static class PublisherExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddBridgeCore();
         builder.AddOutbox();
+        builder.Services.AddAlertSource(AlertKind.PublishRefusals);
         builder.Services.AddOptions<PublisherOptions>()
             .BindConfiguration(PublisherOptions.SectionName)
             .ValidateDataAnnotations()

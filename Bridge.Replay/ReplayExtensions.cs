@@ -1,3 +1,4 @@
+using Bridge.Hosting.Alerts;
 using Bridge.Hosting;
 using Bridge.OpsConsole;
 using Bridge.Replay.Audit;
@@ -48,6 +49,7 @@ public static class ReplayExtensions
         app.MapAttemptsApi();
         app.MapAuditApi();
         app.MapRetentionApi();
+        app.MapAlertsApi();
         return app;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Bridge.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Builder;
@@ -86,6 +87,7 @@ public static class BridgePolicies
             var http = rejected.HttpContext;
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             var publisher = http.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)";
+            ProblemAuthorizationResultHandler.Refused(http, "rate_limit");
             await SecurityProblems.RateLimited(publisher, retryAfter).ExecuteAsync(http);
         };
     }
@@ -129,6 +131,7 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
     {
         if (authorizeResult.Challenged)
         {
+            Refused(context, "authentication");
             context.Response.Headers.WWWAuthenticate = context.Items.ContainsKey(BridgeAuthentication.FailureItem)
                 ? "Bearer realm=\"bridge\", error=\"invalid_token\""
                 : "Bearer realm=\"bridge\"";
@@ -140,6 +143,7 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
 
         if (authorizeResult.Forbidden)
         {
+            Refused(context, "authorization");
             var reasons = authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToList() ?? [];
             await SecurityProblems.Forbidden(reasons.Count > 0 ? string.Join(" ", reasons) : "The credential may not call this operation.").ExecuteAsync(context);
             return;
@@ -147,4 +151,8 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
 
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
+
+    /// <summary>Counts a refused request of the caller (what <c>publishRefusals</c> alert rules watch).</summary>
+    internal static void Refused(HttpContext context, string reason) =>
+        BridgeTelemetry.RequestsRefused.Add(1, new("publisher", context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)"), new("reason", reason));
 }

@@ -67,6 +67,10 @@ public static class BridgeTelemetry
     /// <summary>Envelopes handed back to wait because their endpoint's circuit was open or the endpoint paused (tags: topic, subscription).</summary>
     public static readonly Counter<long> HeldForEndpoint = Meter.CreateCounter<long>("bridge.endpoint.held", "{envelope}", "Envelopes handed back to the broker without spending an attempt because their endpoint was open-circuited or paused.");
 
+    /// <summary>API requests refused (tags: publisher, reason): what the alert rule kind <c>publishRefusals</c> counts.</summary>
+    public static readonly Counter<long> RequestsRefused = Meter.CreateCounter<long>("bridge.requests.refused", "{request}",
+        "API requests refused: authentication (401), authorization (403), contract (422), rate_limit (429); tagged publisher and reason.");
+
     /// <summary>Stored secrets the key ring could not decrypt (tag: purpose): a subscription not delivered, a signed call refused.</summary>
     public static readonly Counter<long> SecretUnreadable = Meter.CreateCounter<long>("bridge.secret.unreadable", "{secret}", "Stored webhook or HMAC secrets the Data Protection key ring could not decrypt.");
 

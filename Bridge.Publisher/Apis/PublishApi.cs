@@ -104,7 +104,7 @@ public static partial class PublishApi
         var contracts = await services.Contracts.CheckAsync([item], batch: false, correlationId, context.RequestAborted);
         if (contracts.Problem is not null)
         {
-            return contracts.Problem;
+            return ContractRefused(context, contracts.Problem);
         }
 
         var result = await PublishAsync(topic, [.. contracts.Items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
@@ -143,7 +143,7 @@ public static partial class PublishApi
         var contracts = await services.Contracts.CheckAsync(items, batch: true, correlationId, context.RequestAborted);
         if (contracts.Problem is not null)
         {
-            return contracts.Problem;
+            return ContractRefused(context, contracts.Problem);
         }
 
         var result = await PublishAsync(topic, [.. contracts.Items.Select(i => (i.Attributes, i.Data))], correlationId, context, services);
@@ -158,6 +158,16 @@ public static partial class PublishApi
         return services.Catalog.HasTopic(topic)
             ? await JsonBody.ReadAsync(context.Request, limit, what, context.RequestAborted)
             : new JsonBody.Result(default, null, Problems.UnknownTopic(topic));
+    }
+
+    /// <summary>Counts a contract refusal (422) of the publisher, which <c>publishRefusals</c> alert rules watch.</summary>
+    private static ProblemHttpResult ContractRefused(HttpContext context, ProblemHttpResult problem)
+    {
+        if (problem.StatusCode == StatusCodes.Status422UnprocessableEntity)
+        {
+            BridgeTelemetry.RequestsRefused.Add(1, new("publisher", BridgeClaims.PublisherOf(context.User) is { Length: > 0 } id ? id : "(anonymous)"), new("reason", "contract"));
+        }
+        return problem;
     }
 
     private static async Task<(IReadOnlyList<string> MessageIds, ProblemHttpResult? Problem)> PublishAsync(
