@@ -30,6 +30,7 @@ internal static class OpenApiConventions
         ["Dead letters"] = "Envelopes that could not be delivered, with the reason: browse, purge, replay.",
         ["Replay jobs"] = "Bulk replays of dead letters, paced and resumable.",
         ["Attempts"] = "Every delivery attempt of an envelope to a webhook.",
+        ["Alerts"] = "Alert rules (dead-letter depth, an endpoint unavailable, failing deliveries, refused requests, retries exhausted) and the alerts they raised: open ones and their history.",
         ["Audit"] = "The audit trail: accepted events, their deliveries, attempts, dead letters and replays.",
         ["Publishers"] = "Publisher identities, their scopes and their keys: create, rotate, revoke.",
         ["Contracts"] = "JSON Schema contracts per event type and version, checked on publish.",

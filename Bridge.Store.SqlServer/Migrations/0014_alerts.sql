@@ -12,7 +12,7 @@ CREATE TABLE alerts (
     "Value" float NOT NULL,
     "Peak" float NOT NULL,
     "Threshold" float NOT NULL,
-    "Summary" nvarchar(1000) NOT NULL,
+    "Summary" nvarchar(1000) COLLATE Latin1_General_100_BIN2 NOT NULL,
     "Members" nvarchar(max),
     CONSTRAINT "PK_alerts" PRIMARY KEY ("Id")
 );
