@@ -1,5 +1,5 @@
-using Bridge.Hosting.Alerts;
 using Bridge.Hosting;
+using Bridge.Hosting.Alerts;
 using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Outbox;

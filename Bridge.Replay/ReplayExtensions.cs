@@ -1,5 +1,5 @@
-using Bridge.Hosting.Alerts;
 using Bridge.Hosting;
+using Bridge.Hosting.Alerts;
 using Bridge.OpsConsole;
 using Bridge.Replay.Audit;
 using Bridge.Replay.DeadLetters;
