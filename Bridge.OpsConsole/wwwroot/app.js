@@ -26,6 +26,7 @@
     b.addEventListener('click', onClick); return b;
   }
   const fmt = (n, digits = 2) => (n === null || n === undefined ? '—' : Number(n).toFixed(digits));
+  state.lib = { api, $, cell, button, fmt }; // for the views in the other scripts (alerts.js, dead-letter.js)
 
   // Session
   async function start() {
@@ -55,6 +56,7 @@
 
   // Routing
   const views = { overview: showOverview, subscriptions: showSubscriptions, 'dead-letters': showDeadLetters, events: showEvents };
+  state.views = views; // alerts.js adds its own
   function route() {
     if (!state.csrf) return;
     const name = (location.hash || '#overview').slice(1);
@@ -80,6 +82,10 @@
     const xs = m.published.map((_, i) => start + i * m.stepSeconds);
     state.charts.throughput.setData([xs, m.published, m.delivered, m.failed, m.deadLettered]);
     state.charts.latency.setData([xs, m.latencyP50, m.latencyP99]);
+    const total = (series) => Math.round(series.reduce((a, b) => a + b, 0) * m.stepSeconds);
+    const label = document.querySelector('input[name=window]:checked').parentElement.textContent.trim();
+    $('overview-totals').textContent = `Last ${label}: ${total(m.published)} published, ${total(m.delivered)} delivered, `
+      + `${total(m.failed)} failed attempts, ${total(m.deadLettered)} dead-lettered.`;
     const body = $('per-subscription').tBodies[0];
     body.replaceChildren();
     for (const s of m.subscriptions) {
@@ -95,8 +101,9 @@
       state.charts.latency = chart('chart-latency', [{ label: 'p50', stroke: '#1a7f37' }, { label: 'p99', stroke: '#8250df' }]);
       document.querySelectorAll('input[name=window]').forEach((r) => r.addEventListener('change', refreshOverview));
     }
-    refreshOverview().catch(() => {});
-    state.timer = setInterval(() => refreshOverview().catch(() => {}), 2000);
+    const refresh = () => Promise.all([refreshOverview(), state.refreshOpenAlerts?.()]).catch(() => {});
+    refresh();
+    state.timer = setInterval(refresh, 2000);
   }
 
   // Subscriptions, with their endpoint state and pause/resume
@@ -159,7 +166,7 @@
   async function inspect(id) {
     const detail = await api('GET', `${deadLetterPath()}/dead-letters/${encodeURIComponent(id)}`);
     $('dl-detail').hidden = false;
-    $('dl-detail-body').textContent = JSON.stringify(detail, null, 2);
+    state.renderDeadLetter(detail);
     $('dl-detail-title').focus?.();
   }
   const selected = () => [...document.querySelectorAll('#dead-letters tbody input:checked')].map((b) => b.value);

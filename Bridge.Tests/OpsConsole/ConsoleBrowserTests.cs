@@ -67,8 +67,13 @@ public sealed class ConsoleBrowserTests : ReplayTestBase
         await row.WaitForAsync(new() { Timeout = Wait });
 
         await row.Locator("button", new() { HasText = "Inspect" }).ClickAsync();
-        await page.Locator("#dl-detail-body", new() { HasText = id }).WaitForAsync(new() { Timeout = Wait });
-        Assert.Contains("attempts", await page.InnerTextAsync("#dl-detail-body"), StringComparison.Ordinal);
+        await page.Locator("#dl-detail-title", new() { HasText = id }).WaitForAsync(new() { Timeout = Wait });
+        Assert.Contains("MaxAttemptsExceeded", await page.InnerTextAsync("#dl-facts"), StringComparison.Ordinal);
+        var attempt = page.Locator("#dl-timeline li").First;
+        Assert.Contains("Attempt 1: Failed (HTTP 500)", await attempt.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("failed", await attempt.GetAttributeAsync("class"));
+        await page.ClickAsync("#dl-detail summary");
+        Assert.Contains(id, await page.InnerTextAsync("#dl-detail-body"), StringComparison.Ordinal);
         await ConsoleBrowser.ScreenshotAsync(page, "console-dead-letters");
 
         Receiver["broken"].DefaultStatus = 200;
@@ -106,7 +111,7 @@ public sealed class ConsoleBrowserTests : ReplayTestBase
         Assert.Empty(errors);
     }
 
-    private static async Task SignInAsync(IPage page, string key)
+    internal static async Task SignInAsync(IPage page, string key)
     {
         await page.FillAsync("#key", key);
         await page.ClickAsync("#login-form button[type=submit]");
