@@ -1,5 +1,6 @@
 using Bridge.Messaging;
 using Bridge.Replay.DeadLetters;
+using Bridge.Replay.Recovery;
 using Bridge.Store.Replays;
 using Bridge.Topology;
 
@@ -9,9 +10,10 @@ namespace Bridge.Replay.ReplayJobs;
 /// Runs one replay job: selects the dead letters its filter takes that were dead-lettered before the job was created,
 /// then replays them in dead-letter order (so per ordering key too), paced, writing progress at least every second.
 /// A resumed job (found running at start-up) selects again: what left the queue meanwhile counts as skipped.
+/// A recovery job (<see cref="ReplayJobKind.Recovery"/>) has the same life; its sending is <see cref="RecoveryExecutor"/>'s.
 /// </summary>
 internal sealed partial class ReplayJobExecutor(
-    DeadLetterScanner scanner, Replayer replayer, CorrectedEndpoint correctedEndpoint, ReplayJobStore store, TopologyCatalog catalog,
+    DeadLetterScanner scanner, Replayer replayer, CorrectedEndpoint correctedEndpoint, RecoveryExecutor recovery, ReplayJobStore store, TopologyCatalog catalog,
     TimeProvider timeProvider, ILogger<ReplayJobExecutor> logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
@@ -26,7 +28,10 @@ internal sealed partial class ReplayJobExecutor(
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
         try
         {
-            if (await ReplayAsync(progress, resumed, both.Token))
+            var ran = job.Kind() == ReplayJobKind.Recovery
+                ? await recovery.RecoverAsync(progress, resumed, both.Token)
+                : await ReplayAsync(progress, resumed, both.Token);
+            if (ran)
             {
                 if (await store.EndAsync(progress, ReplayJobStatus.Completed, null, CancellationToken.None))
                 {
