@@ -25,17 +25,19 @@ internal sealed partial class ReplayJobExecutor(
     public async Task RunAsync(ReplayJobProgress progress, bool resumed, CancellationToken cancel, CancellationToken stopping)
     {
         var job = progress.Job;
+        var isRecovery = job.Kind() == ReplayJobKind.Recovery;
+        var kind = isRecovery ? "Recovery" : "Replay";
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
         try
         {
-            var ran = job.Kind() == ReplayJobKind.Recovery
+            var ran = isRecovery
                 ? await recovery.RecoverAsync(progress, resumed, both.Token)
                 : await ReplayAsync(progress, resumed, both.Token);
             if (ran)
             {
                 if (await store.EndAsync(progress, ReplayJobStatus.Completed, null, CancellationToken.None))
                 {
-                    LogCompleted(logger, job.Id, job.Topic + "/" + job.Subscription, progress.Replayed, progress.Skipped, progress.Failed);
+                    LogCompleted(logger, kind, job.Id, job.Topic + "/" + job.Subscription, progress.Replayed, progress.Skipped, progress.Failed);
                 }
                 return;
             }
@@ -51,13 +53,13 @@ internal sealed partial class ReplayJobExecutor(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFailed(logger, ex, job.Id);
+            LogFailed(logger, ex, kind, job.Id);
             await store.EndAsync(progress, ReplayJobStatus.Failed, ex.Message, CancellationToken.None);
             return;
         }
 
         await store.SaveProgressAsync(progress, onlyWhileRunning: false, CancellationToken.None);
-        LogCancelled(logger, job.Id, progress.Replayed, progress.Total);
+        LogCancelled(logger, kind, job.Id, progress.Replayed, progress.Total);
     }
 
     /// <summary>Replays the job's selection; false when the job stopped running meanwhile (cancelled, perhaps by another process).</summary>
@@ -153,12 +155,12 @@ internal sealed partial class ReplayJobExecutor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay job {JobId} of {Subscription} started{Resumed}: {Count} dead letter(s) at up to {Rate}/s")]
     private static partial void LogStarted(ILogger logger, string jobId, string subscription, int count, int rate, string resumed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replay job {JobId} of {Subscription} completed: {Replayed} replayed, {Skipped} skipped, {Failed} failed")]
-    private static partial void LogCompleted(ILogger logger, string jobId, string subscription, int replayed, int skipped, int failed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} job {JobId} of {Subscription} completed: {Replayed} sent, {Skipped} skipped, {Failed} failed")]
+    private static partial void LogCompleted(ILogger logger, string kind, string jobId, string subscription, int replayed, int skipped, int failed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replay job {JobId} cancelled after {Replayed} of {Total} dead letter(s)")]
-    private static partial void LogCancelled(ILogger logger, string jobId, int replayed, int total);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} job {JobId} cancelled after {Replayed} of {Total}")]
+    private static partial void LogCancelled(ILogger logger, string kind, string jobId, int replayed, int total);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Replay job {JobId} failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} job {JobId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string kind, string jobId);
 }

@@ -153,4 +153,48 @@ public sealed class RecoveryJobTests : RecoveryTestBase
         Assert.InRange(sent, 2, 10);
         Assert.InRange(Receiver["slow"].Received.Count - seen, sent, sent + 1); // at most the call under way when it was cancelled
     }
+
+    [Fact]
+    public async Task A_recovery_running_when_the_bridge_stops_resumes_after_the_restart_without_sending_twice()
+    {
+        var hook = Receiver["resumed"];
+        var topology = Topology("resumed");
+        var bridge = await StartBridgeAsync(topology);
+        IReadOnlyList<string> ids;
+        string id;
+        int seen;
+        try
+        {
+            using var client = bridge.CreateClient();
+            var from = DateTimeOffset.UtcNow.AddSeconds(-1);
+            ids = await PublishBatchAsync(client, Events(Enumerable.Range(0, 16).Select(i => "k" + (i % 2))));
+            await WaitForDeliveriesAsync("resumed", 16);
+            seen = hook.Received.Count;
+            id = (await StartRecoveryAsync(client, "resumed", new { from = Rfc3339(from), ratePerSecond = 2 })).GetProperty("id").GetString()!;
+            await EventuallyAsync(() => RecoveryAsync(client, id), j => j.GetProperty("sent").GetInt32() >= 3, "the recovery to be under way");
+            await bridge.StopAsync();
+        }
+        finally
+        {
+            await bridge.DisposeAsync();
+        }
+
+        await using var restarted = await StartBridgeAsync(topology);
+        using var again = restarted.CreateClient();
+        var done = await WaitForRecoveryToEndAsync(again, id);
+
+        Assert.Equal("Completed", done.GetProperty("status").GetString());
+        Assert.Equal(16, done.GetProperty("selected").GetInt32());
+        Assert.Equal(16, done.GetProperty("sent").GetInt32());
+        await restarted.WaitForOutputAsync($"Recovery job {id} of orders/resumed started \\(resumed\\)", Patience);
+        var recovered = hook.Received.Skip(seen).Select(r => r.MessageId).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), recovered.Distinct().Order(StringComparer.Ordinal));
+        Assert.InRange(recovered.Count, 16, 17); // at most the call cut off by the stop is made again
+        for (var key = 0; key < 2; key++)
+        {
+            var ofKey = ids.Where((_, i) => i % 2 == key).ToList();
+            Assert.Equal(ofKey, recovered.Where(ofKey.Contains).Distinct().ToList());
+        }
+        Assert.Equal(16L, QueryFile("bridge.db", $"SELECT COUNT(DISTINCT MessageId) FROM replays WHERE JobId = '{id}'"));
+    }
 }
