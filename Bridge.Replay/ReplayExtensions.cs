@@ -3,6 +3,7 @@ using Bridge.Hosting.Alerts;
 using Bridge.OpsConsole;
 using Bridge.Replay.Audit;
 using Bridge.Replay.DeadLetters;
+using Bridge.Replay.Recovery;
 using Bridge.Replay.ReplayJobs;
 using Bridge.Replay.Sweeper;
 using Bridge.Subscriptions;
@@ -14,7 +15,7 @@ namespace Bridge.Replay;
 /// <summary>Registers and maps the replay service.</summary>
 public static class ReplayExtensions
 {
-    /// <summary>Adds Bridge core and the replay services: replays, purges, replay jobs and their runner, the sweeper, the dead-letter metrics, the ops console.</summary>
+    /// <summary>Adds Bridge core and the replay services: replays, purges, replay and recovery jobs and their runner, the sweeper, the dead-letter metrics, the ops console.</summary>
     public static IHostApplicationBuilder AddReplay(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -30,7 +31,10 @@ public static class ReplayExtensions
         builder.Services.AddSingleton<DeadLetterPurger>();
         builder.Services.AddSingleton<Replayer>();
         builder.Services.AddSingleton<ReplayJobStore>();
+        builder.Services.AddSingleton<OrderedCalls>();
         builder.Services.AddSingleton<CorrectedEndpoint>();
+        builder.Services.AddSingleton<RecoveryScanner>();
+        builder.Services.AddSingleton<RecoveryExecutor>();
         builder.Services.AddSingleton<ReplayJobExecutor>();
         builder.Services.AddSingleton<ReplayJobRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayJobRunner>());
@@ -40,12 +44,13 @@ public static class ReplayExtensions
         return builder;
     }
 
-    /// <summary>Maps the subscriptions, dead-letter, replay-job, attempts, audit and retention APIs.</summary>
+    /// <summary>Maps the subscriptions, dead-letter, replay-job, recovery-job, attempts, audit and retention APIs.</summary>
     public static IEndpointRouteBuilder MapReplayApi(this IEndpointRouteBuilder app)
     {
         app.MapSubscriptionOverviewApi();
         app.MapDeadLettersApi();
         app.MapReplayJobsApi();
+        app.MapRecoveryJobsApi();
         app.MapAttemptsApi();
         app.MapAuditApi();
         app.MapRetentionApi();

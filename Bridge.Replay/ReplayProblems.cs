@@ -1,4 +1,5 @@
 using Bridge.Http;
+using Bridge.Replay.ReplayJobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bridge.Replay;
@@ -16,11 +17,13 @@ internal static class ReplayProblems
             Detail = "The request has invalid values; see errors.",
         });
 
-    /// <summary>404: no replay job with that id.</summary>
-    public static ProblemHttpResult JobNotFound(string id) =>
-        Problems.Create(StatusCodes.Status404NotFound, "replay-job-not-found", "Replay job not found", $"No replay job with id '{id}'.");
+    /// <summary>404: no replay job (or recovery job) with that id.</summary>
+    public static ProblemHttpResult JobNotFound(ReplayJobKind kind, string id) => kind == ReplayJobKind.Recovery
+        ? Problems.Create(StatusCodes.Status404NotFound, "recovery-job-not-found", "Recovery job not found", $"No recovery job with id '{id}'.")
+        : Problems.Create(StatusCodes.Status404NotFound, "replay-job-not-found", "Replay job not found", $"No replay job with id '{id}'.");
 
     /// <summary>409: the job has ended and cannot be cancelled.</summary>
-    public static ProblemHttpResult JobEnded(string id, string status) =>
-        Problems.Create(StatusCodes.Status409Conflict, "replay-job-ended", "Replay job already ended", $"Replay job '{id}' is {status}; only a queued or running job can be cancelled.");
+    public static ProblemHttpResult JobEnded(ReplayJobKind kind, string id, string status) => kind == ReplayJobKind.Recovery
+        ? Problems.Create(StatusCodes.Status409Conflict, "recovery-job-ended", "Recovery job already ended", $"Recovery job '{id}' is {status}; only a queued or running job can be cancelled.")
+        : Problems.Create(StatusCodes.Status409Conflict, "replay-job-ended", "Replay job already ended", $"Replay job '{id}' is {status}; only a queued or running job can be cancelled.");
 }

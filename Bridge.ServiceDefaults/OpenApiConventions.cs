@@ -29,6 +29,7 @@ internal static class OpenApiConventions
         ["Pull"] = "Pull delivery: clients that cannot expose a webhook receive a pull subscription's envelopes under a lock and complete, abandon, dead-letter or renew each one.",
         ["Dead letters"] = "Envelopes that could not be delivered, with the reason: browse, purge, replay.",
         ["Replay jobs"] = "Bulk replays of dead letters, paced and resumable.",
+        ["Recovery jobs"] = "Re-sends of what a subscription delivered in a time window, to its webhook or a corrected URL: paced, in per-key order, same webhook-id.",
         ["Attempts"] = "Every delivery attempt of an envelope to a webhook.",
         ["Alerts"] = "Alert rules (dead-letter depth, an endpoint unavailable, failing deliveries, refused requests, retries exhausted) and the alerts they raised: open ones and their history.",
         ["Audit"] = "The audit trail: accepted events, their deliveries, attempts, dead letters and replays.",

@@ -93,7 +93,20 @@ public sealed partial class Replayer(
         {
             reasons.TryAdd(deadLetter.Envelope.Id, deadLetter.Reason);
         }
+        await WriteAsync(address, replayed, reasons, requestedBy, jobId);
+    }
 
+    /// <summary>
+    /// Records envelopes a recovery job delivered again (they were delivered before, so there is no dead letter to
+    /// resolve): a <see cref="ReplayRecord"/> each, without a dead-letter reason, which the audit timeline shows.
+    /// </summary>
+    internal Task RecordRecoveredAsync(SubscriptionAddress address, IReadOnlyCollection<string> recovered, string requestedBy, string jobId) =>
+        recovered.Count == 0 ? Task.CompletedTask : WriteAsync(address, recovered, reasons: null, requestedBy, jobId);
+
+    /// <summary>Writes the replay records and, for dead letters (<paramref name="reasons"/> given), marks their audit rows replayed.</summary>
+    private async Task WriteAsync(
+        SubscriptionAddress address, IReadOnlyCollection<string> replayed, Dictionary<string, string>? reasons, string requestedBy, string? jobId)
+    {
         var now = timeProvider.GetUtcNow();
         var by = DeadLetterAudit.Truncate(requestedBy, RequestedByMaxLength);
         // One transaction for the records and the audit rows (one commit per batch); run through the provider's
@@ -110,11 +123,14 @@ public sealed partial class Replayer(
                 MessageId = id,
                 ReplayedAt = now,
                 RequestedBy = by,
-                DeadLetterReason = reasons.GetValueOrDefault(id),
+                DeadLetterReason = reasons?.GetValueOrDefault(id),
                 JobId = jobId,
             }));
             await db.SaveChangesAsync(CancellationToken.None);
-            await DeadLetterAudit.ResolveAsync(db, address, replayed, DeadLetterState.Replayed, by, now, CancellationToken.None);
+            if (reasons is not null)
+            {
+                await DeadLetterAudit.ResolveAsync(db, address, replayed, DeadLetterState.Replayed, by, now, CancellationToken.None);
+            }
             await transaction.CommitAsync(CancellationToken.None);
         });
     }

@@ -1,5 +1,6 @@
 using Bridge.Messaging;
 using Bridge.Replay.DeadLetters;
+using Bridge.Replay.Recovery;
 using Bridge.Store.Replays;
 using Bridge.Topology;
 
@@ -9,9 +10,10 @@ namespace Bridge.Replay.ReplayJobs;
 /// Runs one replay job: selects the dead letters its filter takes that were dead-lettered before the job was created,
 /// then replays them in dead-letter order (so per ordering key too), paced, writing progress at least every second.
 /// A resumed job (found running at start-up) selects again: what left the queue meanwhile counts as skipped.
+/// A recovery job (<see cref="ReplayJobKind.Recovery"/>) has the same life; its sending is <see cref="RecoveryExecutor"/>'s.
 /// </summary>
 internal sealed partial class ReplayJobExecutor(
-    DeadLetterScanner scanner, Replayer replayer, CorrectedEndpoint correctedEndpoint, ReplayJobStore store, TopologyCatalog catalog,
+    DeadLetterScanner scanner, Replayer replayer, CorrectedEndpoint correctedEndpoint, RecoveryExecutor recovery, ReplayJobStore store, TopologyCatalog catalog,
     TimeProvider timeProvider, ILogger<ReplayJobExecutor> logger)
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
@@ -23,14 +25,19 @@ internal sealed partial class ReplayJobExecutor(
     public async Task RunAsync(ReplayJobProgress progress, bool resumed, CancellationToken cancel, CancellationToken stopping)
     {
         var job = progress.Job;
+        var isRecovery = job.Kind() == ReplayJobKind.Recovery;
+        var kind = isRecovery ? "Recovery" : "Replay";
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
         try
         {
-            if (await ReplayAsync(progress, resumed, both.Token))
+            var ran = isRecovery
+                ? await recovery.RecoverAsync(progress, resumed, both.Token)
+                : await ReplayAsync(progress, resumed, both.Token);
+            if (ran)
             {
                 if (await store.EndAsync(progress, ReplayJobStatus.Completed, null, CancellationToken.None))
                 {
-                    LogCompleted(logger, job.Id, job.Topic + "/" + job.Subscription, progress.Replayed, progress.Skipped, progress.Failed);
+                    LogCompleted(logger, kind, job.Id, job.Topic + "/" + job.Subscription, progress.Replayed, progress.Skipped, progress.Failed);
                 }
                 return;
             }
@@ -46,13 +53,13 @@ internal sealed partial class ReplayJobExecutor(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LogFailed(logger, ex, job.Id);
+            LogFailed(logger, ex, kind, job.Id);
             await store.EndAsync(progress, ReplayJobStatus.Failed, ex.Message, CancellationToken.None);
             return;
         }
 
         await store.SaveProgressAsync(progress, onlyWhileRunning: false, CancellationToken.None);
-        LogCancelled(logger, job.Id, progress.Replayed, progress.Total);
+        LogCancelled(logger, kind, job.Id, progress.Replayed, progress.Total);
     }
 
     /// <summary>Replays the job's selection; false when the job stopped running meanwhile (cancelled, perhaps by another process).</summary>
@@ -148,12 +155,12 @@ internal sealed partial class ReplayJobExecutor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay job {JobId} of {Subscription} started{Resumed}: {Count} dead letter(s) at up to {Rate}/s")]
     private static partial void LogStarted(ILogger logger, string jobId, string subscription, int count, int rate, string resumed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replay job {JobId} of {Subscription} completed: {Replayed} replayed, {Skipped} skipped, {Failed} failed")]
-    private static partial void LogCompleted(ILogger logger, string jobId, string subscription, int replayed, int skipped, int failed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} job {JobId} of {Subscription} completed: {Replayed} sent, {Skipped} skipped, {Failed} failed")]
+    private static partial void LogCompleted(ILogger logger, string kind, string jobId, string subscription, int replayed, int skipped, int failed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replay job {JobId} cancelled after {Replayed} of {Total} dead letter(s)")]
-    private static partial void LogCancelled(ILogger logger, string jobId, int replayed, int total);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} job {JobId} cancelled after {Replayed} of {Total}")]
+    private static partial void LogCancelled(ILogger logger, string kind, string jobId, int replayed, int total);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Replay job {JobId} failed")]
-    private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Kind} job {JobId} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string kind, string jobId);
 }

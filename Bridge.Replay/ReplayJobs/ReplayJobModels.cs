@@ -53,12 +53,21 @@ public sealed record ReplayJobView(
 {
     internal static ReplayJobView From(ReplayJob job)
     {
-        var handled = job.Replayed + job.Skipped + job.FailedCount;
-        var percent = job.Total == 0 ? (job.Status == ReplayJobStatus.Completed ? 100 : 0) : Math.Round(100.0 * Math.Min(handled, job.Total) / job.Total, 1);
+        ArgumentNullException.ThrowIfNull(job);
         return new ReplayJobView(
             job.Id, job.Topic, job.Subscription, DeadLetterSelection.FromJson(job.FilterJson), job.TargetUrl, job.RatePerSecond,
-            job.Status.ToString(), job.Total, job.Replayed, job.Skipped, job.FailedCount, Math.Max(0, job.Total - handled), percent,
+            job.Status.ToString(), job.Total, job.Replayed, job.Skipped, job.FailedCount, RemainingOf(job), PercentOf(job),
             job.CreatedAt, job.StartedAt, job.CompletedAt, job.RequestedBy, job.Error);
+    }
+
+    /// <summary>What the job selected and has not handled yet.</summary>
+    internal static int RemainingOf(ReplayJob job) => Math.Max(0, job.Total - job.Replayed - job.Skipped - job.FailedCount);
+
+    /// <summary>The share of the job's selection handled, 0 to 100 (100 for a completed job that selected nothing).</summary>
+    internal static double PercentOf(ReplayJob job)
+    {
+        var handled = job.Replayed + job.Skipped + job.FailedCount;
+        return job.Total == 0 ? (job.Status == ReplayJobStatus.Completed ? 100 : 0) : Math.Round(100.0 * Math.Min(handled, job.Total) / job.Total, 1);
     }
 }
 

@@ -17,45 +17,61 @@ public sealed class ReplayJobStore(IDbContextFactory<BridgeDbContext> contexts, 
     /// <summary>Raised with the job's id after this process cancelled a job, so a runner stops it at once.</summary>
     public event Action<string>? Cancelled;
 
-    /// <summary>Creates a queued job.</summary>
+    /// <summary>Creates a queued replay of dead letters.</summary>
     public async Task<ReplayJob> CreateAsync(
         SubscriptionAddress address, DeadLetterSelection selection, int ratePerSecond, Uri? targetUrl, string requestedBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(selection);
-        var job = new ReplayJob
+        var jobs = await CreateAsync(ReplayJobKind.DeadLetters, [address], selection.ToJson(), ratePerSecond, targetUrl, requestedBy, cancellationToken);
+        return jobs[0];
+    }
+
+    /// <summary>Creates one queued job of <paramref name="kind"/> per subscription, all in one transaction.</summary>
+    internal async Task<IReadOnlyList<ReplayJob>> CreateAsync(
+        ReplayJobKind kind, IReadOnlyList<SubscriptionAddress> addresses, string selectionJson, int ratePerSecond, Uri? targetUrl, string requestedBy,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        var now = timeProvider.GetUtcNow();
+        var jobs = addresses.Select(address => new ReplayJob
         {
-            Id = "rj_" + Guid.NewGuid().ToString("N"),
+            Id = kind.Prefix() + Guid.NewGuid().ToString("N"),
             Topic = address.Topic,
             Subscription = address.Subscription,
-            FilterJson = selection.ToJson(),
+            FilterJson = selectionJson,
             TargetUrl = targetUrl?.ToString(),
             RatePerSecond = ratePerSecond,
             Status = ReplayJobStatus.Queued,
-            CreatedAt = timeProvider.GetUtcNow(),
+            CreatedAt = now,
             RequestedBy = DeadLetterAudit.Truncate(requestedBy, 128),
-        };
+        }).ToList();
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            db.ReplayJobs.Add(job);
+            db.ReplayJobs.AddRange(jobs);
             await db.SaveChangesAsync(cancellationToken);
         }
         Changed?.Invoke();
-        return job;
+        return jobs;
     }
 
     /// <summary>The job, or null.</summary>
     public async Task<ReplayJob?> FindAsync(string id, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(id);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.ReplayJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
     }
 
-    /// <summary>Jobs newest first, optionally of one topic, subscription or status, created before the job <paramref name="before"/>.</summary>
+    /// <summary>
+    /// Jobs of <paramref name="kind"/> newest first, optionally of one topic, subscription or status, created before the
+    /// job <paramref name="before"/>.
+    /// </summary>
     public async Task<IReadOnlyList<ReplayJob>> ListAsync(
-        string? topic, string? subscription, ReplayJobStatus? status, string? before, int limit, CancellationToken cancellationToken)
+        ReplayJobKind kind, string? topic, string? subscription, ReplayJobStatus? status, string? before, int limit, CancellationToken cancellationToken)
     {
+        var prefix = kind.Prefix();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var query = db.ReplayJobs.AsNoTracking();
+        var query = db.ReplayJobs.AsNoTracking().Where(j => j.Id.StartsWith(prefix));
         if (topic is not null)
         {
             query = query.Where(j => j.Topic == topic);
@@ -147,6 +163,14 @@ public sealed class ReplayJobStore(IDbContextFactory<BridgeDbContext> contexts, 
         }
         var job = await db.ReplayJobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == id, cancellationToken);
         return (job, cancelled);
+    }
+
+    /// <summary>The envelopes the job has sent, by its replay records.</summary>
+    internal async Task<HashSet<string>> SentAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var sent = await db.Replays.AsNoTracking().Where(r => r.JobId == id).Select(r => r.MessageId).ToListAsync(cancellationToken);
+        return sent.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>How many dead letters the job has replayed, by its replay records.</summary>

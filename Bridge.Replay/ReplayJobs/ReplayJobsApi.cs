@@ -1,7 +1,6 @@
 using Bridge.Http;
 using Bridge.Replay.DeadLetters;
 using Bridge.Security;
-using Bridge.Store.Replays;
 using Bridge.Topology;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -76,15 +75,9 @@ public static class ReplayJobsApi
             errors["filter"] = [$"The filter is too long to store ({FilterJsonMaxLength} characters as JSON); name fewer message ids."];
         }
 
-        var options = services.Options.Value;
-        var rate = request.RatePerSecond ?? options.DefaultRatePerSecond;
-        if (rate < 1 || rate > options.MaxRatePerSecond)
-        {
-            errors["ratePerSecond"] = [$"'ratePerSecond' must be between 1 and {options.MaxRatePerSecond} (was {rate})."];
-        }
-
+        var rate = ReplayJobRequests.Rate(request.RatePerSecond, services.Options.Value, errors);
         Uri? target = null;
-        if (request.TargetUrl is { } url && !TryParseTarget(url, out target, out var problem))
+        if (request.TargetUrl is { } url && !ReplayJobRequests.TryParseTarget(url, "targetUrl", out target, out var problem))
         {
             errors["targetUrl"] = [problem];
         }
@@ -102,77 +95,17 @@ public static class ReplayJobsApi
     }
 
     /// <summary>Lists replay jobs.</summary>
-    public static async Task<Results<Ok<ReplayJobPage>, ProblemHttpResult>> ListAsync(
-        [AsParameters] ReplayJobQuery query, [AsParameters] ReplayJobServices services, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(services);
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        ReplayJobStatus? status = null;
-        if (query.Status is { } text)
-        {
-            if (Enum.TryParse<ReplayJobStatus>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(text, out _))
-            {
-                status = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"'status' must be one of {string.Join(", ", Enum.GetNames<ReplayJobStatus>())} (was '{text}')."];
-            }
-        }
-        var limit = query.Limit ?? 50;
-        if (limit is < 1 or > MaxPageSize)
-        {
-            errors["limit"] = [$"'limit' must be between 1 and {MaxPageSize} (was {limit})."];
-        }
-        if (errors.Count > 0)
-        {
-            return ReplayProblems.Invalid(errors);
-        }
-
-        var jobs = await services.Jobs.ListAsync(query.Topic, query.Subscription, status, query.Before, limit, cancellationToken);
-        return TypedResults.Ok(new ReplayJobPage([.. jobs.Select(ReplayJobView.From)], jobs.Count == limit ? jobs[^1].Id : null));
-    }
+    public static Task<Results<Ok<ReplayJobPage>, ProblemHttpResult>> ListAsync(
+        [AsParameters] ReplayJobQuery query, [AsParameters] ReplayJobServices services, CancellationToken cancellationToken) =>
+        ReplayJobRequests.ListAsync(ReplayJobKind.DeadLetters, query, services, ReplayJobView.From, (items, next) => new ReplayJobPage(items, next), cancellationToken);
 
     /// <summary>Gets one replay job.</summary>
-    public static async Task<Results<Ok<ReplayJobView>, ProblemHttpResult>> GetAsync(string id, [AsParameters] ReplayJobServices services, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        return await services.Jobs.FindAsync(id, cancellationToken) is { } job
-            ? TypedResults.Ok(ReplayJobView.From(job))
-            : ReplayProblems.JobNotFound(id);
-    }
+    public static Task<Results<Ok<ReplayJobView>, ProblemHttpResult>> GetAsync(string id, [AsParameters] ReplayJobServices services, CancellationToken cancellationToken) =>
+        ReplayJobRequests.GetAsync(ReplayJobKind.DeadLetters, id, services, ReplayJobView.From, cancellationToken);
 
     /// <summary>Cancels a replay job.</summary>
-    public static async Task<Results<Ok<ReplayJobView>, ProblemHttpResult>> CancelAsync(string id, [AsParameters] ReplayJobServices services)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        var (job, cancelled) = await services.Jobs.CancelAsync(id, CancellationToken.None);
-        if (job is null)
-        {
-            return ReplayProblems.JobNotFound(id);
-        }
-        return cancelled ? TypedResults.Ok(ReplayJobView.From(job)) : ReplayProblems.JobEnded(id, job.Status.ToString());
-    }
-
-    /// <summary>A corrected endpoint must be an absolute http or https URL without credentials, like any webhook URL.</summary>
-    private static bool TryParseTarget(string text, out Uri? target, out string problem)
-    {
-        problem = "";
-        if (!Uri.TryCreate(text, UriKind.Absolute, out target) || (target.Scheme != Uri.UriSchemeHttp && target.Scheme != Uri.UriSchemeHttps))
-        {
-            problem = $"'targetUrl' must be an absolute http or https URL (was '{text}').";
-            target = null;
-            return false;
-        }
-        if (target.UserInfo.Length > 0)
-        {
-            problem = "'targetUrl' must not carry credentials; the replay signs each request with the subscription's secret.";
-            target = null;
-            return false;
-        }
-        return true;
-    }
+    public static Task<Results<Ok<ReplayJobView>, ProblemHttpResult>> CancelAsync(string id, [AsParameters] ReplayJobServices services) =>
+        ReplayJobRequests.CancelAsync(ReplayJobKind.DeadLetters, id, services, ReplayJobView.From);
 }
 
 /// <summary>What the replay-job endpoints need.</summary>
