@@ -74,6 +74,39 @@ public sealed class AlertEndToEndTests : BridgeTestBase
         Assert.All(Receiver["pager"].Received, r => Assert.Equal("/bridge/alerts", r.CloudEvent.Source?.ToString()));
     }
 
+    [Fact]
+    public async Task An_endpoint_paused_longer_than_the_rule_allows_fires_once_and_clears_once_it_is_resumed()
+    {
+        var topology = new TestTopology().Topic("orders").Topic("ops-alerts")
+            .Subscription("orders", "crm", Receiver.UrlOf("crm"))
+            .Subscription("ops-alerts", "pager", Receiver.UrlOf("pager"))
+            .With("Bridge:Alerts:Topic", "ops-alerts")
+            .With("Bridge:Alerts:EvaluationInterval", "00:00:01")
+            .With($"{Rules}:down:Kind", "EndpointUnavailable").With($"{Rules}:down:For", "00:00:03").With($"{Rules}:down:MinInterval", "00:00:00");
+        await using var bridge = await StartBridgeAsync(topology);
+        using var admin = bridge.CreateClient();
+        const string endpoint = "/api/topics/orders/subscriptions/crm/endpoint";
+
+        var pausedAt = DateTimeOffset.UtcNow;
+        using (var paused = await admin.PostAsJsonAsync(endpoint + "/pause", new { reason = "maintenance" }))
+        {
+            Assert.True(paused.IsSuccessStatusCode, await paused.Content.ReadAsStringAsync());
+        }
+        var fired = Assert.Single(await EventuallyAsync(() => Task.FromResult(Alerts("bridge.alert.fired")), a => a.Count == 1, "the alert of the paused endpoint"));
+        Assert.Equal(("down", "orders/crm", "endpointUnavailable"), (fired.GetProperty("rule").GetString(), fired.GetProperty("subject").GetString(), fired.GetProperty("kind").GetString()));
+        Assert.True(fired.GetProperty("openedAt").GetDateTimeOffset() >= pausedAt.AddSeconds(3), "It fired before the endpoint had been paused for 'for'.");
+        Assert.Empty(Alerts("bridge.alert.cleared"));
+
+        using (var resumed = await admin.PostAsync(endpoint + "/resume", null))
+        {
+            Assert.True(resumed.IsSuccessStatusCode, await resumed.Content.ReadAsStringAsync());
+        }
+        await EventuallyAsync(() => Task.FromResult(Alerts("bridge.alert.cleared")), a => a.Count == 1, "the alert cleared");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(Alerts("bridge.alert.fired"));
+        Assert.Single(Alerts("bridge.alert.cleared"));
+    }
+
     private List<JsonElement> Alerts(string type) =>
         [.. Receiver["pager"].Received.Where(r => r.CloudEvent.Type == type).Select(r => JsonDocument.Parse(JsonSerializer.Serialize(r.CloudEvent.Data)).RootElement.Clone())];
 
