@@ -36,7 +36,6 @@ internal sealed class RabbitMqScheduler(RabbitMqBroker broker)
             CorrelationId = held.Properties.CorrelationId,
             ContentType = held.Properties.ContentType,
             Type = held.Properties.Type,
-            Timestamp = held.Properties.Timestamp,
             Headers = headers,
             Expiration = ((long)Math.Ceiling(delay.TotalMilliseconds)).ToString(CultureInfo.InvariantCulture),
         };
