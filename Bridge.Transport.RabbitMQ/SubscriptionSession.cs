@@ -380,7 +380,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the channel of {Subscription} failed; the broker returns its messages when the connection closes")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, string subscription);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{MessageId} of {Subscription} has an ordering key and waits {Minutes:0.#} min for its retry in this process, unacknowledged, its key's successors behind it: RabbitMQ's consumer_timeout must be longer (see docs/rabbitmq.md, \"Long retry delays\")")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{MessageId} of {Subscription} has an ordering key and waits {Minutes:0.#} min for its retry in this process, unacknowledged, its key's successors behind it; a RabbitMQ before 3.11.15 needs a longer consumer_timeout (see docs/rabbitmq.md, \"Long retry delays\")")]
     private static partial void LogKeyedWait(ILogger logger, string messageId, string subscription, double minutes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Returning expired deliveries of {Subscription} failed; the broker returns them when the channel closes")]
