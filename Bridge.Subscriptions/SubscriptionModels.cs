@@ -17,7 +17,7 @@ namespace Bridge.Subscriptions;
 /// <param name="Description">What the subscription is for, at most 1000 characters.</param>
 /// <param name="Filter">Which envelopes of the topic it receives; omitted: all.</param>
 /// <param name="TimeoutSeconds">Seconds allowed for one attempt, above 0 and at most 300 (default 30). Push only.</param>
-/// <param name="MaxAttempts">Attempts (push, default 8) or receives (pull, default 10) before an envelope is dead-lettered, 1-100.</param>
+/// <param name="MaxAttempts">Attempts (push, default 19: about a day of retries) or receives (pull, default 10) before an envelope is dead-lettered, 1-100.</param>
 /// <param name="Concurrency">Deliveries in flight at once, 1-512 (default 4). Push only.</param>
 /// <param name="Ordered">Keep per-ordering-key order across every subscriber process (default false).</param>
 /// <param name="Format">How calls carry the envelope: <c>structured</c> (default: the CloudEvent as JSON), <c>binary</c> (data as the body, attributes as <c>ce-</c> headers) or <c>data</c> (data only, attributes as <c>X-Event-*</c> headers). Push only.</param>

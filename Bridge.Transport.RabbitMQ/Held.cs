@@ -34,6 +34,7 @@ internal sealed record Held(
     {
         var headers = properties.Headers;
         var returns = headers is not null && headers.TryGetValue(RabbitMqNames.BrokerDeliveryCountHeader, out var count) ? Convert.ToInt32(count, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var prior = headers is not null && headers.TryGetValue(RabbitMqNames.PriorDeliveriesHeader, out var before) ? Convert.ToInt32(before, System.Globalization.CultureInfo.InvariantCulture) : 0;
         var enqueued = headers is not null && headers.TryGetValue(RabbitMqNames.EnqueuedAtHeader, out var at) && at is long ms
             ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
             : time.GetUtcNow();
@@ -48,7 +49,7 @@ internal sealed record Held(
             error = ex.Message;
         }
 
-        return new Held(deliveryTag, envelope, error, body.ToArray(), properties, returns + 1, enqueued);
+        return new Held(deliveryTag, envelope, error, body.ToArray(), properties, prior + returns + 1, enqueued);
     }
 
     public static string Text(object? value) => value switch

@@ -24,6 +24,7 @@ internal sealed class RabbitMqDeadLettering(RabbitMqBroker broker, DeadLetterObs
             ? new Dictionary<string, object?>()
             : new Dictionary<string, object?>(held.Properties.Headers);
         headers.Remove(RabbitMqNames.BrokerDeliveryCountHeader);
+        headers.Remove(RabbitMqNames.PriorDeliveriesHeader);
         headers[RabbitMqNames.ReasonHeader] = reason;
         headers[RabbitMqNames.DescriptionHeader] = description ?? "";
         headers[RabbitMqNames.DeadLetteredAtHeader] = broker.Time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -15,6 +15,9 @@ internal sealed class RabbitMqNames(string prefix)
     public const string DeliveryCountHeader = "bridge-delivery-count";
     public const string EnqueuedAtHeader = "bridge-enqueued-at";
 
+    /// <summary>Deliveries a message had before it went through a delay queue for a retry (the queue it returns to counts afresh).</summary>
+    public const string PriorDeliveriesHeader = "bridge-prior-deliveries";
+
     /// <summary>The quorum queues' own redelivery counter.</summary>
     public const string BrokerDeliveryCountHeader = "x-delivery-count";
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Bridge.Transport.RabbitMQ;
 
 /// <summary>Creates receivers; receivers of one subscription share one session while any of them is open.</summary>
-internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, ILogger<SubscriptionSession> logger) : ISubscriptionReceiverFactory
+internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, RabbitMqScheduler scheduler, ILogger<SubscriptionSession> logger) : ISubscriptionReceiverFactory
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<SubscriptionAddress, (SubscriptionSession Session, int Receivers)> _sessions = [];
@@ -17,7 +17,7 @@ internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDea
         {
             var (session, receivers) = _sessions.TryGetValue(address, out var open)
                 ? open
-                : (new SubscriptionSession(broker, deadLettering, address, _closing.GetValueOrDefault(address, Task.CompletedTask), logger), 0);
+                : (new SubscriptionSession(broker, deadLettering, scheduler, address, _closing.GetValueOrDefault(address, Task.CompletedTask), logger), 0);
             _sessions[address] = (session, receivers + 1);
             return new RabbitMqReceiver(session, () => ReleaseAsync(address));
         }

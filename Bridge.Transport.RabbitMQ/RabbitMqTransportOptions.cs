@@ -43,6 +43,17 @@ public sealed class RabbitMqTransportOptions
     [Range(0, 100_000)]
     public int MaxHeld { get; set; } = 1_000;
 
+    /// <summary>
+    /// Longest retry delay (abandon or release with a delay) a message without an ordering key waits out in the process,
+    /// unacknowledged on its channel. A longer one leaves the subscription's queue: it is republished, with its delivery
+    /// count, to a delay queue of the subscription that dead-letters it back when it is due, and then acknowledged — so
+    /// a retry hours away neither runs into the broker's <c>consumer_timeout</c> nor pins the prefetch window, and
+    /// survives a restart. A message with an ordering key always waits in the process (docs/rabbitmq.md, "Long retry delays").
+    /// At most 20 minutes, well within the broker's default <c>consumer_timeout</c> of 30.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:20:00")]
+    public TimeSpan MaxRetryDelayHeld { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Most dead letters read when browsing a dead-letter queue.</summary>
     [Range(1, 100_000)]
     public int MaxDeadLettersScanned { get; set; } = 10_000;

@@ -82,9 +82,18 @@ internal sealed partial class SubscriptionSession
             Volatile.Read(ref _arrived).TrySetResult();
             return Task.CompletedTask;
         };
-        _consumerTag = await channel.BasicConsumeAsync(_queue, autoAck: false, consumer, CancellationToken.None);
+        _consumerTag = await channel.BasicConsumeAsync(_queue, autoAck: false, consumerTag: "", ConsumerArguments, consumer, CancellationToken.None);
         _consuming = channel;
     }
+
+    /// <summary>
+    /// Lifts the broker's delivery acknowledgement timeout (<c>consumer_timeout</c>, 30 min by default) for Bridge's
+    /// consumers, as far as the broker allows it per consumer (RabbitMQ 3.11.15 and later; older ones ignore the argument):
+    /// what the session holds is timed by its own locks, and a keyed envelope waiting out a long retry — with its key's
+    /// successors — stays unacknowledged for as long as that takes. The broker still returns everything at once when the
+    /// process goes away.
+    /// </summary>
+    private static readonly Dictionary<string, object?> ConsumerArguments = new() { ["x-consumer-timeout"] = (long)int.MaxValue };
 
     /// <summary>Reads a pushed delivery; one that cannot be read is kept as unreadable, to be dead-lettered when taken.</summary>
     private Held Read(BasicDeliverEventArgs delivery)

@@ -12,8 +12,9 @@ namespace Bridge.Transport.RabbitMQ;
 /// <item>Lock: Bridge's own clock. An unrenewed lock that expires returns the message to the queue (the broker counts it);
 /// a message with an ordering key is instead offered again here (count + 1), so its successors cannot overtake it.</item>
 /// <item>Abandon with a delay, or of a keyed message: kept and offered again when due (count + 1). Abandon of an unkeyed
-/// message without delay returns it to the queue.</item>
-/// <item>Release: offered again (at once, or after its delay) without counting.</item>
+/// message without delay returns it to the queue; with a delay above <c>MaxRetryDelayHeld</c> it is moved to a delay
+/// queue instead (<see cref="RabbitMqScheduler.PostponeAsync"/>), so nothing stays unacknowledged for hours.</item>
+/// <item>Release: offered again (at once, or after its delay) without counting; a long delay moves an unkeyed message too.</item>
 /// <item>Ordering key: only one message per key is out at a time; later ones fetched meanwhile wait here, in order.</item>
 /// </list>
 /// </summary>
@@ -21,6 +22,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
 {
     private readonly RabbitMqBroker _broker;
     private readonly RabbitMqDeadLettering _deadLettering;
+    private readonly RabbitMqScheduler _scheduler;
     private readonly ILogger _logger;
     private readonly string _queue;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -35,11 +37,12 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
     private readonly Task _predecessorClosed;
     private DateTimeOffset _nextOwnershipAttempt;
 
-    public SubscriptionSession(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, SubscriptionAddress address, Task predecessorClosed, ILogger logger)
+    public SubscriptionSession(RabbitMqBroker broker, RabbitMqDeadLettering deadLettering, RabbitMqScheduler scheduler, SubscriptionAddress address, Task predecessorClosed, ILogger logger)
     {
         _predecessorClosed = predecessorClosed;
         _broker = broker;
         _deadLettering = deadLettering;
+        _scheduler = scheduler;
         _logger = logger;
         Address = address;
         _queue = broker.Names.Queue(address);
@@ -146,11 +149,7 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         SettleAsync(message, (channel, held) => RetryAsync(channel, held, delay, null, cancellationToken), cancellationToken);
 
     public Task ReleaseAsync(ReceivedMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
-        SettleAsync(message, (_, held) =>
-        {
-            _waiting.Add(held with { DueAt = delay > TimeSpan.Zero ? Now + delay : Now });
-            return Task.CompletedTask;
-        }, cancellationToken);
+        SettleAsync(message, (channel, held) => WaitAsync(channel, held, held.DeliveryCount - 1, delay, cancellationToken), cancellationToken);
 
     public Task DeadLetterAsync(ReceivedMessage message, string reason, string? description, CancellationToken cancellationToken) =>
         SettleAsync(message, async (channel, held) =>
@@ -216,8 +215,29 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
         }
         else
         {
-            _waiting.Add(held with { DeliveryCount = held.DeliveryCount + 1, DueAt = Now + delay });
+            await WaitAsync(channel, held, held.DeliveryCount, delay, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Offers a delivery again after <paramref name="delay"/>, as delivery <paramref name="deliveries"/> + 1: kept here
+    /// unacknowledged while the delay is short or the message has an ordering key (its successors wait behind it here),
+    /// else moved to a delay queue on the broker and acknowledged.
+    /// </summary>
+    private async Task WaitAsync(IChannel channel, Held held, int deliveries, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var limit = _broker.Options.MaxRetryDelayHeld;
+        if (delay <= limit || held.OrderingKey is not null)
+        {
+            if (delay > limit)
+            {
+                LogKeyedWait(_logger, held.MessageId, Address.ToString(), delay.TotalMinutes);
+            }
+            _waiting.Add(held with { DeliveryCount = deliveries + 1, DueAt = Now + (delay > TimeSpan.Zero ? delay : TimeSpan.Zero) });
+            return;
+        }
+
+        await _scheduler.PostponeAsync(channel, Address, held, deliveries, delay, cancellationToken);
     }
 
     private ReceivedMessage Lock(Held held, SubscriptionSpec spec)
@@ -359,6 +379,9 @@ internal sealed partial class SubscriptionSession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing the channel of {Subscription} failed; the broker returns its messages when the connection closes")]
     private static partial void LogCloseFailed(ILogger logger, Exception exception, string subscription);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{MessageId} of {Subscription} has an ordering key and waits {Minutes:0.#} min for its retry in this process, unacknowledged, its key's successors behind it; a RabbitMQ before 3.11.15 needs a longer consumer_timeout (see docs/rabbitmq.md, \"Long retry delays\")")]
+    private static partial void LogKeyedWait(ILogger logger, string messageId, string subscription, double minutes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Returning expired deliveries of {Subscription} failed; the broker returns them when the channel closes")]
     private static partial void LogExpiryFailed(ILogger logger, Exception exception, string subscription);

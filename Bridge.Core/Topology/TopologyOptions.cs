@@ -131,14 +131,18 @@ public sealed class WebhookOptions
     /// <summary>How calls authenticate to the endpoint beside the signature: static headers, HTTP Basic or OAuth 2.0 client credentials.</summary>
     public Webhooks.Credentials.CredentialOptions? Credentials { get; set; }
 
-    /// <summary>Attempts before the envelope is dead-lettered.</summary>
-    public int MaxAttempts { get; set; } = 8;
+    /// <summary>
+    /// Attempts before the envelope is dead-lettered. With the default <see cref="RetryBaseDelay"/> and
+    /// <see cref="MaxRetryDelay"/>, the default 19 attempts span about a day for an endpoint that stays down (between
+    /// 16.5 h and 33 h with the jitter, 25 h on average; docs/subscriptions.md shows the timeline).
+    /// </summary>
+    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
 
     /// <summary>Deliveries of this subscription in flight at once (1 when the subscription is ordered by key and strict order across keys is wanted).</summary>
     public int Concurrency { get; set; } = 4;
 
-    /// <summary>Delay before the second attempt; doubles with every further attempt (with jitter).</summary>
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>Delay before the second attempt; doubles with every further attempt (with jitter), up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = DefaultRetryBaseDelay;
 
     /// <summary>
     /// An explicit retry schedule instead of the doubling one: the delay before each further attempt, in order (e.g.
@@ -149,7 +153,16 @@ public sealed class WebhookOptions
     public List<TimeSpan> RetrySchedule { get; set; } = [];
 
     /// <summary>Upper bound for any retry delay, including one asked for by a <c>Retry-After</c> header.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan MaxRetryDelay { get; set; } = DefaultMaxRetryDelay;
+
+    /// <summary>The default of <see cref="MaxAttempts"/>: with the default delays, retries for about a day.</summary>
+    public const int DefaultMaxAttempts = 19;
+
+    /// <summary>The default of <see cref="RetryBaseDelay"/>: quick first retries for an endpoint that only hiccuped.</summary>
+    public static readonly TimeSpan DefaultRetryBaseDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>The default of <see cref="MaxRetryDelay"/>: the doubling reaches it after about 9 hours, and a <c>Retry-After</c> of hours is honoured.</summary>
+    public static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromHours(6);
 
     /// <summary>Most webhook calls started per second (optional; no limit when unset).</summary>
     public int? RateLimitPerSecond { get; set; }

@@ -4,11 +4,11 @@ using static Bridge.Tests.Subscriptions.SubscriptionClient;
 
 namespace Bridge.Tests.Subscriptions;
 
-/// <summary><c>retryScheduleSeconds</c> through the subscriptions API: applied to the subscription, refused where it cannot apply.</summary>
+/// <summary><c>retryScheduleSeconds</c> through the subscriptions API: applied to the subscription, refused where it cannot apply; without it, the default attempts.</summary>
 public sealed class RetryScheduleApiTests : BridgeTestBase
 {
     [Fact]
-    public async Task A_schedule_sets_the_attempts_and_is_refused_beside_max_attempts_out_of_range_or_for_a_pull_subscription()
+    public async Task A_schedule_sets_the_attempts_the_defaults_give_a_days_attempts_and_a_schedule_is_refused_beside_max_attempts_out_of_range_or_for_a_pull_subscription()
     {
         var topology = new TestTopology().Topic("orders")
             .With("Bridge:Subscriptions:AllowHttpLoopback", "true").AllowLoopbackWebhooks();
@@ -19,6 +19,12 @@ public sealed class RetryScheduleApiTests : BridgeTestBase
         var created = await GetJsonAsync(client, Route("orders", "scheduled"));
         Assert.Equal([5d, 300d, 7200d], created.GetProperty("retryScheduleSeconds").EnumerateArray().Select(e => e.GetDouble()));
         Assert.Equal(4, created.GetProperty("maxAttempts").GetInt32());
+
+        // Without either, the default: 19 attempts on the doubling schedule (about a day), and no explicit schedule.
+        await CreateAsync(client, "orders", new { name = "defaults", url = Receiver.UrlOf("defaults") });
+        var defaults = await GetJsonAsync(client, Route("orders", "defaults"));
+        Assert.Equal(19, defaults.GetProperty("maxAttempts").GetInt32());
+        Assert.False(defaults.TryGetProperty("retryScheduleSeconds", out var none) && none.ValueKind != System.Text.Json.JsonValueKind.Null, defaults.ToString());
 
         foreach (var (body, why) in new (object Body, string Why)[]
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Bridge.Tests.Transport.RabbitMq;
 
 /// <summary>The transport behaviour against a real rabbitmq-server; each test gets its own name prefix (its own exchanges and queues).</summary>
-public sealed class RabbitMqTransportTests : TransportBehaviour
+public sealed partial class RabbitMqTransportTests : TransportBehaviour
 {
     private readonly string _prefix = "t" + Guid.NewGuid().ToString("N")[..10];
 
@@ -102,6 +102,7 @@ public sealed class RabbitMqTransportTests : TransportBehaviour
                 [$"{RabbitMqTransportOptions.SectionName}:Prefix"] = _prefix,
                 [$"{RabbitMqTransportOptions.SectionName}:MaxMessageBytes"] = MaxMessageBytes.ToString(CultureInfo.InvariantCulture),
                 [$"{RabbitMqTransportOptions.SectionName}:PollInterval"] = "00:00:00.020",
+                [$"{RabbitMqTransportOptions.SectionName}:MaxRetryDelayHeld"] = _maxRetryDelayHeld,
             })
             .Build();
         var services = new ServiceCollection();
