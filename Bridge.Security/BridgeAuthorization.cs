@@ -37,7 +37,7 @@ public static class BridgePolicies
 
     /// <summary>Requires <c>publish:{topic}</c> and applies the caller's rate limit on every endpoint of the group.</summary>
     public static TBuilder RequirePublishScope<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(Publish).RequireRateLimiting(PublisherRateLimit);
+        builder.RequireAuthorization(Publish).RequireRateLimiting(PublisherRateLimit).WithMetadata(PublishRoute.Instance);
 
     /// <summary>Requires <c>subscribe:{topic}</c> (or <c>subscribe:*</c>, or <c>admin</c>) on every endpoint of the group.</summary>
     public static TBuilder RequireSubscribeScope<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
@@ -152,7 +152,26 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 
-    /// <summary>Counts a refused request of the caller (what <c>publishRefusals</c> alert rules watch).</summary>
-    internal static void Refused(HttpContext context, string reason) =>
-        BridgeTelemetry.RequestsRefused.Add(1, new("publisher", context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)"), new("reason", reason));
+    /// <summary>
+    /// Counts a refused request to a publish route (what <c>publishRefusals</c> alert rules watch); refusals elsewhere —
+    /// a console tab whose session ended, an admin call without the scope — are not a publisher's.
+    /// </summary>
+    internal static void Refused(HttpContext context, string reason)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<PublishRoute>() is not null)
+        {
+            BridgeTelemetry.RequestsRefused.Add(1, new("publisher", context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)"), new("reason", reason));
+        }
+    }
+}
+
+/// <summary>Marks the routes a publisher publishes through (<see cref="BridgePolicies.RequirePublishScope"/>): their refusals are counted.</summary>
+public sealed class PublishRoute
+{
+    /// <summary>The one instance.</summary>
+    public static readonly PublishRoute Instance = new();
+
+    private PublishRoute()
+    {
+    }
 }

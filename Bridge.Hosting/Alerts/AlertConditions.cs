@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 
 namespace Bridge.Hosting.Alerts;
 
@@ -20,7 +21,7 @@ public sealed record AlertBreach(string Subject, double Value, IReadOnlyList<str
 /// Works out, from <see cref="AlertSignals"/>, which subjects are in breach of a rule now. Keeps one piece of state: since
 /// when each endpoint has been unavailable, for <see cref="AlertKind.EndpointUnavailable"/>.
 /// </summary>
-public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSource> sources, TimeProvider time)
+public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSource> sources, IOptions<AlertOptions> options, TimeProvider time)
 {
     private readonly bool _publishes = sources.Any(s => s.Kind == AlertKind.PublishRefusals);
     private readonly Dictionary<(string, string), DateTimeOffset> _unavailableSince = [];
@@ -49,11 +50,32 @@ public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSourc
         }
     }
 
+    /// <summary>
+    /// Whether the end of <paramref name="rule"/>'s condition for <paramref name="subject"/> can be told: a dead-letter
+    /// depth that could not be counted is unknown, not zero, and does not clear an alert.
+    /// </summary>
+    public bool Knows(AlertRuleOptions rule, string subject)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.Kind != AlertKind.DeadLetterDepth)
+        {
+            return true;
+        }
+        var depths = signals.Depths.Keys.Where(a => InScope(rule, a));
+        return rule.GroupBy switch
+        {
+            AlertGrouping.Subject => depths.Any(a => Name(a) == subject),
+            AlertGrouping.Topic => depths.Any(a => a.Topic == subject),
+            _ => depths.Any(),
+        };
+    }
+
     /// <summary>The breaches of <paramref name="rule"/> now, grouped as the rule says.</summary>
     public IReadOnlyList<AlertBreach> Breaches(AlertRuleOptions rule)
     {
         ArgumentNullException.ThrowIfNull(rule);
         var threshold = rule.EffectiveThreshold;
+        var window = rule.Window < options.Value.EvaluationInterval ? options.Value.EvaluationInterval : rule.Window; // nothing falls between two rounds
         var single = rule.Kind switch
         {
             AlertKind.DeadLetterDepth => signals.Depths
@@ -63,17 +85,17 @@ public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSourc
                 .Select(u => (u.Key, Seconds: (time.GetUtcNow() - u.Value).TotalSeconds))
                 .Where(u => InScope(rule, u.Key) && u.Seconds >= rule.For.TotalSeconds)
                 .Select(u => Breach(u.Key, Math.Round(u.Seconds), $"The endpoint of {Name(u.Key)} has been paused or open-circuited for {Duration(u.Seconds)}")),
-            AlertKind.FailureRatio => signals.Attempts(rule.Window)
+            AlertKind.FailureRatio => signals.Attempts(window)
                 .Where(a => InScope(rule, a.Address) && a.Delivered + a.Failed >= rule.MinAttempts && Ratio(a.Failed, a.Delivered) >= threshold)
                 .Select(a => Breach(a.Address, Math.Round(Ratio(a.Failed, a.Delivered), 4),
-                    $"{a.Failed} of {a.Delivered + a.Failed} attempts failed on {Name(a.Address)} within {Duration(rule.Window.TotalSeconds)} ({Ratio(a.Failed, a.Delivered):P0}, threshold {threshold:P0})")),
-            AlertKind.RetriesExhausted => signals.Exhausted(rule.Window)
+                    $"{a.Failed} of {a.Delivered + a.Failed} attempts failed on {Name(a.Address)} within {Duration(window.TotalSeconds)} ({Ratio(a.Failed, a.Delivered):P0}, threshold {threshold:P0})")),
+            AlertKind.RetriesExhausted => signals.Exhausted(window)
                 .Where(e => InScope(rule, e.Address) && e.Count >= threshold)
-                .Select(e => Breach(e.Address, e.Count, $"{e.Count} envelopes of {Name(e.Address)} ran out of retries within {Duration(rule.Window.TotalSeconds)}")),
-            AlertKind.PublishRefusals => signals.Refused(rule.Window)
+                .Select(e => Breach(e.Address, e.Count, $"{e.Count} envelopes of {Name(e.Address)} ran out of retries within {Duration(window.TotalSeconds)}")),
+            AlertKind.PublishRefusals => signals.Refused(window)
                 .Where(r => (rule.Publisher is null || rule.Publisher == r.Publisher) && r.Count >= threshold)
                 .Select(r => new AlertBreach("publisher:" + r.Publisher, r.Count, [],
-                    $"{r.Count} requests of publisher '{r.Publisher}' refused within {Duration(rule.Window.TotalSeconds)} ({string.Join(", ", r.Reasons.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"{x.Key} {x.Value}"))})")),
+                    $"{r.Count} requests of publisher '{r.Publisher}' refused within {Duration(window.TotalSeconds)} ({string.Join(", ", r.Reasons.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => $"{x.Key} {x.Value}"))})")),
             _ => [],
         };
         var breaches = single.OrderBy(b => b.Subject, StringComparer.Ordinal).ToList();

@@ -28,8 +28,11 @@ public sealed class AlertNotifier(ITopicPublisher publisher, AuditRecorder audit
     /// <summary>Whether alerts are published at all (a topic is set).</summary>
     public bool Publishes => options.Value.Topic is not null;
 
-    /// <summary>Publishes the event of <paramref name="alert"/>'s current state; done when the broker holds it.</summary>
-    public async Task NotifyAsync(AlertRecord alert, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes <paramref name="alert"/>'s fired or cleared event; done when the broker holds it. The event's id is
+    /// <c>{alertId}-fired</c> or <c>{alertId}-cleared</c>, so one sent again after a failure is the same event to receivers.
+    /// </summary>
+    public async Task NotifyAsync(AlertRecord alert, bool cleared, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(alert);
         if (options.Value.Topic is not { } topic)
@@ -37,12 +40,11 @@ public sealed class AlertNotifier(ITopicPublisher publisher, AuditRecorder audit
             return;
         }
 
-        var cleared = alert.ClearedAt is not null;
         var data = new AlertEventData(alert.Id, alert.Rule, alert.Kind, alert.Subject, cleared ? "cleared" : "open", alert.Value, alert.Peak,
-            alert.Threshold, alert.Summary, AlertView.MembersOf(alert), alert.OpenedAt, alert.ClearedAt);
+            alert.Threshold, alert.Summary, AlertView.MembersOf(alert), alert.OpenedAt, cleared ? alert.ClearedAt : null);
         var envelope = new Envelope
         {
-            Id = Guid.NewGuid().ToString("N"),
+            Id = $"{alert.Id}-{(cleared ? "cleared" : "fired")}",
             Source = Source,
             Type = cleared ? ClearedType : FiredType,
             Subject = $"{alert.Rule}/{alert.Subject}",

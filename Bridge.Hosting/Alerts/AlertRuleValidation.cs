@@ -45,9 +45,9 @@ public static partial class AlertRuleValidation
         {
             Fail("subscription", "A subscription is named within its topic: set 'topic' too.");
         }
-        if (rule.Publisher is { } publisher && (publisher.Length is 0 or > 64 || publisher.Any(char.IsControl)))
+        if (rule.Publisher is { } publisher && publisher != "(anonymous)" && !PublisherPattern().IsMatch(publisher))
         {
-            Fail("publisher", "A publisher id of 1-64 printable characters.");
+            Fail("publisher", "A publisher id (1-64 of a-z, 0-9, '-'), or '(anonymous)' for requests refused before their key was recognised.");
         }
         if (publisherKind && rule.GroupBy == AlertGrouping.Topic)
         {
@@ -92,6 +92,9 @@ public static partial class AlertRuleValidation
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,62}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex PublisherPattern();
 }
 
 /// <summary>Validates <see cref="AlertOptions"/> at start, naming the configuration key at fault.</summary>

@@ -164,7 +164,7 @@ public sealed class AlertSignals : IDisposable
             case BridgeTelemetry.DeadLetterDepthName:
                 _depths[address] = value; // observed inside Refresh, under its lock
                 break;
-            case CircuitStateName when value >= 2: // open or isolated
+            case CircuitStateName when value >= 1: // half-open (probing), open or isolated: not yet taking calls again
             case PausedName when value > 0 && mode is not null:
                 _unavailable[address] = 1;
                 break;

@@ -51,7 +51,8 @@
       const tr = rulesBody.insertRow();
       [r.name, r.origin, x.kind, scope, x.threshold ?? 'default', span, x.minInterval, x.groupBy].forEach((v) => cell(tr, v));
     }
-    state.timer = setInterval(() => refreshOpenAlerts().catch(() => {}), 5000);
+    clearInterval(state.timer);
+    if (location.hash === '#alerts') state.timer = setInterval(() => refreshOpenAlerts().catch(() => {}), 5000);
   }
   state.views.alerts = showAlerts;
 })();

@@ -12,6 +12,10 @@
     const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
     const text = await response.text();
     const json = text ? JSON.parse(text) : null;
+    if (response.status === 401 && path !== '/console/session' && state.csrf) {
+      // The session ended (signed out elsewhere, expired): stop polling and ask to sign in again.
+      clearInterval(state.timer); clearInterval(state.job); state.csrf = null; showLogin();
+    }
     if (!response.ok) {
       const error = new Error(json?.detail ?? json?.title ?? `HTTP ${response.status}`);
       error.status = response.status;

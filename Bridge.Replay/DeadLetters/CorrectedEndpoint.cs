@@ -16,13 +16,21 @@ internal sealed class CorrectedEndpoint(OrderedCalls calls, IDeadLetterQueue dea
     public async Task DeliverAsync(
         SubscriptionDefinition subscription, Uri target, IReadOnlyList<DeadLetter> batch, HashSet<string> failedKeys, ReplayJobProgress progress, CancellationToken cancellationToken)
     {
-        var delivered = await calls.SendAsync(subscription, target, batch.Select(d => d.Envelope), failedKeys, progress, cancellationToken);
-        if (delivered.Count > 0)
+        var delivered = new List<string>();
+        try
         {
-            // Delivered is delivered: it counts as replayed even when someone removed the dead letter meanwhile.
-            await deadLetters.PurgeAsync(subscription.Address, delivered, CancellationToken.None);
-            await replayer.RecordAsync(subscription.Address, delivered, batch, $"{progress.Job.RequestedBy} to {target}", progress.Job.Id);
-            progress.AddReplayed(delivered.Count);
+            await calls.SendAsync(subscription, target, batch.Select(d => d.Envelope), delivered, failedKeys, progress, cancellationToken);
+        }
+        finally
+        {
+            if (delivered.Count > 0)
+            {
+                // Delivered is delivered (a cancellation after some calls included): it counts as replayed even when
+                // someone removed the dead letter meanwhile.
+                await deadLetters.PurgeAsync(subscription.Address, delivered, CancellationToken.None);
+                await replayer.RecordAsync(subscription.Address, delivered, batch, $"{progress.Job.RequestedBy} to {target}", progress.Job.Id);
+                progress.AddReplayed(delivered.Count);
+            }
         }
     }
 }

@@ -54,9 +54,17 @@ internal sealed partial class RecoveryExecutor(
             if (envelopes.Count > 0)
             {
                 await pacer.WaitAsync(envelopes.Count, cancellationToken);
-                var delivered = await calls.SendAsync(subscription, target, envelopes, failedKeys, progress, cancellationToken);
-                await replayer.RecordRecoveredAsync(address, delivered, requestedBy, job.Id);
-                progress.AddReplayed(delivered.Count);
+                var delivered = new List<string>();
+                try
+                {
+                    await calls.SendAsync(subscription, target, envelopes, delivered, failedKeys, progress, cancellationToken);
+                }
+                finally
+                {
+                    // Recorded even when the job stops mid-batch: a resumed job skips what was sent.
+                    await replayer.RecordRecoveredAsync(address, delivered, requestedBy, job.Id);
+                    progress.AddReplayed(delivered.Count);
+                }
             }
 
             if (timeProvider.GetElapsedTime(saved) >= ProgressInterval)

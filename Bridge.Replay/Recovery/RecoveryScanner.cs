@@ -1,6 +1,7 @@
 using Bridge.Envelopes;
 using Bridge.Store;
 using Bridge.Store.Deliveries;
+using Bridge.Store.Subscriptions;
 using Bridge.Topology;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,6 +18,9 @@ internal readonly record struct RecoveryCandidate(long EventId, string MessageId
 /// </summary>
 internal sealed class RecoveryScanner(IDbContextFactory<BridgeDbContext> contexts)
 {
+    /// <summary>The most events one recovery job takes.</summary>
+    public const int MaxEvents = 500_000;
+
     /// <summary>
     /// The events <paramref name="address"/> delivered within <paramref name="selection"/>, in acceptance order (so in
     /// per-key order); an envelope accepted more than once is taken once, at its first acceptance.
@@ -26,6 +30,15 @@ internal sealed class RecoveryScanner(IDbContextFactory<BridgeDbContext> context
         var (topic, subscription) = (address.Topic, address.Subscription);
         DateTimeOffset? start = selection.From, end = selection.To;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        // A subscription made through the API and later deleted may be made again under its name by someone else:
+        // only what the current one delivered is re-sent, never its predecessor's events.
+        var created = await db.Set<SubscriptionRecord>().AsNoTracking()
+            .Where(s => s.Topic == topic && s.Name == subscription && s.DeletedAt == null)
+            .Select(s => (DateTimeOffset?)s.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (created > start)
+        {
+            start = created;
+        }
         var rows = await (
             from delivery in db.Deliveries.AsNoTracking()
             where delivery.Topic == topic && delivery.Subscription == subscription && delivery.Status == DeliveryStatus.Delivered
@@ -33,7 +46,13 @@ internal sealed class RecoveryScanner(IDbContextFactory<BridgeDbContext> context
             join accepted in db.Events.AsNoTracking() on delivery.MessageId equals accepted.MessageId
             where accepted.Topic == topic
             orderby accepted.AcceptedAt, accepted.Id
-            select new RecoveryCandidate(accepted.Id, accepted.MessageId)).ToListAsync(cancellationToken);
+            select new RecoveryCandidate(accepted.Id, accepted.MessageId)).Take(MaxEvents + 1).ToListAsync(cancellationToken);
+        if (rows.Count > MaxEvents)
+        {
+            // Bounded, so a job over a very busy window cannot exhaust the process's memory (and crash-loop on resume).
+            throw new InvalidOperationException(
+                $"The window holds more than {MaxEvents:N0} delivered events; a recovery job takes at most that many. Split the window into several jobs.");
+        }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         return [.. rows.Where(r => seen.Add(r.MessageId))];

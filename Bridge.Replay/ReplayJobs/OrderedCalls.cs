@@ -13,14 +13,17 @@ namespace Bridge.Replay.ReplayJobs;
 internal sealed partial class OrderedCalls(WebhookSender sender, ILogger<OrderedCalls> logger)
 {
     /// <summary>
-    /// Calls <paramref name="target"/> with each envelope in order; returns the ids delivered (2xx). Adds every failure
-    /// to <paramref name="progress"/> and its ordering key to <paramref name="failedKeys"/> (kept across batches).
+    /// Calls <paramref name="target"/> with each envelope in order, adding the ids delivered (2xx) to
+    /// <paramref name="delivered"/> as they are — the caller's list, so what was sent before a cancellation is still
+    /// recorded. Adds every failure to <paramref name="progress"/> and its ordering key to <paramref name="failedKeys"/>
+    /// (kept across batches).
     /// </summary>
-    public async Task<List<string>> SendAsync(
-        SubscriptionDefinition subscription, Uri target, IEnumerable<Envelope> envelopes, HashSet<string> failedKeys, ReplayJobProgress progress, CancellationToken cancellationToken)
+    public async Task SendAsync(
+        SubscriptionDefinition subscription, Uri target, IEnumerable<Envelope> envelopes, List<string> delivered, HashSet<string> failedKeys,
+        ReplayJobProgress progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(delivered);
         var webhook = subscription.PushTarget;
-        var delivered = new List<string>();
         foreach (var envelope in envelopes)
         {
             if (envelope.OrderingKey is { } heldKey && failedKeys.Contains(heldKey))
@@ -48,7 +51,6 @@ internal sealed partial class OrderedCalls(WebhookSender sender, ILogger<Ordered
             }
             LogFailed(logger, envelope.Id, subscription.Address.ToString(), progress.Job.Id, target, call.Error);
         }
-        return delivered;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call of {MessageId} of {Subscription} (job {JobId}) to {Target} failed: {Error}; later envelopes of its ordering key are held back")]

@@ -1,5 +1,5 @@
 -- 0014 alerts: each alert from when its rule's condition started until it ended (one open alert per rule and subject,
--- enforced by the unique open key), and the alert rules made through the admin API. Times are Unix milliseconds (bigint).
+-- enforced by the unique open key; the process that checks it, and whether its two events were sent), and the alert rules made through the admin API. Times are Unix milliseconds (bigint).
 
 CREATE TABLE alerts (
     "Id" nvarchar(32) COLLATE Latin1_General_100_BIN2 NOT NULL,
@@ -13,6 +13,10 @@ CREATE TABLE alerts (
     "Peak" float NOT NULL,
     "Threshold" float NOT NULL,
     "Summary" nvarchar(1000) COLLATE Latin1_General_100_BIN2 NOT NULL,
+    "Owner" nvarchar(128) COLLATE Latin1_General_100_BIN2 NOT NULL,
+    "CheckedAt" bigint NOT NULL,
+    "FiredSent" bit NOT NULL,
+    "ClearedSent" bit NOT NULL,
     "Members" nvarchar(max),
     CONSTRAINT "PK_alerts" PRIMARY KEY ("Id")
 );

@@ -48,6 +48,18 @@ public sealed class AlertRecord
 
     /// <summary>The members in breach when the rule groups several (JSON array of strings), else null.</summary>
     public string? Members { get; set; }
+
+    /// <summary>The process that checks the alert (it fired it, or took it over from a process that stopped checking).</summary>
+    public required string Owner { get; set; }
+
+    /// <summary>When its owner last found the condition still holding; an owner silent for long lets another process take over.</summary>
+    public DateTimeOffset CheckedAt { get; set; }
+
+    /// <summary>Whether the <c>bridge.alert.fired</c> event is on the alert topic (until then it is sent again, with the same id).</summary>
+    public bool FiredSent { get; set; }
+
+    /// <summary>Whether the <c>bridge.alert.cleared</c> event is on the alert topic (meaningful once cleared).</summary>
+    public bool ClearedSent { get; set; }
 }
 
 /// <summary>Maps <see cref="AlertRecord"/> to <c>alerts</c> (migration 0014).</summary>
@@ -63,6 +75,7 @@ internal sealed class AlertRecordConfiguration : IEntityTypeConfiguration<AlertR
         builder.Property(a => a.Subject).HasMaxLength(200).IsRequired();
         builder.Property(a => a.OpenKey).HasMaxLength(32).IsRequired();
         builder.Property(a => a.Summary).HasMaxLength(1000).IsRequired();
+        builder.Property(a => a.Owner).HasMaxLength(128).IsRequired();
         builder.HasIndex(a => new { a.Rule, a.Subject, a.OpenKey }).IsUnique();
         builder.HasIndex(a => a.OpenedAt);
     }

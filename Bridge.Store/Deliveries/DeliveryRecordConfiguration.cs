@@ -18,5 +18,6 @@ internal sealed class DeliveryRecordConfiguration : IEntityTypeConfiguration<Del
         builder.Property(d => d.LastError).HasMaxLength(2048);
         builder.HasIndex(d => new { d.Topic, d.Subscription, d.MessageId }).IsUnique();
         builder.HasIndex(d => d.LastAttemptAt); // retention (0013)
+        builder.HasIndex(d => new { d.Topic, d.Subscription, d.Status, d.CompletedAt }); // recovery by delivery time (0015)
     }
 }

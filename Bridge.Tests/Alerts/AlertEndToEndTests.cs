@@ -72,6 +72,7 @@ public sealed class AlertEndToEndTests : BridgeTestBase
 
         // Each alert's two events share its partition key and arrive signed (the receiver verified every one).
         Assert.All(Receiver["pager"].Received, r => Assert.Equal("/bridge/alerts", r.CloudEvent.Source?.ToString()));
+        Assert.All(Receiver["pager"].Received, r => Assert.Matches("^[0-9a-f]{32}-(fired|cleared)$", r.MessageId)); // the same id if sent again
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 -- 0014 alerts: each alert from when its rule's condition started until it ended (one open alert per rule and subject,
--- enforced by the unique open key), and the alert rules made through the admin API. Times are Unix milliseconds (bigint).
+-- enforced by the unique open key; the process that checks it, and whether its two events were sent), and the alert rules made through the admin API. Times are Unix milliseconds (bigint).
 
 CREATE TABLE alerts (
     "Id" character varying(32) NOT NULL,
@@ -13,6 +13,10 @@ CREATE TABLE alerts (
     "Peak" double precision NOT NULL,
     "Threshold" double precision NOT NULL,
     "Summary" character varying(1000) NOT NULL,
+    "Owner" character varying(128) NOT NULL,
+    "CheckedAt" bigint NOT NULL,
+    "FiredSent" boolean NOT NULL,
+    "ClearedSent" boolean NOT NULL,
     "Members" text,
     CONSTRAINT "PK_alerts" PRIMARY KEY ("Id")
 );

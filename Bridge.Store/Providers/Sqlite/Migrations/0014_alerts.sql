@@ -1,5 +1,5 @@
 -- 0014 alerts: each alert from when its rule's condition started until it ended (one open alert per rule and subject,
--- enforced by the unique open key), and the alert rules made through the admin API. Times are Unix milliseconds.
+-- enforced by the unique open key; the process that checks it, and whether its two events were sent), and the alert rules made through the admin API. Times are Unix milliseconds.
 
 CREATE TABLE "alerts" (
     "Id" TEXT NOT NULL CONSTRAINT "PK_alerts" PRIMARY KEY,
@@ -13,6 +13,10 @@ CREATE TABLE "alerts" (
     "Peak" REAL NOT NULL,
     "Threshold" REAL NOT NULL,
     "Summary" TEXT NOT NULL,
+    "Owner" TEXT NOT NULL,
+    "CheckedAt" INTEGER NOT NULL,
+    "FiredSent" INTEGER NOT NULL,
+    "ClearedSent" INTEGER NOT NULL,
     "Members" TEXT NULL
 );
 
