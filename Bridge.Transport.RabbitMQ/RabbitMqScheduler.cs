@@ -9,11 +9,15 @@ namespace Bridge.Transport.RabbitMQ;
 /// expiration equal to its delay; on expiry the broker dead-letters it into the subscription's queue. Delay queues are
 /// bucketed by powers of two (in milliseconds) so each holds messages of similar delays, since RabbitMQ expires
 /// messages only at the head of a queue: a message is never visible early, and at worst late by less than its bucket.
-/// Unused delay queues delete themselves.
+/// Unused delay queues delete themselves. The ones declared in this process are remembered, so their messages can be
+/// counted (<see cref="RabbitMqBacklog"/>).
 /// </summary>
 internal sealed class RabbitMqScheduler(RabbitMqBroker broker)
 {
     private const long MinimumBucketMs = 64;
+
+    /// <summary>The delay queues declared in this process, by subscription.</summary>
+    public DelayQueues Declared { get; } = new();
 
     public async Task<string> DeclareDelayQueueAsync(IChannel channel, SubscriptionAddress address, TimeSpan delay, CancellationToken cancellationToken)
     {
@@ -29,6 +33,7 @@ internal sealed class RabbitMqScheduler(RabbitMqBroker broker)
             ["x-dead-letter-routing-key"] = broker.Names.Queue(address),
             ["x-expires"] = (bucket * 2) + (long)TimeSpan.FromMinutes(10).TotalMilliseconds,
         }, cancellationToken: cancellationToken);
+        Declared.Add(address, name);
         return name;
     }
 

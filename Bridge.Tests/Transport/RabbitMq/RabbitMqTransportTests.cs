@@ -114,6 +114,7 @@ public sealed class RabbitMqTransportTests : TransportBehaviour
             provider.GetRequiredService<ISubscriptionReceiverFactory>(),
             provider.GetRequiredService<ITopologyProvisioner>(),
             provider.GetRequiredService<IDeadLetterQueue>(),
+            provider.GetRequiredService<ISubscriptionBacklog>(),
             provider.DisposeAsync);
     }
 }
