@@ -117,6 +117,7 @@
     for (const s of subscriptions.items) {
       const e = endpoints.find((x) => x.topic === s.topic && x.subscription === s.name);
       const row = body.insertRow();
+      row.dataset.subscription = `${s.topic}/${s.name}`; // backlog.js keeps its figures current
       const filter = [s.filter.types?.length ? `types: ${s.filter.types.join(', ')}` : '', s.filter.subject ? `subject: ${s.filter.subject}` : ''].filter(Boolean).join('; ') || 'all';
       [s.topic, s.name, filter, s.delivery === 'pull' ? 'pull (received over HTTP)' : s.url, s.batch ? `${s.format}, batches of up to ${s.batch.maxEvents} within ${s.batch.maxWaitMilliseconds} ms` : s.format ?? '—', s.problem ? `failed: ${s.problem}` : e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', s.backlog?.pending ?? '—', s.backlog?.held ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : s.concurrency ? `— / ${s.concurrency}` : '—', s.deadLetterCount]
         .forEach((v) => cell(row, String(v)));

@@ -27,6 +27,12 @@
   function record(items, endpoints) {
     samples.push({ t: Date.now() / 1000, items: Object.fromEntries(items.map((s) => [`${s.topic}/${s.name}`, figuresOf(s, endpoints)])) });
     if (samples.length > 600) samples.shift();
+    // The table's pending, held and dead-letter cells follow the samples (the rest of a row changes only when the view is shown again).
+    for (const [key, f] of Object.entries(samples.at(-1).items)) {
+      const cells = document.querySelector(`#subscriptions tr[data-subscription="${CSS.escape(key)}"]`)?.cells;
+      if (!cells) continue;
+      cells[7].textContent = String(f.pending ?? '—'); cells[8].textContent = String(f.held ?? '—'); cells[10].textContent = String(f.deadLettered ?? '—');
+    }
     const select = $('backlog-subscription');
     const keys = items.map((s) => `${s.topic}/${s.name}`);
     const shown = [...select.options].slice(1).map((o) => o.value);
