@@ -7,15 +7,15 @@ namespace Bridge.Transport.AzureServiceBus;
 /// Reads a subscription's runtime properties: pending is its <c>ActiveMessageCount</c>. Held is unknown (null): Service
 /// Bus counts scheduled messages per topic, not per subscription, and a retry waiting out its delay is a deferred head
 /// of its session, which the subscription's counts do not set apart. The emulator has no administration API: there
-/// the count fails with <see cref="NotSupportedException"/>.
+/// nothing is counted (null).
 /// </summary>
 internal sealed class AzureServiceBusBacklog(ServiceBusConnection connection) : ISubscriptionBacklog
 {
-    public async Task<SubscriptionBacklog> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
+    public async Task<SubscriptionBacklog?> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
     {
         if (connection.IsEmulator)
         {
-            throw new NotSupportedException("The Service Bus emulator has no administration API to count a subscription's messages.");
+            return null;
         }
 
         var runtime = await connection.Administration.GetSubscriptionRuntimePropertiesAsync(address.Topic, address.Subscription, cancellationToken);

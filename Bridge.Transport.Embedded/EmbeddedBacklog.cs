@@ -18,7 +18,7 @@ internal sealed class EmbeddedBacklog(EmbeddedDatabase database) : ISubscription
         FROM messages WHERE queue = $queue
         """;
 
-    public async Task<SubscriptionBacklog> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
+    public async Task<SubscriptionBacklog?> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
     {
         await using var connection = database.OpenReadConnection();
         using var command = EmbeddedDatabase.Command(connection, null, CountSql);

@@ -16,7 +16,7 @@ namespace Bridge.Transport.RabbitMQ;
 /// </summary>
 internal sealed class RabbitMqBacklog(RabbitMqBroker broker, RabbitMqScheduler scheduler, RabbitMqReceiverFactory sessions) : ISubscriptionBacklog
 {
-    public async Task<SubscriptionBacklog> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
+    public async Task<SubscriptionBacklog?> CountAsync(SubscriptionAddress address, CancellationToken cancellationToken)
     {
         var (pending, held) = sessions.Find(address) is { } session ? await session.CountWaitingAsync(cancellationToken) : (0, 0);
         var channel = await broker.CreateChannelAsync(confirms: false, cancellationToken);

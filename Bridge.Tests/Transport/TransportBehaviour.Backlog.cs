@@ -9,6 +9,10 @@ public abstract partial class TransportBehaviour
     {
         var topic = UniqueName("backlog");
         var address = await ProvisionAsync(topic, Subscription(topic, "counted", lockDuration: LongLockDuration));
+        if (await Transport.Backlog.CountAsync(address, Ct) is null)
+        {
+            Assert.Skip("This broker cannot count a subscription's messages (the Service Bus emulator has no administration API).");
+        }
         await AssertBacklogAsync(address, pending: 0, held: 0);
 
         await PublishAsync(topic, NewEnvelope("b1"), NewEnvelope("b2"), NewEnvelope("b3"));
@@ -34,7 +38,7 @@ public abstract partial class TransportBehaviour
         SubscriptionBacklog backlog;
         while (true)
         {
-            backlog = await Transport.Backlog.CountAsync(address, Ct);
+            backlog = (await Transport.Backlog.CountAsync(address, Ct))!;
             if ((backlog.Pending == pending && (backlog.Held is null || backlog.Held == held)) || clock.Elapsed > ArrivalTimeout)
             {
                 break;
