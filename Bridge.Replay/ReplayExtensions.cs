@@ -39,6 +39,7 @@ public static class ReplayExtensions
         builder.Services.AddSingleton<ReplayJobRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayJobRunner>());
         builder.Services.AddHostedService<ReplaySweeper>();
+        builder.Services.AddSingleton<SubscriptionBacklogs>();
         builder.Services.AddHostedService<ReplayMetrics>();
         builder.AddConsole();
         return builder;

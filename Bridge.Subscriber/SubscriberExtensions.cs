@@ -23,6 +23,7 @@ public static class SubscriberExtensions
         builder.Services.AddSingleton<EndpointRegistry>();
         builder.Services.AddSingleton<EndpointPauses>();
         builder.Services.AddSingleton<ISubscriptionPauses, SubscriptionPauses>();
+        builder.Services.AddSingleton<ISubscriptionCallsInFlight, SubscriptionCallsInFlight>();
         builder.Services.AddSingleton<EndpointStateStore>();
         builder.Services.AddOptions<EndpointOptions>()
             .BindConfiguration(EndpointOptions.SectionName)

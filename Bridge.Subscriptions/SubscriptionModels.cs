@@ -131,6 +131,10 @@ public sealed record SubscriptionResource(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? DeadLetterCount { get; init; }
 
+    /// <summary>What waits, is out and was given up (pending, held, in flight, dead-lettered): only in the overview, <c>GET /api/subscriptions</c>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SubscriptionBacklogResource? Backlog { get; init; }
+
     /// <summary>What calls carry of the event's data (see the request's <c>projection</c>); absent: all of it.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ProjectionOptions? Projection { get; init; }

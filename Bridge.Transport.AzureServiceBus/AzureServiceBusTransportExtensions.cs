@@ -30,6 +30,7 @@ public static class AzureServiceBusTransportExtensions
         services.TryAddSingleton<ISubscriptionReceiverFactory, AzureServiceBusReceiverFactory>();
         services.TryAddSingleton<ITopologyProvisioner, AzureServiceBusProvisioner>();
         services.TryAddSingleton<IDeadLetterQueue, AzureServiceBusDeadLetterQueue>();
+        services.TryAddSingleton<ISubscriptionBacklog, AzureServiceBusBacklog>();
         var connection = configuration[$"{AzureServiceBusTransportOptions.SectionName}:ConnectionString"] is { Length: > 0 } own ? own : configuration.GetConnectionString("messaging") ?? string.Empty;
         if (ServiceBusEmulator.IsEmulator(connection))
         {

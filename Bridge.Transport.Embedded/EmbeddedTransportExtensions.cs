@@ -21,6 +21,7 @@ public static class EmbeddedTransportExtensions
         services.TryAddSingleton<ISubscriptionReceiverFactory, EmbeddedReceiverFactory>();
         services.TryAddSingleton<ITopologyProvisioner, EmbeddedProvisioner>();
         services.TryAddSingleton<IDeadLetterQueue, EmbeddedDeadLetterQueue>();
+        services.TryAddSingleton<ISubscriptionBacklog, EmbeddedBacklog>();
         return services;
     }
 }

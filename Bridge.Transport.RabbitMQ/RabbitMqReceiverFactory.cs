@@ -23,6 +23,15 @@ internal sealed class RabbitMqReceiverFactory(RabbitMqBroker broker, RabbitMqDea
         }
     }
 
+    /// <summary>The open session of the subscription in this process, if any.</summary>
+    public SubscriptionSession? Find(SubscriptionAddress address)
+    {
+        lock (_sync)
+        {
+            return _sessions.TryGetValue(address, out var open) ? open.Session : null;
+        }
+    }
+
     private async ValueTask ReleaseAsync(SubscriptionAddress address)
     {
         Task? closed = null;

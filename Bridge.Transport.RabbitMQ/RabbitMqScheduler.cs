@@ -10,11 +10,15 @@ namespace Bridge.Transport.RabbitMQ;
 /// bucketed by powers of two (in milliseconds) so each holds messages of similar delays, since RabbitMQ expires
 /// messages only at the head of a queue: a message is never visible early, and at worst late by less than its bucket.
 /// Unused delay queues delete themselves. A retry delayed too long to wait out in the process goes the same way
-/// (<see cref="PostponeAsync"/>).
+/// (<see cref="PostponeAsync"/>). The delay queues declared in this process are remembered, so their messages can be
+/// counted (<see cref="RabbitMqBacklog"/>).
 /// </summary>
 internal sealed class RabbitMqScheduler(RabbitMqBroker broker)
 {
     private const long MinimumBucketMs = 64;
+
+    /// <summary>The delay queues declared in this process, by subscription.</summary>
+    public DelayQueues Declared { get; } = new();
 
     /// <summary>
     /// Moves a held delivery out of its subscription's queue until <paramref name="delay"/> is over: a copy that remembers
@@ -68,6 +72,7 @@ internal sealed class RabbitMqScheduler(RabbitMqBroker broker)
             ["x-dead-letter-routing-key"] = broker.Names.Queue(address),
             ["x-expires"] = (bucket * 2) + (long)TimeSpan.FromMinutes(10).TotalMilliseconds,
         }, cancellationToken: cancellationToken);
+        Declared.Add(address, name);
         return name;
     }
 

@@ -19,9 +19,11 @@ public static class RabbitMqTransportExtensions
         services.TryAddSingleton<RabbitMqScheduler>();
         services.TryAddSingleton<ITopicPublisher, RabbitMqPublisher>();
         services.TryAddSingleton<DeadLetterObservers>();
-        services.TryAddSingleton<ISubscriptionReceiverFactory, RabbitMqReceiverFactory>();
+        services.TryAddSingleton<RabbitMqReceiverFactory>();
+        services.TryAddSingleton<ISubscriptionReceiverFactory>(sp => sp.GetRequiredService<RabbitMqReceiverFactory>());
         services.TryAddSingleton<ITopologyProvisioner, RabbitMqProvisioner>();
         services.TryAddSingleton<IDeadLetterQueue, RabbitMqDeadLetterQueue>();
+        services.TryAddSingleton<ISubscriptionBacklog, RabbitMqBacklog>();
         return services;
     }
 }

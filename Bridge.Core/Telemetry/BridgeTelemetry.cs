@@ -52,6 +52,9 @@ public static class BridgeTelemetry
     /// <summary>Name of the observable gauge of dead letters waiting per subscription (tags: topic, subscription).</summary>
     public const string DeadLetterDepthName = "bridge.dead_letters.depth";
 
+    /// <summary>Name of the observable gauge of envelopes waiting per subscription (tags: topic, subscription, state — pending or held).</summary>
+    public const string SubscriptionBacklogName = "bridge.subscription.backlog";
+
     /// <summary>Name of the observable gauge of dead letters a running replay job has still to handle (tags: job, topic, subscription).</summary>
     public const string ReplayJobRemainingName = "bridge.replay.jobs.remaining";
 

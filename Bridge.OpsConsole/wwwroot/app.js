@@ -110,7 +110,7 @@
     state.timer = setInterval(refresh, 2000);
   }
 
-  // Subscriptions, with their endpoint state and pause/resume
+  // Subscriptions, with their endpoint state, backlog (chart: backlog.js) and pause/resume
   async function showSubscriptions() {
     const [subscriptions, endpoints] = await Promise.all([
       api('GET', '/api/subscriptions'),
@@ -121,8 +121,9 @@
     for (const s of subscriptions.items) {
       const e = endpoints.find((x) => x.topic === s.topic && x.subscription === s.name);
       const row = body.insertRow();
+      row.dataset.subscription = `${s.topic}/${s.name}`; // backlog.js keeps its figures current
       const filter = [s.filter.types?.length ? `types: ${s.filter.types.join(', ')}` : '', s.filter.subject ? `subject: ${s.filter.subject}` : ''].filter(Boolean).join('; ') || 'all';
-      [s.topic, s.name, filter, s.delivery === 'pull' ? 'pull (received over HTTP)' : s.url, s.batch ? `${s.format}, batches of up to ${s.batch.maxEvents} within ${s.batch.maxWaitMilliseconds} ms` : s.format ?? '—', s.problem ? `failed: ${s.problem}` : e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : s.concurrency ? `— / ${s.concurrency}` : '—', s.deadLetterCount]
+      [s.topic, s.name, filter, s.delivery === 'pull' ? 'pull (received over HTTP)' : s.url, s.batch ? `${s.format}, batches of up to ${s.batch.maxEvents} within ${s.batch.maxWaitMilliseconds} ms` : s.format ?? '—', s.problem ? `failed: ${s.problem}` : e ? (e.paused ? `paused (${e.pauseMode ?? 'manual'})` : 'active') : '—', e?.circuit ?? '—', s.backlog?.pending ?? '—', s.backlog?.held ?? '—', e ? `${e.inFlight} / ${e.concurrency}` : s.concurrency ? `— / ${s.concurrency}` : '—', s.deadLetterCount]
         .forEach((v) => cell(row, String(v)));
       const actions = row.insertCell();
       actions.append(button('Details', () => {
@@ -136,6 +137,7 @@
         actions.append(button(e.paused ? 'Resume' : 'Pause', async () => { await api('POST', path, e.paused ? undefined : { reason: 'paused from the console' }); showSubscriptions(); }));
       }
     }
+    state.backlogSample?.(subscriptions.items, endpoints); // backlog.js: the chart's first point, its subscriptions
     const select = $('dl-subscription');
     const current = select.value;
     select.replaceChildren(...subscriptions.items.map((s) => new Option(`${s.topic}/${s.name} (${s.deadLetterCount})`, `${s.topic}/${s.name}`)));

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Bridge.Messaging;
 using Bridge.Replay.ReplayJobs;
+using Bridge.Subscriptions;
 using Bridge.Telemetry;
 using Bridge.Topology;
 using Microsoft.Extensions.Options;
@@ -9,20 +9,23 @@ using Microsoft.Extensions.Options;
 namespace Bridge.Replay.DeadLetters;
 
 /// <summary>
-/// The replay service's observable gauges on the <c>Bridge</c> meter: <c>bridge.dead_letters.depth</c> per subscription
-/// (counted by this loop every <see cref="ReplayOptions.DepthInterval"/>, never inside the callback) and
-/// <c>bridge.replay.jobs.remaining</c> per job running in this process.
+/// The replay service's observable gauges on the <c>Bridge</c> meter: <c>bridge.dead_letters.depth</c> and
+/// <c>bridge.subscription.backlog</c> (state pending or held) per subscription (counted by this loop every
+/// <see cref="ReplayOptions.DepthInterval"/>, never inside the callback) and <c>bridge.replay.jobs.remaining</c> per
+/// job running in this process.
 /// </summary>
 internal sealed partial class ReplayMetrics(
-    IDeadLetterQueue deadLetters, TopologyCatalog catalog, ReplayJobRunner runner, IOptions<ReplayOptions> options, TimeProvider timeProvider,
+    SubscriptionBacklogs backlogs, TopologyCatalog catalog, ReplayJobRunner runner, IOptions<ReplayOptions> options, TimeProvider timeProvider,
     ILogger<ReplayMetrics> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<SubscriptionAddress, long> _depths = new();
+    private readonly ConcurrentDictionary<SubscriptionAddress, SubscriptionBacklogResource> _backlogs = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         BridgeTelemetry.Meter.CreateObservableGauge(BridgeTelemetry.DeadLetterDepthName, ObserveDepths, "{envelope}",
             "Dead letters waiting per subscription, counted every few seconds.");
+        BridgeTelemetry.Meter.CreateObservableGauge(BridgeTelemetry.SubscriptionBacklogName, ObserveBacklogs, "{envelope}",
+            "Envelopes waiting per subscription, by state: pending (can be taken now) or held (scheduled or waiting out a retry delay), counted every few seconds.");
         BridgeTelemetry.Meter.CreateObservableGauge(BridgeTelemetry.ReplayJobRemainingName, ObserveJobs, "{envelope}",
             "Dead letters a running replay job has still to handle.");
 
@@ -48,15 +51,22 @@ internal sealed partial class ReplayMetrics(
 
     private async Task RefreshAsync(CancellationToken stoppingToken)
     {
-        foreach (var subscription in catalog.Subscriptions)
+        var subscriptions = catalog.Subscriptions;
+        backlogs.Keep(subscriptions.Select(s => s.Address).ToHashSet());
+        foreach (var gone in _backlogs.Keys.Except(subscriptions.Select(s => s.Address)))
+        {
+            _backlogs.TryRemove(gone, out _);
+        }
+
+        foreach (var subscription in subscriptions)
         {
             try
             {
-                _depths[subscription.Address] = await deadLetters.CountAsync(subscription.Address, stoppingToken);
+                _backlogs[subscription.Address] = await backlogs.CountAsync(subscription.Address, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                _depths.TryRemove(subscription.Address, out _); // no figure rather than a stale one
+                _backlogs.TryRemove(subscription.Address, out _); // no figure rather than a stale one
                 LogCountFailed(logger, ex, subscription.Address.ToString());
             }
             catch (OperationCanceledException)
@@ -67,7 +77,13 @@ internal sealed partial class ReplayMetrics(
     }
 
     private IEnumerable<Measurement<long>> ObserveDepths() =>
-        _depths.Select(d => new Measurement<long>(d.Value, new("topic", d.Key.Topic), new("subscription", d.Key.Subscription)));
+        _backlogs.Select(d => new Measurement<long>(d.Value.DeadLettered, new("topic", d.Key.Topic), new("subscription", d.Key.Subscription)));
+
+    private IEnumerable<Measurement<long>> ObserveBacklogs() =>
+        _backlogs.SelectMany(b => new[] { (State: "pending", Count: b.Value.Pending), (State: "held", Count: b.Value.Held) }
+            .Where(s => s.Count is not null)
+            .Select(s => new Measurement<long>(s.Count!.Value,
+                new("topic", b.Key.Topic), new("subscription", b.Key.Subscription), new("state", s.State))));
 
     private IEnumerable<Measurement<long>> ObserveJobs() =>
         runner.Jobs.Select(p => new Measurement<long>(p.Remaining, new("job", p.Job.Id), new("topic", p.Job.Topic), new("subscription", p.Job.Subscription)));

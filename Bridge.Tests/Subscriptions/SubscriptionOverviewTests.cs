@@ -36,14 +36,18 @@ public sealed class SubscriptionOverviewTests : BridgeTestBase
         Assert.All(items, i => Assert.False(i.TryGetProperty("secret", out _), "a secret is returned only by a create or a rotation"));
         Assert.Equal(0, Item(overview, "orders", "flow").GetProperty("deadLetterCount").GetInt64());
         Assert.Equal("active", Item(overview, "orders", "flow").GetProperty("status").GetString());
+        var backlog = Item(overview, "invoices", "rejecting").GetProperty("backlog");
+        Assert.Equal(
+            (0L, 0L, 0, 1L),
+            (backlog.GetProperty("pending").GetInt64(), backlog.GetProperty("held").GetInt64(), backlog.GetProperty("inFlight").GetInt32(), backlog.GetProperty("deadLettered").GetInt64()));
 
-        // Each item is the topic list's item, field for field, plus its dead-letter count.
+        // Each item is the topic list's item, field for field, plus its dead-letter count and backlog.
         var topicList = await GetJsonAsync(admin, Route("orders"));
         foreach (var listed in topicList.GetProperty("items").EnumerateArray())
         {
             var same = Item(overview, "orders", listed.GetProperty("name").GetString()!);
             Assert.Equal(
-                Fields(listed).Append("deadLetterCount").Order(StringComparer.Ordinal),
+                Fields(listed).Append("deadLetterCount").Append("backlog").Order(StringComparer.Ordinal),
                 Fields(same).Order(StringComparer.Ordinal));
             foreach (var field in Fields(listed))
             {

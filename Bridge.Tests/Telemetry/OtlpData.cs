@@ -34,6 +34,9 @@ public sealed record OtlpLink(string TraceId, string SpanId);
 public sealed record OtlpHistogramPoint(
     string Metric, string Unit, Attributes Attributes, ulong Count, double Sum, IReadOnlyList<double> Bounds, IReadOnlyList<ulong> BucketCounts);
 
+/// <summary>One data point of a gauge of whole numbers.</summary>
+public sealed record OtlpGaugePoint(string Metric, Attributes Attributes, long Value);
+
 /// <summary>Decodes OTLP/HTTP protobuf export requests (opentelemetry-proto: trace/v1, metrics/v1, common/v1).</summary>
 internal static class OtlpDecoder
 {
@@ -78,6 +81,22 @@ internal static class OtlpDecoder
                     Field(point, 5)?.Double ?? 0,
                     [.. ProtoReader.Repeated64(point, 7).Select(BitConverter.UInt64BitsToDouble)],
                     [.. ProtoReader.Repeated64(point, 6)]);
+            }
+        }
+    }
+
+    /// <summary>Metric: gauge(5) of NumberDataPoint(1): as_int(6), attributes(7).</summary>
+    public static IEnumerable<OtlpGaugePoint> GaugePoints(ReadOnlyMemory<byte> request)
+    {
+        foreach (var metric in Messages(ProtoReader.Read(request), 1).SelectMany(r => Messages(r, 2)).SelectMany(s => Messages(s, 2)))
+        {
+            var name = Field(metric, 1)?.Text ?? "";
+            foreach (var point in Messages(metric, 5).SelectMany(g => Messages(g, 1)))
+            {
+                if (Field(point, 6) is { } value)
+                {
+                    yield return new OtlpGaugePoint(name, AttributesOf(point, 7), (long)value.Scalar);
+                }
             }
         }
     }

@@ -8,13 +8,14 @@ namespace Bridge.Tests.Telemetry;
 
 /// <summary>
 /// A real OTLP/HTTP (protobuf) receiver on 127.0.0.1 with a free port: what a collector or the Aspire dashboard is to a
-/// Bridge process. Keeps every span and histogram point it was sent.
+/// Bridge process. Keeps every span, histogram point and gauge point it was sent.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<OtlpSpan> _spans = new();
     private readonly ConcurrentQueue<OtlpHistogramPoint> _histograms = new();
+    private readonly ConcurrentQueue<OtlpGaugePoint> _gauges = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -37,7 +38,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
         app.MapPost("/v1/traces", context => receiver.ReceiveAsync(context, body => Enqueue(receiver._spans, OtlpDecoder.Spans(body))));
-        app.MapPost("/v1/metrics", context => receiver.ReceiveAsync(context, body => Enqueue(receiver._histograms, OtlpDecoder.HistogramPoints(body))));
+        app.MapPost("/v1/metrics", context => receiver.ReceiveAsync(context, body =>
+        {
+            Enqueue(receiver._histograms, OtlpDecoder.HistogramPoints(body));
+            Enqueue(receiver._gauges, OtlpDecoder.GaugePoints(body));
+        }));
         app.MapPost("/v1/logs", context => receiver.ReceiveAsync(context, _ => { }));
         await app.StartAsync();
         receiver.Endpoint = new Uri(app.Urls.First());
@@ -51,6 +56,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Waits until the histogram points received satisfy <paramref name="done"/>; returns them.</summary>
     public Task<IReadOnlyList<OtlpHistogramPoint>> WaitForHistogramsAsync(Func<IReadOnlyList<OtlpHistogramPoint>, bool> done, TimeSpan patience) =>
         WaitAsync(_histograms, done, patience, "histogram points");
+
+    /// <summary>Waits until the gauge points received satisfy <paramref name="done"/>; returns them.</summary>
+    public Task<IReadOnlyList<OtlpGaugePoint>> WaitForGaugesAsync(Func<IReadOnlyList<OtlpGaugePoint>, bool> done, TimeSpan patience) =>
+        WaitAsync(_gauges, done, patience, "gauge points");
 
     public async ValueTask DisposeAsync()
     {

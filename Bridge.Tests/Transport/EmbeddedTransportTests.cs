@@ -60,6 +60,7 @@ public sealed class EmbeddedTransportTests : TransportBehaviour
             provider.GetRequiredService<ISubscriptionReceiverFactory>(),
             provider.GetRequiredService<ITopologyProvisioner>(),
             provider.GetRequiredService<IDeadLetterQueue>(),
+            provider.GetRequiredService<ISubscriptionBacklog>(),
             provider.DisposeAsync));
     }
 

@@ -10,6 +10,7 @@ public sealed class TransportUnderTest(
     ISubscriptionReceiverFactory receivers,
     ITopologyProvisioner provisioner,
     IDeadLetterQueue deadLetters,
+    ISubscriptionBacklog backlog,
     Func<ValueTask> shutdown) : IAsyncDisposable
 {
     private int _disposed;
@@ -21,6 +22,8 @@ public sealed class TransportUnderTest(
     public ITopologyProvisioner Provisioner { get; } = provisioner;
 
     public IDeadLetterQueue DeadLetters { get; } = deadLetters;
+
+    public ISubscriptionBacklog Backlog { get; } = backlog;
 
     public async ValueTask DisposeAsync()
     {

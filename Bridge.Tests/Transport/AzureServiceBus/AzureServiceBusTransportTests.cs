@@ -57,6 +57,7 @@ public sealed class AzureServiceBusTransportTests : TransportBehaviour
             provider.GetRequiredService<ISubscriptionReceiverFactory>(),
             provisioner,
             provider.GetRequiredService<IDeadLetterQueue>(),
+            provider.GetRequiredService<ISubscriptionBacklog>(),
             provider.DisposeAsync));
     }
 

@@ -115,6 +115,7 @@ public sealed partial class RabbitMqTransportTests : TransportBehaviour
             provider.GetRequiredService<ISubscriptionReceiverFactory>(),
             provider.GetRequiredService<ITopologyProvisioner>(),
             provider.GetRequiredService<IDeadLetterQueue>(),
+            provider.GetRequiredService<ISubscriptionBacklog>(),
             provider.DisposeAsync);
     }
 }
