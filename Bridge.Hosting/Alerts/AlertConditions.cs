@@ -34,6 +34,9 @@ public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSourc
         _ => signals.SeesDeliveries,
     };
 
+    /// <summary>Starts counting (see <see cref="AlertSignals.Activate"/>): the first rule is in force.</summary>
+    public void Activate() => signals.Activate();
+
     /// <summary>Reads the gauges and moves the unavailability clocks on (once per evaluation, before <see cref="Breaches"/>).</summary>
     public void Refresh()
     {

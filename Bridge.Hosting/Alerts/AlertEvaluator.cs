@@ -59,6 +59,10 @@ public sealed partial class AlertEvaluator(
     {
         var all = await rules.ListAsync(cancellationToken);
         var known = all.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+        if (all.Count > 0)
+        {
+            conditions.Activate();
+        }
         conditions.Refresh();
         var now = time.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

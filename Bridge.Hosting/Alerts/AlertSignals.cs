@@ -22,6 +22,7 @@ public sealed class AlertSignals : IDisposable
     private const string DeadLetteredName = "bridge.deliveries.dead_lettered";
 
     private readonly MeterListener _listener = new();
+    private int _active;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, bool> _published = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string, string), SecondCounts> _delivered = new();
@@ -31,6 +32,7 @@ public sealed class AlertSignals : IDisposable
     private readonly Dictionary<(string, string), long> _depths = [];
     private readonly Dictionary<(string, string), long> _unavailable = [];
 
+    /// <summary>Prepares the listener; it listens once <see cref="Activate"/> is called.</summary>
     public AlertSignals(TimeProvider time)
     {
         _time = time;
@@ -45,7 +47,18 @@ public sealed class AlertSignals : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => OnCount(instrument.Name, value, tags));
         _listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) => OnCount(instrument.Name, value, tags));
-        _listener.Start();
+    }
+
+    /// <summary>
+    /// Starts listening (once): called when the first rule is in force, so a process without alert rules spends nothing
+    /// on them per delivery. Counting starts then.
+    /// </summary>
+    public void Activate()
+    {
+        if (Interlocked.Exchange(ref _active, 1) == 0)
+        {
+            _listener.Start();
+        }
     }
 
     /// <summary>Whether this process delivers to webhooks (it has endpoint gauges): delivery rules are evaluated here.</summary>

@@ -19,6 +19,7 @@ public sealed class AlertConditionsTests : IDisposable
     public AlertConditionsTests()
     {
         _signals = new AlertSignals(_clock);
+        _signals.Activate();
         _conditions = new AlertConditions(_signals, [], Microsoft.Extensions.Options.Options.Create(new AlertOptions { EvaluationInterval = TimeSpan.FromSeconds(1) }), _clock);
     }
 
