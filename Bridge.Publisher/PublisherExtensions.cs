@@ -4,6 +4,7 @@ using Bridge.Publisher.Contracts;
 using Bridge.Publisher.Idempotency;
 using Bridge.Publisher.Outbox;
 using Bridge.Publisher.Publishing;
+using Bridge.Publisher.Sources;
 using Bridge.Publisher.Xml;
 using Bridge.Security;
 
@@ -29,6 +30,7 @@ public static class PublisherExtensions
         builder.Services.AddOptions<XmlOptions>().BindConfiguration(XmlOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<XmlTransforms>();
         builder.Services.AddSingleton<XmlEvents>();
+        builder.Services.AddSources(builder.Configuration);
         return builder;
     }
 
@@ -41,6 +43,7 @@ public static class PublisherExtensions
         app.MapPublishersApi();
         app.MapContractsApi();
         app.MapTransformsApi();
+        app.MapSourcesApi();
         return app;
     }
 }

@@ -36,7 +36,7 @@ public abstract partial class StoreBehaviour
     {
         await using var db = Store.CreateContext(ConnectionString);
         var expected = SchemaComparison.Expected(db.Model);
-        Assert.Equal(19, expected.Tables.Count);
+        Assert.Equal(21, expected.Tables.Count);
         var actual = await Store.ReadSchemaAsync(ConnectionString);
         return SchemaComparison.Differences(expected, actual, Store.NormaliseType);
     }

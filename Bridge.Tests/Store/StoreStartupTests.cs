@@ -43,7 +43,7 @@ public sealed class StoreStartupTests
         var scripts = StoreProviders.All.ToDictionary(p => p.Name, p => MigrationScripts.Load(p).Select(s => (s.Version, s.Name)).ToList());
 
         Assert.Equal(["sqlite", "postgresql"], scripts.Keys);
-        Assert.All(scripts.Values, s => Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode"), (4, "idempotency_keys"), (5, "publishers"), (6, "contracts"), (7, "xml_transforms"), (8, "outbox"), (9, "subscriptions"), (10, "data_protection_keys"), (11, "console_sessions"), (12, "subscription_credentials"), (13, "retention_indexes"), (14, "alerts"), (15, "recovery_index")], s));
+        Assert.All(scripts.Values, s => Assert.Equal([(1, "initial"), (2, "audit_and_operations"), (3, "endpoint_pause_mode"), (4, "idempotency_keys"), (5, "publishers"), (6, "contracts"), (7, "xml_transforms"), (8, "outbox"), (9, "subscriptions"), (10, "data_protection_keys"), (11, "console_sessions"), (12, "subscription_credentials"), (13, "retention_indexes"), (14, "alerts"), (15, "recovery_index"), (16, "sources")], s));
     }
 
     [Fact]

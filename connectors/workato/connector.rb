@@ -71,7 +71,9 @@
         [
           { name: 'id', label: 'Event ID' }, { name: 'type', label: 'Event type' }, { name: 'source' },
           { name: 'subject' }, { name: 'time', type: 'date_time' }, { name: 'correlation_id' },
-          { name: 'data', type: 'object', properties: [] }
+          { name: 'data', type: 'object', properties: [] },
+          { name: 'data_base64', label: 'Data (base64)', hint: 'Data that is not JSON (e.g. a file a broker source read), base64-encoded.' },
+          { name: 'data_content_type', label: 'Data content type' }
         ]
       end
     }
@@ -240,18 +242,23 @@
             value = found.select { |found_name, _value| found_name == name }.map(&:last).first
             value&.gsub('+', '%2B')&.decode_url
           end
+          content_type = header.call('content-type').to_s
+          json = content_type.blank? || content_type.match?(%r{\A[^;]*(/json|\+json)\s*(;|\z)}i)
+          # The body is the data in the binary and data formats: JSON parsed, anything else kept as base64.
+          data = json ? { 'data' => workato.parse_json(body) } : { 'data_base64' => body.encode_base64.gsub(/\s/, ''), 'data_content_type' => content_type }
           if header.call('ce-specversion').present?
             { 'id' => header.call('ce-id'), 'type' => header.call('ce-type'), 'source' => header.call('ce-source'),
               'subject' => header.call('ce-subject'), 'time' => header.call('ce-time'),
-              'correlation_id' => header.call('ce-correlationid'), 'data' => workato.parse_json(body) }
-          elsif header.call('x-event-id').present? && !header.call('content-type').to_s.start_with?('application/cloudevents')
+              'correlation_id' => header.call('ce-correlationid') }.merge(data)
+          elsif header.call('x-event-id').present? && !content_type.start_with?('application/cloudevents')
             { 'id' => header.call('x-event-id'), 'type' => header.call('x-event-type'), 'source' => header.call('x-event-source'),
               'subject' => header.call('x-event-subject'), 'time' => header.call('x-event-time'),
-              'correlation_id' => header.call('x-correlation-id'), 'data' => workato.parse_json(body) }
+              'correlation_id' => header.call('x-correlation-id') }.merge(data)
           else
             event = workato.parse_json(body)
             { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
               'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
+              .merge(event['data_base64'] ? { 'data_base64' => event['data_base64'], 'data_content_type' => event['datacontenttype'] } : {})
           end
         else
           []
@@ -349,6 +356,7 @@
     event_fields: lambda do |event|
       { 'id' => event['id'], 'type' => event['type'], 'source' => event['source'], 'subject' => event['subject'],
         'time' => event['time'], 'correlation_id' => event['correlationid'], 'data' => event['data'] }
+        .merge(event['data_base64'] ? { 'data_base64' => event['data_base64'], 'data_content_type' => event['datacontenttype'] } : {})
     end,
 
     sample_event: lambda do
