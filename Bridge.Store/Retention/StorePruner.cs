@@ -3,6 +3,7 @@ using Bridge.Store.DeadLetters;
 using Bridge.Store.Deliveries;
 using Bridge.Store.Events;
 using Bridge.Store.Replays;
+using Bridge.Store.Sources;
 using Bridge.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -32,12 +33,16 @@ internal sealed class StorePruner(IDbContextFactory<BridgeDbContext> contexts, I
             Events: await PruneAsync<AuditedEvent>("events", nameof(AuditedEvent.AcceptedAt), trail, overridden, cancellationToken),
             Attempts: await PruneAsync<DeliveryAttempt>("attempts", nameof(DeliveryAttempt.StartedAt), trail, overridden, cancellationToken),
             Deliveries: await PruneAsync<DeliveryRecord>("deliveries", nameof(DeliveryRecord.LastAttemptAt), trail, overridden, cancellationToken),
-            DeadLetters: await PruneAsync<DeadLetterRecord>("dead_letters", nameof(DeadLetterRecord.DeadLetteredAt), deadLetters, [], cancellationToken),
+            DeadLetters: await PruneAsync<DeadLetterRecord>("dead_letters", nameof(DeadLetterRecord.DeadLetteredAt), deadLetters, [], cancellationToken)
+                // A source's open dead letter is the only copy of its message: only replayed or purged ones age out.
+                + await PruneAsync<SourceDeadLetter>("source_dead_letters", nameof(SourceDeadLetter.DeadLetteredAt), deadLetters, [], cancellationToken,
+                    rows => rows.Where(d => d.State != DeadLetterState.Open)),
             Replays: await PruneAsync<ReplayRecord>("replays", nameof(ReplayRecord.ReplayedAt), deadLetters, [], cancellationToken));
     }
 
     /// <summary>Deletes, batch by batch, the rows of <typeparamref name="T"/> whose <paramref name="column"/> is before each scope's cutoff.</summary>
-    private async Task<long> PruneAsync<T>(string record, string column, IEnumerable<Scope> scopes, List<string> overridden, CancellationToken cancellationToken)
+    private async Task<long> PruneAsync<T>(
+        string record, string column, IEnumerable<Scope> scopes, List<string> overridden, CancellationToken cancellationToken, Func<IQueryable<T>, IQueryable<T>>? only = null)
         where T : class
     {
         var settings = options.Value;
@@ -49,7 +54,8 @@ internal sealed class StorePruner(IDbContextFactory<BridgeDbContext> contexts, I
                 int deleted;
                 await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
                 {
-                    deleted = await Expired<T>(db, column, scope, overridden).Take(settings.BatchSize).ExecuteDeleteAsync(cancellationToken);
+                    var expired = Expired<T>(db, column, scope, overridden);
+                    deleted = await (only is null ? expired : only(expired)).Take(settings.BatchSize).ExecuteDeleteAsync(cancellationToken);
                 }
 
                 if (deleted > 0)

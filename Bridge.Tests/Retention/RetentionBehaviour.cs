@@ -1,11 +1,14 @@
 using Bridge.Store;
 using Bridge.Store.Attempts;
+using Bridge.Store.DeadLetters;
 using Bridge.Store.Deliveries;
 using Bridge.Store.Events;
 using Bridge.Store.Replays;
 using Bridge.Store.Retention;
+using Bridge.Store.Sources;
 using Bridge.Tests.Store;
 using Bridge.Webhooks;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,7 +62,7 @@ public abstract class RetentionBehaviour : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dead_letters_and_replays_are_kept_by_their_own_period_whatever_their_topic_s()
+    public async Task Dead_letters_and_replays_are_kept_by_their_own_period_whatever_their_topic_s_and_a_source_s_open_dead_letters_until_resolved()
     {
         using var host = await StartAsync(("Bridge:Store:Retention:Topics:orders", "1.00:00:00"));
         await using (var db = Store.CreateContext(_connectionString))
@@ -70,12 +73,23 @@ public abstract class RetentionBehaviour : IAsyncLifetime
                 db.DeadLetters.Add(DeadLetter(id, Now.AddDays(-days)));
                 db.Replays.Add(new ReplayRecord { Topic = "orders", Subscription = "erp", MessageId = id, ReplayedAt = Now.AddDays(-days), RequestedBy = "ops" });
             }
+            foreach (var (days, state) in new[] { (100, DeadLetterState.Open), (100, DeadLetterState.Replayed), (2, DeadLetterState.Purged) })
+            {
+                db.Add(new SourceDeadLetter
+                {
+                    Source = "erp", Topic = "orders", MessageId = $"s-{_next++}", Reason = "MappingFailed", Headers = "{}", Body = [1, 2], DeadLetteredAt = Now.AddDays(-days), State = state,
+                });
+            }
             await db.SaveChangesAsync(Ct);
         }
 
         var run = await host.Services.GetRequiredService<StorePruner>().PruneAsync(Ct);
 
-        Assert.Equal(new RetentionRun(0, 0, 0, 2, 2), run);
+        Assert.Equal(new RetentionRun(0, 0, 0, 3, 2), run); // two dead-letter records, and the source's old replayed one
+        await using (var db = Store.CreateContext(_connectionString))
+        {
+            Assert.Equal([DeadLetterState.Open, DeadLetterState.Purged], await db.Set<SourceDeadLetter>().OrderBy(d => d.State).Select(d => d.State).ToListAsync(Ct));
+        }
         Assert.Equal(["orders:2"], await CountByTopicAsync("dead_letters"));
         Assert.Equal(["orders:2"], await CountByTopicAsync("replays"));
     }
