@@ -1,10 +1,15 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace Bridge.Envelopes;
 
-/// <summary>Writes and reads envelopes as CloudEvents 1.0 structured JSON.</summary>
+/// <summary>
+/// Writes and reads envelopes as CloudEvents 1.0 structured JSON. Data of a JSON media type (<see cref="MediaTypes.IsJson"/>)
+/// is written inline as <c>data</c>; any other data is bytes, written base64-encoded as <c>data_base64</c>.
+/// </summary>
 public static class EnvelopeSerializer
 {
     /// <summary>Nesting allowed when reading an envelope: generous, so that whatever was accepted can always be read back.</summary>
@@ -55,12 +60,19 @@ public static class EnvelopeSerializer
         {
             writer.WriteString(name, value);
         }
-        writer.WritePropertyName(CloudEventAttributes.Data);
-        writer.WriteRawValue(envelope.Data.Span, skipInputValidation: true);
+        if (MediaTypes.IsJson(envelope.DataContentType))
+        {
+            writer.WritePropertyName(CloudEventAttributes.Data);
+            writer.WriteRawValue(envelope.Data.Span, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteBase64String(CloudEventAttributes.DataBase64, envelope.Data.Span);
+        }
         writer.WriteEndObject();
     }
 
-    /// <summary>Reads an envelope written by <see cref="Serialize"/> (or any CloudEvent with JSON data).</summary>
+    /// <summary>Reads an envelope written by <see cref="Serialize"/>, or any CloudEvent in structured JSON mode.</summary>
     /// <exception cref="FormatException">The bytes are not a CloudEvent Bridge can carry.</exception>
     public static Envelope Deserialize(ReadOnlySpan<byte> json)
     {
@@ -91,23 +103,35 @@ public static class EnvelopeSerializer
         Source = source,
         Type = "bridge.unreadable",
         Time = time,
-        Data = JsonSerializer.SerializeToUtf8Bytes(System.Text.Encoding.UTF8.GetString(body)),
+        Data = JsonSerializer.SerializeToUtf8Bytes(Encoding.UTF8.GetString(body)),
         CorrelationId = messageId,
     };
 
-    /// <summary>Builds an envelope from a parsed CloudEvents JSON object.</summary>
-    public static Envelope FromElement(JsonElement root)
+    /// <summary>
+    /// Builds an envelope from a parsed CloudEvents JSON object. <c>data_base64</c> gives the decoded bytes (with the
+    /// event's <c>datacontenttype</c>, <c>application/octet-stream</c> when it has none); <c>data</c> gives its JSON text,
+    /// or, for a string under a media type that is not JSON, the string's UTF-8 bytes.
+    /// </summary>
+    /// <exception cref="FormatException">The object is not a CloudEvent Bridge can carry.</exception>
+    public static Envelope FromElement(JsonElement root) => Read(root, lenient: false);
+
+    /// <summary>
+    /// Reads like <see cref="FromElement"/> but leaves a missing <c>id</c>, <c>source</c> or <c>type</c> empty (and the
+    /// correlation id empty when neither it nor the id is given), for a caller that fills them in itself.
+    /// </summary>
+    internal static Envelope ReadLenient(JsonElement root) => Read(root, lenient: true);
+
+    private static Envelope Read(JsonElement root, bool lenient)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new FormatException("A CloudEvent must be a JSON object.");
         }
 
-        string? id = null, source = null, type = null, subject = null, correlationId = null;
+        string? id = null, source = null, type = null, subject = null, correlationId = null, dataContentType = null;
         string? traceParent = null, traceState = null, partitionKey = null, specVersion = null, dataSchema = null, publisher = null;
-        string dataContentType = "application/json";
         DateTimeOffset? time = null;
-        ReadOnlyMemory<byte> data = "null"u8.ToArray();
+        JsonElement? data = null, dataBase64 = null;
         Dictionary<string, string>? properties = null;
 
         foreach (var property in root.EnumerateObject())
@@ -120,12 +144,13 @@ public static class EnvelopeSerializer
                 case CloudEventAttributes.Type: type = property.Value.GetString(); break;
                 case CloudEventAttributes.Subject: subject = property.Value.GetString(); break;
                 case CloudEventAttributes.Time: time = property.Value.GetDateTimeOffset(); break;
-                case CloudEventAttributes.DataContentType: dataContentType = property.Value.GetString() ?? dataContentType; break;
+                case CloudEventAttributes.DataContentType: dataContentType = property.Value.GetString(); break;
                 case CloudEventAttributes.CorrelationId: correlationId = property.Value.GetString(); break;
                 case CloudEventAttributes.TraceParent: traceParent = property.Value.GetString(); break;
                 case CloudEventAttributes.TraceState: traceState = property.Value.GetString(); break;
                 case CloudEventAttributes.PartitionKey: partitionKey = property.Value.GetString(); break;
-                case CloudEventAttributes.Data: data = System.Text.Encoding.UTF8.GetBytes(property.Value.GetRawText()); break;
+                case CloudEventAttributes.Data: data = property.Value; break;
+                case CloudEventAttributes.DataBase64: dataBase64 = property.Value; break;
                 case CloudEventAttributes.DataSchema: dataSchema = property.Value.GetString(); break;
                 case CloudEventAttributes.Publisher: publisher = property.Value.GetString(); break;
                 default:
@@ -142,23 +167,91 @@ public static class EnvelopeSerializer
             throw new FormatException($"Unsupported CloudEvents specversion '{specVersion}'.");
         }
 
+        dataContentType ??= dataBase64 is null ? MediaTypes.Json : MediaTypes.OctetStream;
         return new Envelope
         {
-            Id = id ?? throw new FormatException("The CloudEvent has no id."),
-            Source = source ?? throw new FormatException("The CloudEvent has no source."),
-            Type = type ?? throw new FormatException("The CloudEvent has no type."),
+            Id = id ?? (lenient ? "" : throw new FormatException("The CloudEvent has no id.")),
+            Source = source ?? (lenient ? "" : throw new FormatException("The CloudEvent has no source.")),
+            Type = type ?? (lenient ? "" : throw new FormatException("The CloudEvent has no type.")),
             Subject = subject,
             Time = time ?? DateTimeOffset.UnixEpoch,
             DataContentType = dataContentType,
             DataSchema = dataSchema,
-            Data = data,
-            CorrelationId = correlationId ?? id,
+            Data = ReadData(data, dataBase64, dataContentType),
+            CorrelationId = correlationId ?? id ?? "",
             TraceParent = traceParent,
             TraceState = traceState,
             OrderingKey = partitionKey,
             Publisher = publisher,
             Properties = properties ?? Envelope.EmptyProperties,
         };
+    }
+
+    private static byte[] ReadData(JsonElement? data, JsonElement? dataBase64, string dataContentType)
+    {
+        var json = MediaTypes.IsJson(dataContentType);
+        if (dataBase64 is { } encoded)
+        {
+            if (data is not null)
+            {
+                throw new FormatException("A CloudEvent carries its data in 'data' or in 'data_base64', not in both.");
+            }
+
+            return Decode(encoded, dataContentType, json);
+        }
+
+        if (data is not { } value)
+        {
+            return json ? "null"u8.ToArray() : [];
+        }
+
+        if (!json && value.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        return json || value.ValueKind != JsonValueKind.String
+            ? JsonMarshal.GetRawUtf8Value(value).ToArray()
+            : Encoding.UTF8.GetBytes(value.GetString()!);
+    }
+
+    private static byte[] Decode(JsonElement encoded, string dataContentType, bool json)
+    {
+        if (encoded.ValueKind == JsonValueKind.Null)
+        {
+            return json ? "null"u8.ToArray() : [];
+        }
+
+        if (encoded.ValueKind != JsonValueKind.String || !encoded.TryGetBytesFromBase64(out var bytes))
+        {
+            throw new FormatException("The CloudEvent's data_base64 is not a base64 string.");
+        }
+
+        if (json && !IsJsonValue(bytes))
+        {
+            throw new FormatException($"The CloudEvent's data_base64 does not hold JSON, yet its datacontenttype is '{dataContentType}'.");
+        }
+
+        return bytes;
+    }
+
+    /// <summary>True when <paramref name="utf8"/> is exactly one JSON value (white space around it allowed).</summary>
+    private static bool IsJsonValue(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        var tokens = false;
+        try
+        {
+            while (reader.Read())
+            {
+                tokens = true;
+            }
+            return tokens;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static void WriteOptional(Utf8JsonWriter writer, string name, string? value)
