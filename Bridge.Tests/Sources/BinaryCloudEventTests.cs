@@ -102,6 +102,23 @@ public sealed class BinaryCloudEventTests
     }
 
     [Fact]
+    public void An_event_without_data_has_JSON_null_data()
+    {
+        var envelope = One(Binary("cloudEvents:", [], "application/octet-stream"));
+
+        Assert.Equal("application/json", envelope.DataContentType);
+        Assert.Equal("null", Encoding.UTF8.GetString(envelope.Data.Span));
+    }
+
+    [Fact]
+    public void An_extension_whose_name_is_no_CloudEvents_name_is_InvalidCloudEvent()
+    {
+        var description = Failure(SourceFailureReasons.InvalidCloudEvent, Binary("cloudEvents_", "{}"u8.ToArray(), "application/json", ("my-ext", "x")));
+
+        Assert.Equal("my-ext \"x\" (from the CloudEvent) has no valid extension attribute name: 1-20 lower-case letters or digits, not a CloudEvents or Bridge attribute.", description);
+    }
+
+    [Fact]
     public void A_JSON_content_type_on_a_body_that_is_not_JSON_is_InvalidJson()
     {
         var description = Failure(SourceFailureReasons.InvalidJson, Binary("cloudEvents:", "not json"u8.ToArray(), "application/json"));
