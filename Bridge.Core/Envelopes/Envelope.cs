@@ -21,13 +21,16 @@ public sealed record Envelope
     /// <summary>CloudEvents <c>time</c>: when Bridge accepted the event.</summary>
     public required DateTimeOffset Time { get; init; }
 
-    /// <summary>CloudEvents <c>datacontenttype</c>; Bridge carries JSON.</summary>
+    /// <summary>CloudEvents <c>datacontenttype</c>: JSON for what publishers post; any media type for what a broker source read.</summary>
     public string DataContentType { get; init; } = "application/json";
 
     /// <summary>CloudEvents <c>dataschema</c>, optional.</summary>
     public string? DataSchema { get; init; }
 
-    /// <summary>The event payload as raw UTF-8 JSON.</summary>
+    /// <summary>
+    /// The event payload: raw UTF-8 JSON when <see cref="DataContentType"/> is a JSON type (<see cref="MediaTypes.IsJson"/>),
+    /// otherwise the bytes as they are (serialised as <c>data_base64</c>).
+    /// </summary>
     public required ReadOnlyMemory<byte> Data { get; init; }
 
     /// <summary>Extension <c>correlationid</c>: ties every hop of one business flow together.</summary>

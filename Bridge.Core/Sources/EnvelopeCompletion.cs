@@ -64,7 +64,9 @@ internal static class EnvelopeCompletion
             Time = facts.Time ?? context.Now,
             TraceParent = traceParent,
             TraceState = traceState,
-            Publisher = draft.Publisher is { Length: > 0 } publisher ? publisher : Publisher(context.SourceName),
+            // Always the source: a message on the broker cannot claim a Bridge publisher's identity (nor, through the
+            // dedupe id, hold back that publisher's own events with the same id).
+            Publisher = Publisher(context.SourceName),
             Properties = values.Extensions(draft.Properties),
         };
         AttributeRules.Check(envelope, origins, facts.IsCloudEvent);

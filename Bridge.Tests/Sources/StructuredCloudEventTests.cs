@@ -31,7 +31,7 @@ public sealed class StructuredCloudEventTests
         Structured(Encoding.UTF8.GetBytes(json), contentType);
 
     [Fact]
-    public void A_Bridge_envelope_is_read_as_it_was_written_and_keeps_its_publisher()
+    public void A_Bridge_envelope_is_read_as_it_was_written_but_counts_as_the_source_s_own()
     {
         var original = new Envelope
         {
@@ -51,9 +51,8 @@ public sealed class StructuredCloudEventTests
 
         var envelope = One(Structured(EnvelopeSerializer.Serialize(original), "Application/CloudEvents+JSON; charset=utf-8"));
 
-        EnvelopeAssert.Same(original, envelope);
-        Assert.Equal("orders-app", envelope.Publisher);
-        Assert.Equal("orders-app/01a2-msg", envelope.DedupeId);
+        EnvelopeAssert.Same(original with { Publisher = "source:" + SourceName }, envelope);
+        Assert.Equal($"source:{SourceName}/01a2-msg", envelope.DedupeId); // never the publisher it claims: no one else's dedupe or audit identity
     }
 
     [Fact]
