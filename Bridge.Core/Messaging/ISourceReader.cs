@@ -5,8 +5,9 @@ namespace Bridge.Messaging;
 
 /// <summary>
 /// Reads a broker entity that another system writes to (a RabbitMQ exchange or queue, a Service Bus queue or topic
-/// subscription), for a source that feeds a Bridge topic. Messages stay unacknowledged on the broker until
-/// <see cref="AcknowledgeAsync"/>: a reader that dies, or whose connection drops, has them delivered again.
+/// subscription), for a source that feeds a Bridge topic. Messages stay unacknowledged on the broker (their locks
+/// kept alive) until <see cref="AcknowledgeAsync"/>: a reader that is disposed, dies, or whose connection drops, has
+/// them delivered again, in order.
 /// </summary>
 public interface ISourceReader : IAsyncDisposable
 {
@@ -22,9 +23,6 @@ public interface ISourceReader : IAsyncDisposable
     /// <summary>Removes the messages from the broker: they are durably in Bridge.</summary>
     /// <exception cref="SourceConnectionLostException">The connection they came on is gone; the broker delivers them again.</exception>
     Task AcknowledgeAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken);
-
-    /// <summary>Hands the messages back to the broker unread, to be delivered again.</summary>
-    Task ReturnAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken);
 }
 
 /// <summary>A message read from a source, with the reader's handle for acknowledging it.</summary>

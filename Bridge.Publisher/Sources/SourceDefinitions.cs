@@ -26,6 +26,7 @@ internal sealed partial class SourceDefinitions
     public const string SectionName = "Bridge:Sources";
 
     private const int DefaultMaxBatch = 100;
+    private static readonly TimeSpan DefaultReceiptWindow = TimeSpan.FromDays(7);
 
     public SourceDefinitions(IConfiguration configuration, TopologyCatalog catalog, IEnumerable<ISourceReaderFactory> readers)
     {
@@ -55,23 +56,30 @@ internal sealed partial class SourceDefinitions
             }
 
             var reader = brokers[0];
-            problems.AddRange(reader.Validate(section.GetSection(reader.Section)).Select(p => $"{prefix}:{reader.Section}:{p.Setting}: {p.Message}"));
+            var before = problems.Count;
+            Read($"{prefix}:{reader.Section}", problems, () => problems.AddRange(
+                reader.Validate(section.GetSection(reader.Section)).Select(p => $"{prefix}:{reader.Section}:{p.Setting}: {p.Message}")));
             var mapping = new SourceMapping();
-            section.GetSection("Mapping").Bind(mapping);
+            Read($"{prefix}:Mapping", problems, () => section.GetSection("Mapping").Bind(mapping));
             problems.AddRange(SourceMappingRules.Validate(mapping).Select(p => $"{prefix}:{Qualified(p.Field)}: {p.Message}"));
-            var maxBatch = section.GetValue("MaxBatch", DefaultMaxBatch);
+            var maxBatch = DefaultMaxBatch;
+            Read($"{prefix}:MaxBatch", problems, () => maxBatch = section.GetValue("MaxBatch", DefaultMaxBatch));
             if (maxBatch is < 1 or > 1000)
             {
                 problems.Add($"{prefix}:MaxBatch: must be 1-1000.");
             }
 
-            var window = section.GetValue("ReceiptWindow", TimeSpan.FromDays(7));
-            if (window < TimeSpan.FromMinutes(1) || window > TimeSpan.FromDays(90))
+            var window = DefaultReceiptWindow;
+            Read($"{prefix}:ReceiptWindow", problems, () => window = section.GetValue("ReceiptWindow", DefaultReceiptWindow));
+            if (window < TimeSpan.FromHours(1) || window > TimeSpan.FromDays(90))
             {
-                problems.Add($"{prefix}:ReceiptWindow: must be between 00:01:00 and 90.00:00:00.");
+                problems.Add($"{prefix}:ReceiptWindow: must be between 01:00:00 and 90.00:00:00 (longer than any outage a batch may be held through).");
             }
 
-            sources.Add(new SourceDefinition(section.Key, topic ?? "", mapping, reader, section.GetSection(reader.Section), maxBatch, window));
+            if (problems.Count == before)
+            {
+                sources.Add(new SourceDefinition(section.Key, topic ?? "", mapping, reader, section.GetSection(reader.Section), maxBatch, window));
+            }
         }
 
         if (problems.Count > 0)
@@ -87,6 +95,19 @@ internal sealed partial class SourceDefinitions
 
     /// <summary>The source named <paramref name="name"/>, or null.</summary>
     public SourceDefinition? Find(string name) => All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+
+    /// <summary>Runs <paramref name="read"/>; a value the configuration binder cannot convert becomes a problem named by <paramref name="setting"/>.</summary>
+    private static void Read(string setting, List<string> problems, Action read)
+    {
+        try
+        {
+            read();
+        }
+        catch (InvalidOperationException ex)
+        {
+            problems.Add($"{setting}: {ex.Message}");
+        }
+    }
 
     private static string Qualified(string field) => field.StartsWith("Mapping", StringComparison.Ordinal) ? field : $"Mapping:{field}";
 

@@ -34,7 +34,7 @@ internal sealed partial class SourceIngest(
         var readings = messages.Select(m => Read(source, m, now)).ToList();
         var (published, duplicates, tooLarge) = await PublishAsync(source, readings.Where(r => !r.Failed).ToList(), now, cancellationToken);
         var deadLetters = readings.Where(r => r.Failed).Concat(tooLarge).Select(r => DeadLetter(source, r, now)).ToList();
-        await store.AddDeadLettersAsync(deadLetters, cancellationToken);
+        await store.AddDeadLettersAsync(deadLetters, CancellationToken.None); // the batch's events are out: finish it
         foreach (var deadLetter in deadLetters)
         {
             LogDeadLettered(logger, source.Name, deadLetter.MessageId, deadLetter.Reason, deadLetter.Description);
@@ -107,7 +107,7 @@ internal sealed partial class SourceIngest(
         }
 
         var published = fresh.SelectMany(r => r.Events).ToList();
-        await store.RememberAsync(source.Name, [.. published.Select(e => e.Id)], cancellationToken);
+        await store.RememberAsync(source.Name, [.. published.Select(e => e.Id)], CancellationToken.None); // published: remember it, even while stopping
         if (published.Count > 0)
         {
             audit.RecordAccepted(source.Topic, published, now);
@@ -124,11 +124,13 @@ internal sealed partial class SourceIngest(
             return;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         using var activity = MessagingSpans.StartPublish(source.Topic, events.Count, events[0].CorrelationId);
         activity?.SetTag("bridge.source", source.Name);
         try
         {
-            // Not tied to the caller's cancellation once started: the events may already be durable.
+            // Not tied to the caller's cancellation once started: the events may already be durable, and must then be
+            // remembered (the caller goes on to the receipts without cancellation).
             await publisher.PublishAsync(source.Topic, [.. events.Select(e => new OutgoingMessage(e))], CancellationToken.None);
         }
         catch (Exception ex)
@@ -136,18 +138,16 @@ internal sealed partial class SourceIngest(
             MessagingSpans.Failed(activity, ex.GetType().FullName!, ex.Message);
             throw;
         }
-
-        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private static SourceDeadLetter DeadLetter(SourceDefinition source, Reading reading, DateTimeOffset now) => new()
     {
         Source = source.Name,
         Topic = source.Topic,
-        MessageId = Truncate(reading.Message.MessageId, 256),
+        MessageId = SourceMessageJson.Clean(Truncate(reading.Message.MessageId, 256)),
         Reason = reading.Reason ?? SourceFailureReasons.MappingFailed,
-        Description = Truncate(reading.Description, 2000),
-        ContentType = Truncate(reading.Message.ContentType, 256),
+        Description = SourceMessageJson.Clean(Truncate(reading.Description, 2000)),
+        ContentType = SourceMessageJson.Clean(Truncate(reading.Message.ContentType, 256)),
         Headers = SourceMessageJson.Headers(reading.Message),
         Body = reading.Message.Body.ToArray(),
         DeadLetteredAt = now,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bridge.Sources;
@@ -15,24 +16,70 @@ internal static class SourceMessageJson
     private const string TimeKey = "$time";
     private const string BytesKey = "$base64";
 
+    /// <summary>
+    /// The headers as JSON; never fails, whatever the broker delivered: text is cleaned of NUL and unpaired surrogates
+    /// (which no store or JSON writer takes), and numbers that JSON cannot hold (NaN, infinities) are kept as text.
+    /// </summary>
     public static string Headers(SourceMessage message)
     {
         var properties = new JsonObject();
         foreach (var (name, value) in message.Properties)
         {
-            properties[name] = Value(value);
+            properties[Clean(name)!] = Value(value);
         }
 
         var headers = new JsonObject
         {
-            ["messageId"] = message.MessageId,
-            ["correlationId"] = message.CorrelationId,
-            ["sessionId"] = message.SessionId,
-            ["subject"] = message.Subject,
-            ["routingKey"] = message.RoutingKey,
+            ["messageId"] = Clean(message.MessageId),
+            ["correlationId"] = Clean(message.CorrelationId),
+            ["sessionId"] = Clean(message.SessionId),
+            ["subject"] = Clean(message.Subject),
+            ["routingKey"] = Clean(message.RoutingKey),
             ["properties"] = properties,
         };
         return headers.ToJsonString();
+    }
+
+    /// <summary>Text without NUL characters and unpaired surrogates (each replaced by U+FFFD).</summary>
+    public static string? Clean(string? text)
+    {
+        if (text is null || (!text.Contains('\0', StringComparison.Ordinal) && !HasLoneSurrogate(text)))
+        {
+            return text;
+        }
+
+        var cleaned = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                cleaned.Append(c).Append(text[++i]);
+            }
+            else
+            {
+                cleaned.Append(c == '\0' || char.IsSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+
+        return cleaned.ToString();
+    }
+
+    private static bool HasLoneSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static SourceMessage Message(string headers, string? contentType, byte[] body)
@@ -66,13 +113,14 @@ internal static class SourceMessageJson
     private static JsonNode? Value(object? value) => value switch
     {
         null => null,
-        string text => JsonValue.Create(text),
+        string text => JsonValue.Create(Clean(text)),
         bool flag => JsonValue.Create(flag),
         long or int or short or byte or sbyte or ushort or uint => JsonValue.Create(Convert.ToInt64(value, CultureInfo.InvariantCulture)),
-        double or float => JsonValue.Create(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
+        double or float when double.IsFinite(Convert.ToDouble(value, CultureInfo.InvariantCulture)) => JsonValue.Create(Convert.ToDouble(value, CultureInfo.InvariantCulture)),
+        double or float => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
         DateTimeOffset time => new JsonObject { [TimeKey] = time.ToString("O", CultureInfo.InvariantCulture) },
         byte[] bytes => new JsonObject { [BytesKey] = Convert.ToBase64String(bytes) },
-        _ => JsonValue.Create(Convert.ToString(value, CultureInfo.InvariantCulture)),
+        _ => JsonValue.Create(Clean(Convert.ToString(value, CultureInfo.InvariantCulture))),
     };
 
     private static object? Plain(JsonNode? node) => node switch

@@ -29,15 +29,30 @@ internal sealed partial class SourceReplayer(SourceStore store, SourceIngest ing
             return new Result(false, false, reading.Reason, reading.Description, [], 0);
         }
 
-        var (published, duplicates, tooLarge) = await ingest.PublishAsync(source, [reading], now, cancellationToken);
-        if (tooLarge.Count > 0)
+        // Claimed before publishing: of two replays at once, one publishes and the other gets 409.
+        if (!await store.ResolveAsync(id, DeadLetterState.Replayed, by, cancellationToken))
         {
-            return new Result(false, false, tooLarge[0].Reason, tooLarge[0].Description, [], 0);
+            return new Result(false, true, null, null, [], 0);
         }
 
-        var resolved = await store.ResolveAsync(id, DeadLetterState.Replayed, by, [.. reading.Events.Select(e => e.Id)], cancellationToken);
-        LogReplayed(logger, source.Name, id, published.Count, duplicates, by);
-        return resolved ? new Result(false, false, null, null, published, duplicates) : new Result(false, true, null, null, published, duplicates);
+        try
+        {
+            var (published, duplicates, tooLarge) = await ingest.PublishAsync(source, [reading], now, CancellationToken.None);
+            if (tooLarge.Count > 0)
+            {
+                await store.ReopenAsync(id, CancellationToken.None);
+                return new Result(false, false, tooLarge[0].Reason, tooLarge[0].Description, [], 0);
+            }
+
+            await store.ReplayedAsync(id, [.. reading.Events.Select(e => e.Id)], CancellationToken.None);
+            LogReplayed(logger, source.Name, id, published.Count, duplicates, by);
+            return new Result(false, false, null, null, published, duplicates);
+        }
+        catch
+        {
+            await store.ReopenAsync(id, CancellationToken.None);
+            throw;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source}: dead letter {Id} replayed by {By}: {Published} event(s) published, {Duplicates} published before")]

@@ -67,8 +67,8 @@ internal sealed class SourceStore(IDbContextFactory<BridgeDbContext> contexts, T
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>A source's dead letters, newest first, after <paramref name="before"/> (an id) when given.</summary>
-    public async Task<IReadOnlyList<SourceDeadLetter>> ListAsync(string source, DeadLetterState? state, long? before, int limit, CancellationToken cancellationToken)
+    /// <summary>A source's dead letters, newest first, older than <paramref name="before"/> (an id) when given; oldest first with <paramref name="oldestFirst"/>.</summary>
+    public async Task<IReadOnlyList<SourceDeadLetter>> ListAsync(string source, DeadLetterState? state, long? before, int limit, CancellationToken cancellationToken, bool oldestFirst = false)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Set<SourceDeadLetter>().AsNoTracking().Where(d => d.Source == source);
@@ -82,7 +82,7 @@ internal sealed class SourceStore(IDbContextFactory<BridgeDbContext> contexts, T
             query = query.Where(d => d.Id < id);
         }
 
-        return await query.OrderByDescending(d => d.Id).Take(limit).ToListAsync(cancellationToken);
+        return await (oldestFirst ? query.OrderBy(d => d.Id) : query.OrderByDescending(d => d.Id)).Take(limit).ToListAsync(cancellationToken);
     }
 
     /// <summary>Open dead letters per source.</summary>
@@ -101,16 +101,35 @@ internal sealed class SourceStore(IDbContextFactory<BridgeDbContext> contexts, T
         return await db.Set<SourceDeadLetter>().AsNoTracking().FirstOrDefaultAsync(d => d.Source == source && d.Id == id, cancellationToken);
     }
 
-    /// <summary>Marks an open dead letter replayed or purged; false when it was no longer open (someone else was first).</summary>
-    public async Task<bool> ResolveAsync(long id, DeadLetterState state, string by, IReadOnlyList<string>? replayedIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// Marks an open dead letter replayed or purged (by whom, when); false when it was no longer open (someone else was
+    /// first). A replay claims it this way before it publishes, so two replays never both publish it.
+    /// </summary>
+    public async Task<bool> ResolveAsync(long id, DeadLetterState state, string by, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var ids = replayedIds is null ? null : string.Join(',', replayedIds);
+        var who = by.Length > 128 ? by[..128] : by;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var changed = await db.Set<SourceDeadLetter>().Where(d => d.Id == id && d.State == DeadLetterState.Open)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, state).SetProperty(d => d.ResolvedAt, now)
-                .SetProperty(d => d.ResolvedBy, by).SetProperty(d => d.ReplayedIds, ids), cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, state).SetProperty(d => d.ResolvedAt, now).SetProperty(d => d.ResolvedBy, who), cancellationToken);
         return changed == 1;
+    }
+
+    /// <summary>Records the ids a replay published.</summary>
+    public async Task ReplayedAsync(long id, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var text = string.Join(',', ids);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Set<SourceDeadLetter>().Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.ReplayedIds, text), cancellationToken);
+    }
+
+    /// <summary>Opens a dead letter again whose replay failed after claiming it.</summary>
+    public async Task ReopenAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Set<SourceDeadLetter>().Where(d => d.Id == id && d.State == DeadLetterState.Replayed)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeadLetterState.Open).SetProperty(d => d.ResolvedAt, (DateTimeOffset?)null)
+                .SetProperty(d => d.ResolvedBy, (string?)null), cancellationToken);
     }
 
     private async Task RememberOneByOneAsync(string source, IReadOnlyCollection<string> ids, DateTimeOffset now, CancellationToken cancellationToken)

@@ -41,12 +41,14 @@ internal static class SourcesApi
                 + "422 when it still cannot be read (the dead letter stays open), 409 when it is no longer open.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapPost("/{source}/dead-letters/replay", ReplayAllAsync)
             .WithName("ReplaySourceDeadLetters")
             .WithSummary("Replay every open source dead letter")
             .WithDescription($"Replays the source's open dead letters, oldest first (at most {MaxReplayAll} per call); lists those that still cannot be read.")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         api.MapDelete("/{source}/dead-letters/{id:long}", PurgeAsync)
             .WithName("PurgeSourceDeadLetter")
             .WithSummary("Purge a source dead letter")
@@ -119,7 +121,16 @@ internal static class SourcesApi
             return UnknownSource(source);
         }
 
-        var result = await replayer.ReplayAsync(definition, id, context.User.Identity?.Name ?? "anonymous", cancellationToken);
+        SourceReplayer.Result result;
+        try
+        {
+            result = await replayer.ReplayAsync(definition, id, context.User.Identity?.Name ?? "anonymous", cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Unavailable(source, ex);
+        }
+
         return result switch
         {
             { Missing: true } => NotFound(source, id),
@@ -140,12 +151,22 @@ internal static class SourcesApi
         }
 
         var by = context.User.Identity?.Name ?? "anonymous";
-        var open = (await store.ListAsync(source, DeadLetterState.Open, null, MaxReplayAll, cancellationToken)).OrderBy(d => d.Id).ToList();
+        var open = await store.ListAsync(source, DeadLetterState.Open, null, MaxReplayAll, cancellationToken, oldestFirst: true);
         var replayed = new List<SourceReplayResult>();
         var failing = new List<SourceReplayFailure>();
         foreach (var deadLetter in open)
         {
-            var result = await replayer.ReplayAsync(definition, deadLetter.Id, by, cancellationToken);
+            SourceReplayer.Result result;
+            try
+            {
+                result = await replayer.ReplayAsync(definition, deadLetter.Id, by, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return Unavailable(source, ex, replayed.Count);
+            }
+
+
             if (result.Reason is { } reason)
             {
                 failing.Add(new SourceReplayFailure(deadLetter.Id, reason, result.Description));
@@ -172,10 +193,15 @@ internal static class SourcesApi
             return NotFound(source, id);
         }
 
-        return await store.ResolveAsync(id, DeadLetterState.Purged, context.User.Identity?.Name ?? "anonymous", null, cancellationToken)
+        return await store.ResolveAsync(id, DeadLetterState.Purged, context.User.Identity?.Name ?? "anonymous", cancellationToken)
             ? TypedResults.NoContent()
             : Problems.Create(StatusCodes.Status409Conflict, "source-dead-letter-resolved", "Not an open dead letter", $"Dead letter {id} of source '{source}' was already replayed or purged.");
     }
+
+    /// <summary>503: the broker or the store failed during a replay; what was claimed is open again, nothing is lost.</summary>
+    private static ProblemHttpResult Unavailable(string source, Exception exception, int replayed = 0) =>
+        Problems.Create(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "Broker or store unavailable",
+            $"Replaying dead letters of source '{source}' failed after {replayed} replayed ({exception.GetType().Name}); the dead letter stays open. Try again.");
 
     private static ProblemHttpResult UnknownSource(string source) =>
         Problems.Create(StatusCodes.Status404NotFound, "unknown-source", "Unknown source", $"No source is named '{source}'.");

@@ -22,8 +22,10 @@ public sealed class SourceDefinitionTests
         { "an AMQP URI for Service Bus", new() { ["Topic"] = "orders", ["ServiceBus:Queue"] = "q", ["ServiceBus:ConnectionString"] = "amqp://guest:guest@127.0.0.1:5672/", ["Mapping:Type"] = "t" }, "Bridge:Sources:erp:ServiceBus:ConnectionString: Must be a Service Bus connection string" },
         { "no type", new() { ["Topic"] = "orders", ["RabbitMQ:Queue"] = "q" }, "Bridge:Sources:erp:Mapping" },
         { "a bad expression", new() { ["Topic"] = "orders", ["RabbitMQ:Queue"] = "q", ["Mapping:Type"] = "t", ["Mapping:SubjectFrom"] = "header:x" }, "Bridge:Sources:erp:Mapping:SubjectFrom" },
+        { "a prefetch over 65535", new() { ["Topic"] = "orders", ["RabbitMQ:Queue"] = "q", ["RabbitMQ:Prefetch"] = "70000", ["Mapping:Type"] = "t" }, "Bridge:Sources:erp:RabbitMQ: " },
+        { "a batch that is no number", new() { ["Topic"] = "orders", ["RabbitMQ:Queue"] = "q", ["Mapping:Type"] = "t", ["MaxBatch"] = "many" }, "Bridge:Sources:erp:MaxBatch: " },
         { "a batch of 0", new() { ["Topic"] = "orders", ["RabbitMQ:Queue"] = "q", ["Mapping:Type"] = "t", ["MaxBatch"] = "0" }, "Bridge:Sources:erp:MaxBatch: must be 1-1000." },
-        { "a receipt window of a second", new() { ["Topic"] = "orders", ["RabbitMQ:Queue"] = "q", ["Mapping:Type"] = "t", ["ReceiptWindow"] = "00:00:01" }, "Bridge:Sources:erp:ReceiptWindow" },
+        { "a receipt window of half an hour", new() { ["Topic"] = "orders", ["RabbitMQ:Queue"] = "q", ["Mapping:Type"] = "t", ["ReceiptWindow"] = "00:30:00" }, "Bridge:Sources:erp:ReceiptWindow" },
     };
 
     [Theory]

@@ -17,6 +17,8 @@ internal sealed partial class ServiceBusSourceReader(string source, ServiceBusSo
     private static readonly TimeSpan SessionWait = TimeSpan.FromSeconds(5);
     private ServiceBusClient? _client;
     private ServiceBusReceiver? _receiver;
+    private CancellationTokenSource? _renewing;
+    private Task _renewal = Task.CompletedTask;
 
     public string Entity => options.Describe();
 
@@ -67,17 +69,23 @@ internal sealed partial class ServiceBusSourceReader(string source, ServiceBusSo
             _receiver = null;
         }
 
+        if (messages.Count > 0)
+        {
+            KeepLocked(receiver, messages);
+        }
+
         return [.. messages.Select(m => new SourceDelivery(Read(m), new Handle(receiver, m), m.DeliveryCount > 1))];
     }
 
-    public Task AcknowledgeAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken) =>
-        SettleAsync(deliveries, (receiver, message) => receiver.CompleteMessageAsync(message, cancellationToken));
-
-    public Task ReturnAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken) =>
-        SettleAsync(deliveries, (receiver, message) => receiver.AbandonMessageAsync(message, cancellationToken: cancellationToken));
+    public async Task AcknowledgeAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        await StopRenewingAsync();
+        await SettleAsync(deliveries, (receiver, message) => receiver.CompleteMessageAsync(message, cancellationToken));
+    }
 
     public async ValueTask DisposeAsync()
     {
+        await StopRenewingAsync();
         if (_receiver is not null)
         {
             await _receiver.DisposeAsync();
@@ -107,6 +115,63 @@ internal sealed partial class ServiceBusSourceReader(string source, ServiceBusSo
             {
                 throw new SourceConnectionLostException("The receiver of a message from Service Bus is closed; the broker delivers it again.", ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// Keeps the batch's locks (the session's, with sessions) alive while Bridge holds it — a store outage may hold it
+    /// for minutes — renewing at half of what is left, until it is acknowledged or the reader is closed.
+    /// </summary>
+    private void KeepLocked(ServiceBusReceiver receiver, IReadOnlyList<ServiceBusReceivedMessage> messages)
+    {
+        var renewing = new CancellationTokenSource();
+        _renewing = renewing;
+        _renewal = Task.Run(async () =>
+        {
+            var locks = messages.ToList();
+            while (!renewing.IsCancellationRequested)
+            {
+                var until = receiver is ServiceBusSessionReceiver session ? session.SessionLockedUntil : locks.Min(m => m.LockedUntil);
+                var wait = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, (until - DateTimeOffset.UtcNow).Ticks / 2));
+                await Task.Delay(wait, renewing.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (renewing.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                try
+                {
+                    if (receiver is ServiceBusSessionReceiver held)
+                    {
+                        await held.RenewSessionLockAsync(renewing.Token);
+                    }
+                    else
+                    {
+                        foreach (var message in locks)
+                        {
+                            await receiver.RenewMessageLockAsync(message, renewing.Token);
+                        }
+                    }
+                }
+#pragma warning disable CA1031 // a lock that cannot be renewed is lost: the broker delivers the messages again, and the receipts skip what was published
+                catch (Exception ex) when (!renewing.IsCancellationRequested)
+#pragma warning restore CA1031
+                {
+                    LogRenewFailed(logger, ex, source);
+                    return;
+                }
+            }
+        }, CancellationToken.None);
+    }
+
+    private async Task StopRenewingAsync()
+    {
+        if (_renewing is { } renewing)
+        {
+            await renewing.CancelAsync();
+            await _renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            renewing.Dispose();
+            _renewing = null;
         }
     }
 
@@ -161,6 +226,9 @@ internal sealed partial class ServiceBusSourceReader(string source, ServiceBusSo
     };
 
     private sealed record Handle(ServiceBusReceiver Receiver, ServiceBusReceivedMessage Message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source}: a lock of the messages held could not be renewed; Service Bus delivers them again")]
+    private static partial void LogRenewFailed(ILogger logger, Exception exception, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Source {Source} reads {Entity}")]
     private static partial void LogStarted(ILogger logger, string source, string entity);

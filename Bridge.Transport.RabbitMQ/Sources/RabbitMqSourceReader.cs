@@ -16,7 +16,18 @@ namespace Bridge.Transport.RabbitMQ.Sources;
 internal sealed partial class RabbitMqSourceReader(string source, RabbitMqSourceOptions options, string connectionString, ILogger<RabbitMqSourceReader> logger)
     : ISourceReader
 {
-    private readonly SemaphoreSlim _settling = new(1, 1);
+    /// <summary>
+    /// Bridge's own queue: quorum (replicated), one active consumer at a time (several Bridge processes read it in turn,
+    /// so the source's order holds), and no delivery limit (RabbitMQ 4 quorum queues otherwise drop a message after 20
+    /// redeliveries, e.g. crash after crash).
+    /// </summary>
+    private static readonly Dictionary<string, object?> QueueArguments = new()
+    {
+        ["x-queue-type"] = "quorum",
+        ["x-single-active-consumer"] = true,
+        ["x-delivery-limit"] = int.MaxValue,
+    };
+
     private Channel<SourceDelivery> _arrivals = Channel.CreateUnbounded<SourceDelivery>(new() { SingleReader = true });
     private IConnection? _connection;
     private IChannel? _channel;
@@ -44,8 +55,7 @@ internal sealed partial class RabbitMqSourceReader(string source, RabbitMqSource
         if (options.Exchange is { Length: > 0 } exchange)
         {
             await channel.ExchangeDeclarePassiveAsync(exchange, cancellationToken);
-            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
-                new Dictionary<string, object?> { ["x-queue-type"] = "quorum" }, cancellationToken: cancellationToken);
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, QueueArguments, cancellationToken: cancellationToken);
             await channel.QueueBindAsync(queue, exchange, options.BindingKey, cancellationToken: cancellationToken);
         }
         else
@@ -63,6 +73,12 @@ internal sealed partial class RabbitMqSourceReader(string source, RabbitMqSource
         };
         channel.ChannelShutdownAsync += (_, _) =>
         {
+            arrivals.Writer.TryComplete();
+            return Task.CompletedTask;
+        };
+        consumer.UnregisteredAsync += (_, _) =>
+        {
+            // The broker cancelled the consumer (its queue was deleted, or it failed over): read anew.
             arrivals.Writer.TryComplete();
             return Task.CompletedTask;
         };
@@ -111,16 +127,12 @@ internal sealed partial class RabbitMqSourceReader(string source, RabbitMqSource
     public Task AcknowledgeAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken) =>
         SettleAsync(deliveries, (channel, tag) => channel.BasicAckAsync(tag, multiple: true, cancellationToken));
 
-    public Task ReturnAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken) =>
-        SettleAsync(deliveries, (channel, tag) => channel.BasicNackAsync(tag, multiple: true, requeue: true, cancellationToken));
+    public async ValueTask DisposeAsync() => await CloseAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await CloseAsync();
-        _settling.Dispose();
-    }
-
-    /// <summary>Settles up to the last delivery given (the pump settles in the order it received).</summary>
+    /// <summary>
+    /// Settles every delivery up to the last one given: the pump settles each batch in the order it received, and a
+    /// batch it could not make durable is never followed by another on the same channel (the reader is closed).
+    /// </summary>
     private async Task SettleAsync(IReadOnlyList<SourceDelivery> deliveries, Func<IChannel, ulong, ValueTask> settle)
     {
         ArgumentNullException.ThrowIfNull(deliveries);
@@ -135,7 +147,6 @@ internal sealed partial class RabbitMqSourceReader(string source, RabbitMqSource
             throw new SourceConnectionLostException($"The channel these messages came on from {Entity} is closed; the broker delivers them again.");
         }
 
-        await _settling.WaitAsync(CancellationToken.None);
         try
         {
             await settle(last.Channel, last.DeliveryTag);
@@ -143,10 +154,6 @@ internal sealed partial class RabbitMqSourceReader(string source, RabbitMqSource
         catch (Exception ex) when (ex is AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
         {
             throw new SourceConnectionLostException($"Settling messages from {Entity} failed; the broker delivers them again.", ex);
-        }
-        finally
-        {
-            _settling.Release();
         }
     }
 
