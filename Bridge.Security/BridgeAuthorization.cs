@@ -64,7 +64,7 @@ public static class BridgePolicies
         ArgumentNullException.ThrowIfNull(context);
         if (context.GetEndpoint()?.Metadata.GetMetadata<PublishRoute>() is not null)
         {
-            BridgeTelemetry.RequestsRefused.Add(1, new("publisher", context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)"), new("reason", reason));
+            BridgeTelemetry.RequestsRefused.Add(1, new("publisher", context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? BridgeClaims.Anonymous), new("reason", reason));
         }
     }
 
@@ -80,7 +80,7 @@ public static class BridgePolicies
     {
         options.AddPolicy(PublisherRateLimit, context =>
         {
-            var publisher = context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)";
+            var publisher = context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? BridgeClaims.Anonymous;
             var own = int.TryParse(context.User.FindFirst(BridgeAuthentication.RateClaim)?.Value, CultureInfo.InvariantCulture, out var rate) ? rate : (int?)null;
             var perSecond = own ?? defaults.PermitsPerSecond;
             var burst = own is { } limit ? Math.Max(1, limit * 2) : defaults.Burst;
@@ -100,7 +100,7 @@ public static class BridgePolicies
             retryAfter = Math.Max(1, retryAfter);
             var http = rejected.HttpContext;
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            var publisher = http.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)";
+            var publisher = http.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? BridgeClaims.Anonymous;
             CountRefusal(http, "rate_limit");
             await SecurityProblems.RateLimited(publisher, retryAfter).ExecuteAsync(http);
         };

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Bridge.Security;
 using Bridge.Telemetry;
 
 namespace Bridge.Hosting.Alerts;
@@ -154,7 +155,7 @@ public sealed class AlertSignals : IDisposable
 
         if (instrument == RefusedName)
         {
-            _refused.GetOrAdd((publisher ?? "(anonymous)", reason ?? "other"), _ => new SecondCounts()).Add(Now, value);
+            _refused.GetOrAdd((publisher ?? BridgeClaims.Anonymous, reason ?? "other"), _ => new SecondCounts()).Add(Now, value);
             return;
         }
         if (topic is null || subscription is null)
