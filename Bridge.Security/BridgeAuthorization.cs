@@ -54,6 +54,20 @@ public static class BridgePolicies
         return scopes.Contains($"{action}:{topic}") || scopes.Contains(action + ":*") || (action == "subscribe" && scopes.Contains("admin"));
     }
 
+    /// <summary>
+    /// Counts a refused request to a publish route as <c>bridge.requests.refused</c>, tagged with the caller's publisher
+    /// and <paramref name="reason"/> (what <c>publishRefusals</c> alert rules watch); refusals elsewhere — a console tab
+    /// whose session ended, an admin call without the scope — are not a publisher's.
+    /// </summary>
+    public static void CountRefusal(HttpContext context, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.GetEndpoint()?.Metadata.GetMetadata<PublishRoute>() is not null)
+        {
+            BridgeTelemetry.RequestsRefused.Add(1, new("publisher", context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? BridgeClaims.Anonymous), new("reason", reason));
+        }
+    }
+
     internal static void Add(AuthorizationOptions options)
     {
         options.AddPolicy(Admin, p => p.AddAuthenticationSchemes(BridgeAuthentication.Scheme).RequireAuthenticatedUser().AddRequirements(new ScopeRequirement("admin")));
@@ -66,7 +80,7 @@ public static class BridgePolicies
     {
         options.AddPolicy(PublisherRateLimit, context =>
         {
-            var publisher = context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)";
+            var publisher = context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? BridgeClaims.Anonymous;
             var own = int.TryParse(context.User.FindFirst(BridgeAuthentication.RateClaim)?.Value, CultureInfo.InvariantCulture, out var rate) ? rate : (int?)null;
             var perSecond = own ?? defaults.PermitsPerSecond;
             var burst = own is { } limit ? Math.Max(1, limit * 2) : defaults.Burst;
@@ -86,8 +100,8 @@ public static class BridgePolicies
             retryAfter = Math.Max(1, retryAfter);
             var http = rejected.HttpContext;
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-            var publisher = http.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)";
-            ProblemAuthorizationResultHandler.Refused(http, "rate_limit");
+            var publisher = http.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? BridgeClaims.Anonymous;
+            CountRefusal(http, "rate_limit");
             await SecurityProblems.RateLimited(publisher, retryAfter).ExecuteAsync(http);
         };
     }
@@ -131,7 +145,7 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
     {
         if (authorizeResult.Challenged)
         {
-            Refused(context, "authentication");
+            BridgePolicies.CountRefusal(context, "authentication");
             context.Response.Headers.WWWAuthenticate = context.Items.ContainsKey(BridgeAuthentication.FailureItem)
                 ? "Bearer realm=\"bridge\", error=\"invalid_token\""
                 : "Bearer realm=\"bridge\"";
@@ -143,25 +157,13 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
 
         if (authorizeResult.Forbidden)
         {
-            Refused(context, "authorization");
+            BridgePolicies.CountRefusal(context, "authorization");
             var reasons = authorizeResult.AuthorizationFailure?.FailureReasons.Select(r => r.Message).ToList() ?? [];
             await SecurityProblems.Forbidden(reasons.Count > 0 ? string.Join(" ", reasons) : "The credential may not call this operation.").ExecuteAsync(context);
             return;
         }
 
         await _default.HandleAsync(next, context, policy, authorizeResult);
-    }
-
-    /// <summary>
-    /// Counts a refused request to a publish route (what <c>publishRefusals</c> alert rules watch); refusals elsewhere —
-    /// a console tab whose session ended, an admin call without the scope — are not a publisher's.
-    /// </summary>
-    internal static void Refused(HttpContext context, string reason)
-    {
-        if (context.GetEndpoint()?.Metadata.GetMetadata<PublishRoute>() is not null)
-        {
-            BridgeTelemetry.RequestsRefused.Add(1, new("publisher", context.User.FindFirst(BridgeClaims.PublisherId)?.Value ?? "(anonymous)"), new("reason", reason));
-        }
     }
 }
 

@@ -9,6 +9,12 @@ public static class BridgeClaims
     /// <summary>One claim per scope granted: <c>publish:{topic}</c>, <c>publish:*</c> or <c>admin</c>.</summary>
     public const string Scope = "scope";
 
+    /// <summary>
+    /// Stands for the publisher of a caller without a publisher id (a request refused before its key was recognised, say)
+    /// in refusal counts, alert rules, rate limits and idempotency scopes.
+    /// </summary>
+    public const string Anonymous = "(anonymous)";
+
     /// <summary>The scopes granted to <paramref name="user"/>.</summary>
     public static IReadOnlySet<string> ScopesOf(System.Security.Claims.ClaimsPrincipal user)
     {

@@ -18,13 +18,15 @@ public sealed record AlertSource(AlertKind Kind);
 public sealed record AlertBreach(string Subject, double Value, IReadOnlyList<string> Members, string Summary);
 
 /// <summary>
-/// Works out, from <see cref="AlertSignals"/>, which subjects are in breach of a rule now. Keeps one piece of state: since
-/// when each endpoint has been unavailable, for <see cref="AlertKind.EndpointUnavailable"/>.
+/// Works out, from <see cref="AlertSignals"/>, which subjects are in breach of a rule now. Keeps the gauges of the round
+/// (one snapshot, taken by <see cref="Refresh"/>) and since when each endpoint has been unavailable, for
+/// <see cref="AlertKind.EndpointUnavailable"/>.
 /// </summary>
 public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSource> sources, IOptions<AlertOptions> options, TimeProvider time)
 {
     private readonly bool _publishes = sources.Any(s => s.Kind == AlertKind.PublishRefusals);
     private readonly Dictionary<(string, string), DateTimeOffset> _unavailableSince = [];
+    private AlertGauges _gauges = AlertGauges.None;
 
     /// <summary>Whether this process has what <paramref name="kind"/> looks at (so it may fire and clear its alerts).</summary>
     public bool Evaluates(AlertKind kind) => kind switch
@@ -37,12 +39,15 @@ public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSourc
     /// <summary>Starts counting (see <see cref="AlertSignals.Activate"/>): the first rule is in force.</summary>
     public void Activate() => signals.Activate();
 
-    /// <summary>Reads the gauges and moves the unavailability clocks on (once per evaluation, before <see cref="Breaches"/>).</summary>
+    /// <summary>
+    /// Reads the gauges, keeping what they say for the round, and moves the unavailability clocks on (once per
+    /// evaluation, before <see cref="Breaches"/> and <see cref="Knows"/>).
+    /// </summary>
     public void Refresh()
     {
-        signals.Refresh();
+        _gauges = signals.Refresh();
         var now = time.GetUtcNow();
-        var unavailable = signals.Unavailable;
+        var unavailable = _gauges.Unavailable;
         foreach (var gone in _unavailableSince.Keys.Where(k => !unavailable.Contains(k)).ToList())
         {
             _unavailableSince.Remove(gone);
@@ -64,7 +69,7 @@ public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSourc
         {
             return true;
         }
-        var depths = signals.Depths.Keys.Where(a => InScope(rule, a));
+        var depths = _gauges.Depths.Keys.Where(a => InScope(rule, a));
         return rule.GroupBy switch
         {
             AlertGrouping.Subject => depths.Any(a => Name(a) == subject),
@@ -81,7 +86,7 @@ public sealed class AlertConditions(AlertSignals signals, IEnumerable<AlertSourc
         var window = rule.Window < options.Value.EvaluationInterval ? options.Value.EvaluationInterval : rule.Window; // nothing falls between two rounds
         var single = rule.Kind switch
         {
-            AlertKind.DeadLetterDepth => signals.Depths
+            AlertKind.DeadLetterDepth => _gauges.Depths
                 .Where(d => InScope(rule, d.Key) && d.Value >= threshold)
                 .Select(d => Breach(d.Key, d.Value, $"{d.Value} dead letters on {Name(d.Key)} (threshold {threshold:0.##})")),
             AlertKind.EndpointUnavailable => _unavailableSince

@@ -119,7 +119,7 @@ public sealed partial class AlertEvaluator(
         {
             Id = Guid.NewGuid().ToString("N"),
             Rule = name,
-            Kind = JsonNamingPolicy.CamelCase.ConvertName(rule.Kind!.Value.ToString()),
+            Kind = CamelCaseEnum.Name(rule.Kind!.Value),
             Subject = breach.Subject,
             OpenKey = AlertRecord.Open,
             OpenedAt = now,

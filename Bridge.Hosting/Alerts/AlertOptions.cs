@@ -104,5 +104,15 @@ public sealed class AlertRuleOptions
 
 /// <summary>Writes and reads an enum by its camel-case name (<c>deadLetterDepth</c>), as the API shows it.</summary>
 /// <typeparam name="T">The enum.</typeparam>
-public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(JsonNamingPolicy.CamelCase, allowIntegerValues: false)
+public sealed class CamelCaseEnumConverter<T>() : JsonStringEnumConverter<T>(CamelCaseEnum.Policy, allowIntegerValues: false)
     where T : struct, Enum;
+
+/// <summary>The camel-case names of enums, as <see cref="CamelCaseEnumConverter{T}"/> writes them.</summary>
+internal static class CamelCaseEnum
+{
+    /// <summary>The naming policy of the converter.</summary>
+    public static JsonNamingPolicy Policy => JsonNamingPolicy.CamelCase;
+
+    /// <summary>The name of <paramref name="value"/> as the converter writes it (<c>deadLetterDepth</c>), for a stored text.</summary>
+    public static string Name<T>(T value) where T : struct, Enum => Policy.ConvertName(value.ToString());
+}

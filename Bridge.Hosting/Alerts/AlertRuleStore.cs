@@ -16,11 +16,10 @@ public sealed record AlertRuleView(string Name, string Origin, AlertRuleOptions 
 /// <summary>The rules in force: those of <c>Bridge:Alerts:Rules</c> and those stored through the admin API.</summary>
 public sealed class AlertRuleStore(IDbContextFactory<BridgeDbContext> contexts, IOptions<AlertOptions> options, TimeProvider time)
 {
-    /// <summary>How rules are written as JSON (the API's shape: camel case, enums as names).</summary>
+    /// <summary>How rules are written as JSON (the API's shape: camel case, enums as names by their own converters).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
     /// <summary>Every rule, configuration's first, each by name.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Bridge.Security;
 using Bridge.Topology;
 using Microsoft.Extensions.Options;
 
@@ -45,9 +46,9 @@ public static partial class AlertRuleValidation
         {
             Fail("subscription", "A subscription is named within its topic: set 'topic' too.");
         }
-        if (rule.Publisher is { } publisher && publisher != "(anonymous)" && !PublisherPattern().IsMatch(publisher))
+        if (rule.Publisher is { } publisher && publisher != BridgeClaims.Anonymous && !PublisherPattern().IsMatch(publisher))
         {
-            Fail("publisher", "A publisher id (1-64 of a-z, 0-9, '-'), or '(anonymous)' for requests refused before their key was recognised.");
+            Fail("publisher", $"A publisher id (1-64 of a-z, 0-9, '-'), or '{BridgeClaims.Anonymous}' for requests refused before their key was recognised.");
         }
         if (publisherKind && rule.GroupBy == AlertGrouping.Topic)
         {

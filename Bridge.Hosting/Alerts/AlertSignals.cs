@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Bridge.Security;
 using Bridge.Telemetry;
 
 namespace Bridge.Hosting.Alerts;
@@ -67,38 +68,18 @@ public sealed class AlertSignals : IDisposable
     /// <summary>Whether this process counts dead letters (it has the depth gauge): depth rules are evaluated here.</summary>
     public bool SeesDeadLetterDepth => _published.ContainsKey(BridgeTelemetry.DeadLetterDepthName);
 
-    /// <summary>Reads the gauges afresh (called once per evaluation, never inside the delivery path).</summary>
-    public void Refresh()
+    /// <summary>
+    /// Reads the gauges afresh (called once per evaluation, never inside the delivery path): what they say is one
+    /// snapshot, the evaluation's for the whole round.
+    /// </summary>
+    public AlertGauges Refresh()
     {
         lock (_depths)
         {
             _depths.Clear();
             _unavailable.Clear();
             _listener.RecordObservableInstruments();
-        }
-    }
-
-    /// <summary>The dead-letter depth per subscription, as of the last <see cref="Refresh"/>.</summary>
-    public IReadOnlyDictionary<(string Topic, string Subscription), long> Depths
-    {
-        get
-        {
-            lock (_depths)
-            {
-                return new Dictionary<(string, string), long>(_depths);
-            }
-        }
-    }
-
-    /// <summary>The subscriptions whose endpoint is paused or open-circuited, as of the last <see cref="Refresh"/>.</summary>
-    public IReadOnlySet<(string Topic, string Subscription)> Unavailable
-    {
-        get
-        {
-            lock (_depths)
-            {
-                return _unavailable.Where(u => u.Value > 0).Select(u => u.Key).ToHashSet();
-            }
+            return new AlertGauges(new Dictionary<(string, string), long>(_depths), _unavailable.Where(u => u.Value > 0).Select(u => u.Key).ToHashSet());
         }
     }
 
@@ -154,7 +135,7 @@ public sealed class AlertSignals : IDisposable
 
         if (instrument == RefusedName)
         {
-            _refused.GetOrAdd((publisher ?? "(anonymous)", reason ?? "other"), _ => new SecondCounts()).Add(Now, value);
+            _refused.GetOrAdd((publisher ?? BridgeClaims.Anonymous, reason ?? "other"), _ => new SecondCounts()).Add(Now, value);
             return;
         }
         if (topic is null || subscription is null)

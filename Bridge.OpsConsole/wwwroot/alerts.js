@@ -2,8 +2,7 @@
 (() => {
   'use strict';
   const state = window.bridgeConsole;
-  const { api, $, cell } = state.lib;
-  const when = (t) => (t ? new Date(t).toLocaleString() : '—');
+  const { api, $, cell, when } = state.lib;
   const lasted = (a) => {
     const seconds = Math.max(0, (Date.parse(a.clearedAt ?? new Date().toISOString()) - Date.parse(a.openedAt)) / 1000);
     return seconds < 120 ? `${Math.round(seconds)} s` : seconds < 7200 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;

@@ -30,7 +30,8 @@
     b.addEventListener('click', onClick); return b;
   }
   const fmt = (n, digits = 2) => (n === null || n === undefined ? '—' : Number(n).toFixed(digits));
-  state.lib = { api, $, cell, button, fmt }; // for the views in the other scripts (alerts.js, dead-letter.js)
+  const when = (t) => (t ? new Date(t).toLocaleString() : '—');
+  state.lib = { api, $, cell, button, fmt, when }; // for the views in the other scripts (alerts.js, dead-letter.js)
 
   // Session
   async function start() {

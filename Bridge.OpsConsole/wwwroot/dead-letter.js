@@ -2,8 +2,7 @@
 (() => {
   'use strict';
   const state = window.bridgeConsole;
-  const { $, fmt } = state.lib;
-  const when = (t) => (t ? new Date(t).toLocaleString() : '—');
+  const { $, fmt, when } = state.lib;
   const outcomeClass = (o) => (o === 'Delivered' || o === 'Duplicate' ? 'ok' : o === 'Rejected' ? 'rejected' : 'failed');
 
   function fact(list, term, value) {

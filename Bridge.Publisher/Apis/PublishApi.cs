@@ -165,7 +165,7 @@ public static partial class PublishApi
     {
         if (problem.StatusCode == StatusCodes.Status422UnprocessableEntity)
         {
-            BridgeTelemetry.RequestsRefused.Add(1, new("publisher", BridgeClaims.PublisherOf(context.User) is { Length: > 0 } id ? id : "(anonymous)"), new("reason", "contract"));
+            BridgePolicies.CountRefusal(context, "contract");
         }
         return problem;
     }

@@ -12,7 +12,7 @@ namespace Bridge.Publisher.Idempotency;
 internal sealed record IdempotencyScope(string Scope, string Topic, string Key)
 {
     /// <summary>The scope of callers without a publisher id (no authentication): they share one key space per topic.</summary>
-    public const string Anonymous = "(anonymous)";
+    public const string Anonymous = BridgeClaims.Anonymous;
 
     /// <summary>The scope of the caller of <paramref name="context"/>.</summary>
     public static IdempotencyScope Of(HttpContext context, string topic, string key)

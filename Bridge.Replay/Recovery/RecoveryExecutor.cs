@@ -16,8 +16,6 @@ internal sealed partial class RecoveryExecutor(
     RecoveryScanner scanner, OrderedCalls calls, Replayer replayer, ReplayJobStore store, TopologyCatalog catalog,
     TimeProvider timeProvider, ILogger<RecoveryExecutor> logger)
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
-
     /// <summary>Sends the job's selection; false when the job stopped running meanwhile (cancelled, perhaps by another process).</summary>
     public async Task<bool> RecoverAsync(ReplayJobProgress progress, bool resumed, CancellationToken cancellationToken)
     {
@@ -67,7 +65,7 @@ internal sealed partial class RecoveryExecutor(
                 }
             }
 
-            if (timeProvider.GetElapsedTime(saved) >= ProgressInterval)
+            if (timeProvider.GetElapsedTime(saved) >= ReplayPacer.ProgressInterval)
             {
                 saved = timeProvider.GetTimestamp();
                 if (!await store.SaveProgressAsync(progress, onlyWhileRunning: true, cancellationToken))

@@ -16,8 +16,6 @@ internal sealed partial class ReplayJobExecutor(
     DeadLetterScanner scanner, Replayer replayer, CorrectedEndpoint correctedEndpoint, RecoveryExecutor recovery, ReplayJobStore store, TopologyCatalog catalog,
     TimeProvider timeProvider, ILogger<ReplayJobExecutor> logger)
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
-
     /// <summary>
     /// Runs the job to its end. Returns normally when it completed, failed or was cancelled; throws
     /// <see cref="OperationCanceledException"/> when <paramref name="stopping"/> fires, leaving it running for a restart.
@@ -111,7 +109,7 @@ internal sealed partial class ReplayJobExecutor(
             }
 
             await ReplayBatchAsync(batch);
-            if (timeProvider.GetElapsedTime(saved) >= ProgressInterval)
+            if (timeProvider.GetElapsedTime(saved) >= ReplayPacer.ProgressInterval)
             {
                 saved = timeProvider.GetTimestamp();
                 if (!await store.SaveProgressAsync(progress, onlyWhileRunning: true, cancellationToken))

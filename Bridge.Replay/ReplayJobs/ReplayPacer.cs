@@ -9,6 +9,9 @@ namespace Bridge.Replay.ReplayJobs;
 /// </summary>
 internal sealed class ReplayPacer : IAsyncDisposable
 {
+    /// <summary>How often a running job, replay or recovery, writes its progress while it sends.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly TokenBucketRateLimiter _bucket;
 
     public ReplayPacer(int ratePerSecond)
