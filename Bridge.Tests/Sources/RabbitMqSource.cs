@@ -70,6 +70,9 @@ internal sealed class RabbitMqSource : ITestSource
         await _channel.BasicPublishAsync(Exchange, key, mandatory: false, properties, body); // confirmed: the channel tracks confirms
     }
 
+    /// <summary>Deletes the queue of the source named <paramref name="name"/>, as an operator might.</summary>
+    public async Task DeleteQueueAsync(string name) => await _channel.QueueDeleteAsync($"{Exchange}.{name}");
+
     public async ValueTask DisposeAsync()
     {
         await _channel.ExchangeDeleteAsync(Exchange);

@@ -153,6 +153,8 @@ public abstract class SourceBehaviour : BridgeTestBase
         await using (var bridge = await StartBridgeAsync(topology))
         {
             await source.PublishAsync("order.created", poison, "application/json", "m-poison", headers: new Dictionary<string, object?> { ["customer"] = "c-1" });
+            // A header no store takes as it is (a NUL) must not keep the message from its dead letter.
+            await source.PublishAsync("order.created", poison, "application/json", "m-hostile", headers: new Dictionary<string, object?> { ["note"] = "a\0b" });
             await source.PublishAsync("order.created", Encoding.UTF8.GetBytes("{not json"), "application/json", "m-broken");
             await source.PublishJsonAsync("order.created", """{"orderId":"o-10"}""", "m-fine", new Dictionary<string, object?> { ["event_type"] = "erp.order.created" });
 
@@ -160,11 +162,14 @@ public abstract class SourceBehaviour : BridgeTestBase
             Assert.Equal("m-fine", fine[0].MessageId);
 
             using var client = bridge.CreateClient();
-            var page = await EventuallyAsync(() => GetJsonAsync(client, "/api/sources/erp/dead-letters?state=open"), p => p.GetProperty("items").GetArrayLength() == 2, "two dead letters");
+            var page = await EventuallyAsync(() => GetJsonAsync(client, "/api/sources/erp/dead-letters?state=open"), p => p.GetProperty("items").GetArrayLength() == 3, "three dead letters");
             var items = page.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("messageId").GetString()!);
             Assert.Equal("MappingFailed", items["m-poison"].GetProperty("reason").GetString());
             Assert.Contains("event_type", items["m-poison"].GetProperty("description").GetString(), StringComparison.Ordinal);
             Assert.Equal("InvalidJson", items["m-broken"].GetProperty("reason").GetString());
+            Assert.Equal("MappingFailed", items["m-hostile"].GetProperty("reason").GetString());
+            var hostile = await GetJsonAsync(client, $"/api/sources/erp/dead-letters/{items["m-hostile"].GetProperty("id").GetInt64()}");
+            Assert.Equal("a\uFFFDb", hostile.GetProperty("headers").GetProperty("properties").GetProperty("note").GetString());
             id = items["m-poison"].GetProperty("id").GetInt64();
 
             var detail = await GetJsonAsync(client, $"/api/sources/erp/dead-letters/{id}");
@@ -191,7 +196,7 @@ public abstract class SourceBehaviour : BridgeTestBase
             using var twice = await client.PostAsync($"/api/sources/erp/dead-letters/{id}/replay", null);
             Assert.Equal(HttpStatusCode.Conflict, twice.StatusCode);
             var open = await GetJsonAsync(client, "/api/sources/erp/dead-letters?state=open");
-            Assert.Equal("m-broken", Assert.Single(open.GetProperty("items").EnumerateArray()).GetProperty("messageId").GetString());
+            Assert.Equal(["m-broken", "m-hostile"], open.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("messageId").GetString()).Order());
         }
 
         Receiver.AssertEveryDeliveryVerified();
