@@ -1,5 +1,7 @@
 using Bridge.Envelopes;
 using Bridge.Messaging;
+using Bridge.Publisher.Contracts;
+using Bridge.Publisher.Publishing;
 using Bridge.Sources;
 using Bridge.Store.Audit;
 using Bridge.Store.DeadLetters;
@@ -16,7 +18,8 @@ namespace Bridge.Publisher.Sources;
 /// read is kept as a dead letter with its bytes. Only then may the source acknowledge the messages.
 /// </summary>
 internal sealed partial class SourceIngest(
-    ITopicPublisher publisher, SourceStore store, AuditRecorder audit, TimeProvider time, IOptions<PublisherOptions> options, ILogger<SourceIngest> logger)
+    ITopicPublisher publisher, SourceStore store, AuditRecorder audit, ContractValidator contracts, TimeProvider time, IOptions<PublisherOptions> options,
+    ILogger<SourceIngest> logger)
 {
     /// <summary>Events of one message, or why there are none.</summary>
     public sealed record Reading(SourceMessage Message, IReadOnlyList<Envelope> Events, string? Reason, string? Description)
@@ -31,7 +34,12 @@ internal sealed partial class SourceIngest(
     public async Task<Outcome> IngestAsync(SourceDefinition source, IReadOnlyList<SourceMessage> messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var readings = messages.Select(m => Read(source, m, now)).ToList();
+        var readings = new List<Reading>(messages.Count);
+        foreach (var message in messages)
+        {
+            readings.Add(await ReadAsync(source, message, now, cancellationToken));
+        }
+
         var (published, duplicates, tooLarge) = await PublishAsync(source, readings.Where(r => !r.Failed).ToList(), now, cancellationToken);
         var deadLetters = readings.Where(r => r.Failed).Concat(tooLarge).Select(r => DeadLetter(source, r, now)).ToList();
         await store.AddDeadLettersAsync(deadLetters, CancellationToken.None); // the batch's events are out: finish it
@@ -44,8 +52,12 @@ internal sealed partial class SourceIngest(
         return new Outcome(published, duplicates, deadLetters.Count);
     }
 
-    /// <summary>One message through the source's mapping; a message whose data is over the publisher's event limit is refused as <c>TooLarge</c>.</summary>
-    public Reading Read(SourceDefinition source, SourceMessage message, DateTimeOffset now)
+    /// <summary>
+    /// One message through the source's mapping, then each event through its type's contract, as the publish API checks
+    /// it (an event that passes carries its contract's <c>dataschema</c>); refused as <c>TooLarge</c> when its data is over
+    /// the publisher's event limit, as <c>ContractViolation</c> when it breaks its contract.
+    /// </summary>
+    public async Task<Reading> ReadAsync(SourceDefinition source, SourceMessage message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(message);
@@ -56,9 +68,24 @@ internal sealed partial class SourceIngest(
         }
 
         var limit = options.Value.MaxEventBytes;
-        return result.Envelopes.FirstOrDefault(e => e.Data.Length > limit) is { } large
-            ? new Reading(message, [], SourceReasons.TooLarge, $"The data of event '{large.Id}' is {large.Data.Length} bytes; the event limit is {limit} (Bridge:Publisher:MaxEventBytes).")
-            : new Reading(message, result.Envelopes, null, null);
+        if (result.Envelopes.FirstOrDefault(e => e.Data.Length > limit) is { } large)
+        {
+            return new Reading(message, [], SourceReasons.TooLarge, $"The data of event '{large.Id}' is {large.Data.Length} bytes; the event limit is {limit} (Bridge:Publisher:MaxEventBytes).");
+        }
+
+        var events = new List<Envelope>(result.Envelopes.Count);
+        foreach (var envelope in result.Envelopes)
+        {
+            var (checkedEvent, refusal) = await CheckContractAsync(envelope, cancellationToken);
+            if (refusal is not null)
+            {
+                return new Reading(message, [], SourceReasons.ContractViolation, refusal);
+            }
+
+            events.Add(checkedEvent);
+        }
+
+        return new Reading(message, events, null, null);
     }
 
     /// <summary>
@@ -140,6 +167,30 @@ internal sealed partial class SourceIngest(
         }
     }
 
+    private async Task<(Envelope Event, string? Refusal)> CheckContractAsync(Envelope envelope, CancellationToken cancellationToken)
+    {
+        var item = new BatchItem(new EventAttributes { Type = envelope.Type, DataSchema = envelope.DataSchema }, envelope.Data);
+        ContractValidator.Result checkedItem;
+        try
+        {
+            checkedItem = await contracts.CheckAsync([item], batch: false, envelope.CorrelationId, cancellationToken);
+        }
+        catch (Exception ex) when (ex is Newtonsoft.Json.JsonException or FormatException)
+        {
+            return (envelope, $"Event '{envelope.Id}' of type '{envelope.Type}' has a contract, and its data ({envelope.DataContentType}) is not JSON.");
+        }
+
+        if (checkedItem.Problem is { } problem)
+        {
+            var errors = problem.ProblemDetails.Extensions.TryGetValue("errors", out var list) && list is IEnumerable<ContractError> found
+                ? string.Join("; ", found.Take(5).Select(e => $"{e.Path}: {e.Message}"))
+                : "";
+            return (envelope, $"Event '{envelope.Id}' of type '{envelope.Type}': {problem.ProblemDetails.Detail} {errors}".TrimEnd());
+        }
+
+        return (checkedItem.Items[0].Attributes.DataSchema is { } schema && schema != envelope.DataSchema ? envelope with { DataSchema = schema } : envelope, null);
+    }
+
     private static SourceDeadLetter DeadLetter(SourceDefinition source, Reading reading, DateTimeOffset now) => new()
     {
         Source = source.Name,
@@ -185,6 +236,9 @@ internal static class SourceReasons
 {
     /// <summary>The event is over the publisher's event limit or the broker's message limit.</summary>
     public const string TooLarge = "TooLarge";
+
+    /// <summary>The event breaks its type's contract (or contracts are required and it has none).</summary>
+    public const string ContractViolation = "ContractViolation";
 }
 
 /// <summary>The sources' instruments.</summary>

@@ -23,7 +23,7 @@ internal sealed partial class SourceReplayer(SourceStore store, SourceIngest ing
 
         var now = time.GetUtcNow();
         var message = SourceMessageJson.Message(deadLetter.Headers, deadLetter.ContentType, deadLetter.Body);
-        var reading = ingest.Read(source, message, now);
+        var reading = await ingest.ReadAsync(source, message, now, cancellationToken);
         if (reading.Failed)
         {
             return new Result(false, false, reading.Reason, reading.Description, [], 0);

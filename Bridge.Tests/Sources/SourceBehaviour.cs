@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Bridge.Tests.Support;
 using CloudNative.CloudEvents;
@@ -199,6 +200,34 @@ public abstract class SourceBehaviour : BridgeTestBase
             Assert.Equal(["m-broken", "m-hostile"], open.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("messageId").GetString()).Order());
         }
 
+        Receiver.AssertEveryDeliveryVerified();
+    }
+
+    [Fact]
+    public async Task Events_are_checked_against_their_type_s_contract_like_published_ones()
+    {
+        await using var source = await CreateSourceAsync();
+        var hook = Receiver["erp"];
+        var topology = source.Configure(new TestTopology().Subscription("orders", "erp", Receiver.UrlOf("erp")), "erp", "orders",
+            new Dictionary<string, string> { ["Type"] = "erp.invoice.paid" });
+        await using var bridge = await StartBridgeAsync(topology);
+        using var client = bridge.CreateClient();
+        var schema = JsonDocument.Parse("""{ "type": "object", "required": ["invoice"], "properties": { "invoice": { "type": "string" } } }""").RootElement;
+        using (var registered = await client.PostAsJsonAsync("/api/contracts/erp.invoice.paid/versions", new { schema, description = "Invoices" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        }
+
+        await source.PublishJsonAsync("invoice", """{"amount":3}""", "m-breaks");
+        await source.PublishJsonAsync("invoice", """{"invoice":"inv-1"}""", "m-keeps");
+
+        var delivered = Assert.Single(await hook.WaitForAsync(1, Patience));
+        Assert.Equal("m-keeps", delivered.MessageId);
+        Assert.Equal(new Uri("urn:bridge:contract:erp.invoice.paid:1"), delivered.CloudEvent.DataSchema);
+        var page = await EventuallyAsync(() => GetJsonAsync(client, "/api/sources/erp/dead-letters"), p => p.GetProperty("items").GetArrayLength() == 1, "the refused event's dead letter");
+        var refused = page.GetProperty("items")[0];
+        Assert.Equal(("m-breaks", "ContractViolation"), (refused.GetProperty("messageId").GetString(), refused.GetProperty("reason").GetString()));
+        Assert.Contains("invoice", refused.GetProperty("description").GetString(), StringComparison.Ordinal);
         Receiver.AssertEveryDeliveryVerified();
     }
 }
