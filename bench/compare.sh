@@ -3,7 +3,8 @@
 # --drain-stall N --drain-limit N | --full]. Checks the ref out in a temporary worktree under /tmp, builds the harness
 # (and the bridge it starts) of the ref and of this working tree, runs both with the same settings in one sitting,
 # the ref first, then prints one markdown table: each figure both runs printed, the two values and the change in %.
-# Settings the ref's harness does not know are dropped for both runs (said on stderr). The worktree is removed on exit.
+# Settings the ref's harness does not know are dropped for both runs (said on stderr). The worktree is removed on exit;
+# with --full the working tree's document becomes docs/benchmarks.md.
 # --max-load L: before each run, wait (up to 10 minutes, re-checking every minute) until the 1-minute load average is at
 # most L; figures measured while other work shares the cores are not comparable.
 set -euo pipefail
@@ -81,6 +82,11 @@ load_current=$(load)
 progress "running ${current} with: ${kept[*]:-defaults} (load average ${load_current})"
 dotnet "${harness}" "${kept[@]}" $(output current) > "${work}/current.md" \
   || { progress "the run of ${current} failed (exit $?); nothing to compare"; exit 1; }
+if [ "${full}" -eq 1 ]; then
+  # As bench/run.sh --full does: the working tree's document becomes docs/benchmarks.md.
+  cp "${work}/current-benchmarks.md" docs/benchmarks.md
+  progress "docs/benchmarks.md written from the run of ${current}"
+fi
 
 echo "Compared in one sitting, ${label} first, then ${current}; settings: ${kept[*]:-defaults}; load average (1, 5, 15 min) at the start of each run: ${load_ref} / ${load_current}."
 echo

@@ -60,8 +60,8 @@ internal static class BenchmarkDocument
         direction is known: more is better for rates and ratios, less for latency, CPU, memory and losses). Figures are read
         back from each run's own table, so a ref whose harness has other scenarios or columns still compares: what only one
         run printed is listed under the table as "only in" that run, not compared. A setting the ref's harness does not know
-        is dropped for both runs (said on stderr); `--full` is passed to both with their documents written to the temporary
-        directory. The worktree is removed on exit, also on failure or Ctrl-C. Runs on a busy machine are worthless: check
+        is dropped for both runs (said on stderr); `--full` is passed to both, and the working tree's document becomes
+        docs/benchmarks.md (the ref's stays in the temporary directory). The worktree is removed on exit, also on failure or Ctrl-C. Runs on a busy machine are worthless: check
         `uptime` first, or add `--max-load 1.5`, which waits before each run (up to 10 minutes) until the 1-minute load
         average is that low (the load average at the start of each run is printed above the table). Bridge CPU µs per
         delivered event is derived from the CPU seconds and the delivered count where an older harness did not print it.
