@@ -26,6 +26,23 @@ internal sealed class MappedValues(SourceContext context, Dictionary<string, str
         };
     }
 
+    /// <summary>
+    /// The correlation id from <see cref="SourceMapping.CorrelationIdFrom"/> when it gives one that can be a correlation
+    /// id (see <see cref="AttributeRules.IsHeaderSafe"/>); otherwise <paramref name="id"/>.
+    /// </summary>
+    public string CorrelationId(string id)
+    {
+        var mapping = context.Mapping;
+        var value = First(CloudEventAttributes.CorrelationId, nameof(SourceMapping.CorrelationIdFrom), mapping.CorrelationIdFrom, null, null);
+        if (AttributeRules.IsHeaderSafe(value))
+        {
+            return value;
+        }
+
+        origins.Remove(CloudEventAttributes.CorrelationId);
+        return id;
+    }
+
     /// <summary>The value of the expression <c>Mapping:{fromField}</c>, else the constant <c>Mapping:{constantField}</c>, else null.</summary>
     public string? First(string attribute, string fromField, string? from, string? constantField, string? constant)
     {
