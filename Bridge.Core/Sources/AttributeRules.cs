@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -29,6 +30,10 @@ internal static class AttributeRules
 
     /// <summary>Values in failure descriptions: quoted, control characters escaped, other text as it is.</summary>
     private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>True for a value that can be an id or correlation id: 1 to <see cref="MaxIdLength"/> visible ASCII characters.</summary>
+    public static bool IsHeaderSafe([NotNullWhen(true)] string? value) =>
+        value is { Length: > 0 and <= MaxIdLength } && value.All(c => c is > ' ' and < (char)127);
 
     /// <summary>
     /// Checks every attribute of <paramref name="envelope"/>. A value from the mapping (named in <paramref name="origins"/>)
@@ -83,7 +88,7 @@ internal static class AttributeRules
     {
         public void HeaderSafe(string attribute, string value)
         {
-            if (value.Length is 0 or > MaxIdLength || value.Any(c => c is <= ' ' or >= (char)127))
+            if (!IsHeaderSafe(value))
             {
                 Fail(attribute, value, $"must be 1 to {MaxIdLength} visible ASCII characters (no spaces): it is sent as an HTTP header on delivery.");
             }

@@ -4,32 +4,27 @@ namespace Bridge.Sources;
 
 /// <summary>
 /// A CloudEvent in binary mode of the AMQP binding: its attributes are application properties prefixed
-/// <c>cloudEvents:</c> (what the Azure SDKs write) or <c>cloudEvents_</c>, its data is the body, and its
-/// <c>datacontenttype</c> the message's content type.
+/// <c>cloudEvents:</c> (what the Azure SDKs write) or <c>cloudEvents_</c>, the prefix and the name in any case; its data
+/// is the body, and its <c>datacontenttype</c> the message's content type. When two properties name the same attribute,
+/// one with the <c>cloudEvents:</c> prefix wins over one with <c>cloudEvents_</c>, and among those with the same prefix the
+/// first in ordinal order of the property names.
 /// </summary>
 internal static class BinaryCloudEvent
 {
     private const string ColonPrefix = "cloudEvents:";
     private const string UnderscorePrefix = "cloudEvents_";
 
-    /// <summary>True when the message carries a <c>specversion</c> attribute under either prefix.</summary>
+    /// <summary>True when the message carries a <c>specversion</c> attribute under either prefix, in any case.</summary>
     public static bool Recognise(SourceMessage message) =>
-        message.Properties.ContainsKey(ColonPrefix + CloudEventAttributes.SpecVersion)
-        || message.Properties.ContainsKey(UnderscorePrefix + CloudEventAttributes.SpecVersion);
+        message.Properties.Keys.Any(key =>
+            IsPrefixed(key) && key.AsSpan(ColonPrefix.Length).Equals(CloudEventAttributes.SpecVersion, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The envelope of the CloudEvent; the mapping fills what the event lacks.</summary>
     /// <exception cref="SourceRejectedException">The event breaks the CloudEvents rules, or its data is not what its content type says.</exception>
     public static Envelope Read(SourceInput input)
     {
         var message = input.Message;
-        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value) in message.Properties)
-        {
-            if (AttributeName(key) is { Length: > 0 } name && value is not null)
-            {
-                attributes[name] = value;
-            }
-        }
+        var attributes = Attributes(message);
 
         var specVersion = Text(attributes, CloudEventAttributes.SpecVersion);
         if (specVersion != "1.0")
@@ -71,11 +66,27 @@ internal static class BinaryCloudEvent
         return EnvelopeCompletion.Complete(draft, new EventFacts(true, correlationId is not null, time, mappedContentType), context);
     }
 
-    /// <summary>The lower-case attribute name of a prefixed property; null for any other property.</summary>
-    private static string? AttributeName(string key) =>
-        key.StartsWith(ColonPrefix, StringComparison.OrdinalIgnoreCase) || key.StartsWith(UnderscorePrefix, StringComparison.OrdinalIgnoreCase)
-            ? key[ColonPrefix.Length..].ToLowerInvariant()
-            : null;
+    /// <summary>
+    /// The attributes by lower-case name. Of properties naming the same attribute, a <c>cloudEvents:</c> one wins, then
+    /// the first in ordinal order of the property names.
+    /// </summary>
+    private static Dictionary<string, object?> Attributes(SourceMessage message)
+    {
+        var attributes = new Dictionary<string, object?>(StringComparer.Ordinal);
+        var ordered = message.Properties
+            .Where(property => property.Value is not null && property.Key.Length > ColonPrefix.Length && IsPrefixed(property.Key))
+            .OrderBy(property => property.Key.StartsWith(ColonPrefix, StringComparison.OrdinalIgnoreCase) ? 0 : 1)
+            .ThenBy(property => property.Key, StringComparer.Ordinal);
+        foreach (var (key, value) in ordered)
+        {
+            attributes.TryAdd(key[ColonPrefix.Length..].ToLowerInvariant(), value);
+        }
+        return attributes;
+    }
+
+    /// <summary>True for a property name starting with either prefix, in any case.</summary>
+    private static bool IsPrefixed(string key) =>
+        key.StartsWith(ColonPrefix, StringComparison.OrdinalIgnoreCase) || key.StartsWith(UnderscorePrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every attribute that is not one Bridge maps to an envelope member, as a property.</summary>
     private static IReadOnlyDictionary<string, string> Extensions(Dictionary<string, object?> attributes)

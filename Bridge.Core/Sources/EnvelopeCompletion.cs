@@ -50,7 +50,7 @@ internal static class EnvelopeCompletion
         var orderingKey = draft.OrderingKey
             ?? values.First(CloudEventAttributes.PartitionKey, nameof(SourceMapping.OrderingKeyFrom), mapping.OrderingKeyFrom, null, null);
         var correlationId = facts.HasCorrelationId ? draft.CorrelationId
-            : values.First(CloudEventAttributes.CorrelationId, nameof(SourceMapping.CorrelationIdFrom), mapping.CorrelationIdFrom, null, null) ?? id;
+            : values.CorrelationId(id);
         var (traceParent, traceState) = Trace(draft, context.Message);
 
         var envelope = draft with

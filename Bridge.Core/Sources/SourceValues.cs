@@ -44,21 +44,36 @@ internal static partial class SourceValues
 
     /// <summary>
     /// A CloudEvents <c>time</c>: a <see cref="DateTimeOffset"/> (an AMQP timestamp) as it is, a string when it is an
-    /// RFC 3339 timestamp (<c>2025-06-14T10:00:00Z</c>, an offset, a fraction of a second); otherwise null.
+    /// RFC 3339 timestamp (<c>2025-06-14T10:00:00Z</c>, with <c>Z</c> or an offset, any number of fractional digits, of
+    /// which the first seven, down to a tick, are kept); otherwise null.
     /// </summary>
     public static DateTimeOffset? ParseTime(object? value) => value switch
     {
         DateTimeOffset time => time,
         DateTime time => new DateTimeOffset(DateTime.SpecifyKind(time, DateTimeKind.Utc)),
-        string text when Rfc3339().IsMatch(text)
-            && DateTimeOffset.TryParse(text.ToUpperInvariant(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) => time,
+        string text => ParseTime(text),
         _ => null,
     };
+
+    private static DateTimeOffset? ParseTime(string text)
+    {
+        var match = Rfc3339().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var fraction = match.Groups["fraction"].Value;
+        var normalised = match.Groups["seconds"].Value.ToUpperInvariant()
+            + (fraction.Length > 0 ? "." + fraction[..Math.Min(fraction.Length, 7)] : "")
+            + match.Groups["offset"].Value.ToUpperInvariant();
+        return DateTimeOffset.TryParse(normalised, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) ? time : null;
+    }
 
     /// <summary>True for a W3C <c>traceparent</c> of version 00: <c>00-{32 hex}-{16 hex}-{2 hex}</c>.</summary>
     public static bool IsTraceParent(string? value) => value is { Length: 55 } && TraceParent().IsMatch(value);
 
-    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,7})?([Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<seconds>[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2})(\.(?<fraction>[0-9]+))?(?<offset>[Zz]|[+-][0-9]{2}:[0-9]{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Rfc3339();
 
     [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$", RegexOptions.CultureInvariant)]

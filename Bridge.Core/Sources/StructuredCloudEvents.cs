@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Bridge.Envelopes;
 
@@ -44,10 +46,13 @@ internal static class StructuredCloudEvents
 
     private static Envelope ReadOne(JsonElement element, SourceInput input)
     {
+        var timeElement = TimeElement(element);
+        var time = Time(timeElement);
+        using var rewritten = time is { } given && !timeElement!.Value.TryGetDateTimeOffset(out _) ? WithTime(element, given) : null;
         Envelope draft;
         try
         {
-            draft = EnvelopeSerializer.ReadLenient(element);
+            draft = EnvelopeSerializer.ReadLenient(rewritten?.RootElement ?? element);
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException)
         {
@@ -58,10 +63,71 @@ internal static class StructuredCloudEvents
         var facts = new EventFacts(
             IsCloudEvent: true,
             HasCorrelationId: element.TryGetProperty(CloudEventAttributes.CorrelationId, out var correlationId) && correlationId.ValueKind == JsonValueKind.String,
-            Time: element.TryGetProperty(CloudEventAttributes.Time, out _) ? draft.Time : null,
+            Time: time,
             DataContentTypeFromMapping: false);
         using var context = input.For(draft.Data, draft.DataContentType);
         return EnvelopeCompletion.Complete(draft, facts, context);
+    }
+
+    /// <summary>
+    /// The event's <c>time</c> (its member <paramref name="element"/>), read by the same rules as a binary CloudEvent's (RFC 3339, any number of fractional
+    /// digits); null when it has none.
+    /// </summary>
+    /// <exception cref="SourceRejectedException">The time is not an RFC 3339 timestamp.</exception>
+    private static DateTimeOffset? Time(JsonElement? element)
+    {
+        if (element is not { } given)
+        {
+            return null;
+        }
+
+        return (given.ValueKind == JsonValueKind.String ? SourceValues.ParseTime(SourceValues.Format(given)) : null)
+            ?? throw Invalid($"The CloudEvent's time '{SourceValues.Format(given) ?? given.GetRawText()}' is not an RFC 3339 timestamp such as 2025-06-14T10:00:00Z.");
+    }
+
+    /// <summary>The last <c>time</c> member of an event object (the one a reader keeps); null for none or no object.</summary>
+    private static JsonElement? TimeElement(JsonElement element)
+    {
+        JsonElement? time = null;
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.NameEquals(CloudEventAttributes.Time))
+                {
+                    time = property.Value;
+                }
+            }
+        }
+        return time;
+    }
+
+    /// <summary>
+    /// A copy of the event with its time written as Bridge writes times, for a valid RFC 3339 time that the envelope
+    /// reader does not take (more fractional digits than it reads, a lower-case <c>t</c> or <c>z</c>); every other value is
+    /// copied byte for byte.
+    /// </summary>
+    private static JsonDocument WithTime(JsonElement element, DateTimeOffset time)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.NameEquals(CloudEventAttributes.Time))
+                {
+                    writer.WriteString(property.Name, EnvelopeSerializer.FormatTime(time));
+                }
+                else
+                {
+                    writer.WritePropertyName(property.Name);
+                    writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(property.Value), skipInputValidation: true); // data byte for byte
+                }
+            }
+            writer.WriteEndObject();
+        }
+        return JsonDocument.Parse(buffer.WrittenMemory, ReadOptions);
     }
 
     private static JsonDocument Parse(SourceMessage message)

@@ -25,18 +25,6 @@ public sealed class MappingFailureTests
     }
 
     [Fact]
-    public void An_id_that_cannot_travel_as_a_header_is_MappingFailed_naming_its_expression()
-    {
-        var mapping = Mapping();
-        mapping.IdFrom = "property:business-id";
-        var message = Json("{}", new Dictionary<string, object?> { ["business-id"] = "B 77" });
-
-        var description = Failure(SourceFailureReasons.MappingFailed, message, mapping);
-
-        Assert.Equal("id \"B 77\" (from Mapping:IdFrom 'property:business-id') must be 1 to 128 visible ASCII characters (no spaces): it is sent as an HTTP header on delivery.", description);
-    }
-
-    [Fact]
     public void A_type_too_long_is_MappingFailed_naming_its_expression()
     {
         var mapping = Mapping(type: null);
