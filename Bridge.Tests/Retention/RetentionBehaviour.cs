@@ -77,7 +77,14 @@ public abstract class RetentionBehaviour : IAsyncLifetime
             {
                 db.Add(new SourceDeadLetter
                 {
-                    Source = "erp", Topic = "orders", MessageId = $"s-{_next++}", Reason = "MappingFailed", Headers = "{}", Body = [1, 2], DeadLetteredAt = Now.AddDays(-days), State = state,
+                    Source = "erp",
+                    Topic = "orders",
+                    MessageId = $"s-{_next++}",
+                    Reason = "MappingFailed",
+                    Headers = "{}",
+                    Body = [1, 2],
+                    DeadLetteredAt = Now.AddDays(-days),
+                    State = state,
                 });
             }
             await db.SaveChangesAsync(Ct);
