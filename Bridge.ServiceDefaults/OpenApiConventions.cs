@@ -31,6 +31,7 @@ internal static class OpenApiConventions
         ["Replay jobs"] = "Bulk replays of dead letters, paced and resumable.",
         ["Recovery jobs"] = "Re-sends of what a subscription delivered in a time window, to its webhook or a corrected URL: paced, in per-key order, same webhook-id.",
         ["Attempts"] = "Every delivery attempt of an envelope to a webhook.",
+        ["Sources"] = "Broker sources: the RabbitMQ or Service Bus entities other systems write to, read into topics, and the messages a source could not read, kept with their bytes to be replayed through the current mapping or purged.",
         ["Alerts"] = "Alert rules (dead-letter depth, an endpoint unavailable, failing deliveries, refused requests, retries exhausted) and the alerts they raised: open ones and their history.",
         ["Audit"] = "The audit trail: accepted events, their deliveries, attempts, dead letters and replays.",
         ["Publishers"] = "Publisher identities, their scopes and their keys: create, rotate, revoke.",
