@@ -28,8 +28,7 @@ public interface ISourceReader : IAsyncDisposable
 /// <summary>A message read from a source, with the reader's handle for acknowledging it.</summary>
 /// <param name="Message">The message.</param>
 /// <param name="Handle">The reader's own handle (e.g. a delivery tag and its channel).</param>
-/// <param name="Redelivered">Whether the broker has delivered it before.</param>
-public sealed record SourceDelivery(SourceMessage Message, object Handle, bool Redelivered);
+public sealed record SourceDelivery(SourceMessage Message, object Handle);
 
 /// <summary>Makes readers for the sources of one broker kind, from the source's section of that kind.</summary>
 public interface ISourceReaderFactory

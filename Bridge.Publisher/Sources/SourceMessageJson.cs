@@ -108,7 +108,11 @@ internal static class SourceMessageJson
     }
 
     /// <summary>The headers as the API shows them: plain JSON (times and bytes as their tagged objects).</summary>
-    public static JsonElement View(string headers) => JsonDocument.Parse(headers).RootElement.Clone();
+    public static JsonElement View(string headers)
+    {
+        using var document = JsonDocument.Parse(headers);
+        return document.RootElement.Clone();
+    }
 
     private static JsonNode? Value(object? value) => value switch
     {

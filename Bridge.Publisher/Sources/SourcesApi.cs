@@ -124,7 +124,7 @@ internal static class SourcesApi
         SourceReplayer.Result result;
         try
         {
-            result = await replayer.ReplayAsync(definition, id, context.User.Identity?.Name ?? "anonymous", cancellationToken);
+            result = await replayer.ReplayAsync(definition, id, Requester(context), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -150,7 +150,7 @@ internal static class SourcesApi
             return UnknownSource(source);
         }
 
-        var by = context.User.Identity?.Name ?? "anonymous";
+        var by = Requester(context);
         var open = await store.ListAsync(source, DeadLetterState.Open, null, MaxReplayAll, cancellationToken, oldestFirst: true);
         var replayed = new List<SourceReplayResult>();
         var failing = new List<SourceReplayFailure>();
@@ -193,7 +193,7 @@ internal static class SourcesApi
             return NotFound(source, id);
         }
 
-        return await store.ResolveAsync(id, DeadLetterState.Purged, context.User.Identity?.Name ?? "anonymous", cancellationToken)
+        return await store.ResolveAsync(id, DeadLetterState.Purged, Requester(context), cancellationToken)
             ? TypedResults.NoContent()
             : Problems.Create(StatusCodes.Status409Conflict, "source-dead-letter-resolved", "Not an open dead letter", $"Dead letter {id} of source '{source}' was already replayed or purged.");
     }
@@ -202,6 +202,9 @@ internal static class SourcesApi
     private static ProblemHttpResult Unavailable(string source, Exception exception, int replayed = 0) =>
         Problems.Create(StatusCodes.Status503ServiceUnavailable, "broker-unavailable", "Broker or store unavailable",
             $"Replaying dead letters of source '{source}' failed after {replayed} replayed ({exception.GetType().Name}); the dead letter stays open. Try again.");
+
+    /// <summary>Who replays or purges, as the dead letter records it.</summary>
+    private static string Requester(HttpContext context) => context.User.Identity?.Name ?? "anonymous";
 
     private static ProblemHttpResult UnknownSource(string source) =>
         Problems.Create(StatusCodes.Status404NotFound, "unknown-source", "Unknown source", $"No source is named '{source}'.");

@@ -74,7 +74,7 @@ internal sealed partial class ServiceBusSourceReader(string source, ServiceBusSo
             KeepLocked(receiver, messages);
         }
 
-        return [.. messages.Select(m => new SourceDelivery(Read(m), new Handle(receiver, m), m.DeliveryCount > 1))];
+        return [.. messages.Select(m => new SourceDelivery(Read(m), new Handle(receiver, m)))];
     }
 
     public async Task AcknowledgeAsync(IReadOnlyList<SourceDelivery> deliveries, CancellationToken cancellationToken)

@@ -68,7 +68,7 @@ internal sealed partial class RabbitMqSourceReader(string source, RabbitMqSource
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            arrivals.Writer.TryWrite(new SourceDelivery(Read(delivery), new Tag(channel, delivery.DeliveryTag), delivery.Redelivered));
+            arrivals.Writer.TryWrite(new SourceDelivery(Read(delivery), new Tag(channel, delivery.DeliveryTag)));
             return Task.CompletedTask;
         };
         channel.ChannelShutdownAsync += (_, _) =>
